@@ -1,0 +1,467 @@
+"""The catalog of diagnostic codes.
+
+One entry per code: severity, a short title, the message and hint templates
+used to build diagnostics, and the longer French explanation shown by
+``ctai explain CODE``. Codes are stable: a code is never reused for another
+meaning; a renamed code keeps its old name in ``ALIASES``.
+
+Numbering: ``E0xx`` reading a file, ``E02x`` the repository layout, ``E1xx``
+the structure of a file (schema), ``E2xx``/``W2xx`` consistency across files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ctai_cli.diagnostics import Diagnostic, Severity
+
+E = Severity.ERROR
+W = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    severity: Severity
+    title: str
+    message: str
+    explanation: str
+    hint: str | None = None
+
+    def format_message(self, **fields: object) -> str:
+        return self.message.format(**fields)
+
+
+_ENTRIES: tuple[Entry, ...] = (
+    # --- reading a file -------------------------------------------------
+    Entry(
+        "CTAI-E001",
+        E,
+        "Fichier illisible",
+        "impossible de lire le fichier : {raison}",
+        "Le fichier existe mais n'a pas pu être lu (droits d'accès, lien cassé, "
+        "dossier à la place d'un fichier…).",
+        "vérifiez les droits du fichier et qu'il s'agit bien d'un fichier texte",
+    ),
+    Entry(
+        "CTAI-E002",
+        E,
+        "Encodage non UTF-8",
+        "le fichier n'est pas encodé en UTF-8 (octet 0x{octet} invalide)",
+        "Les fichiers du contrat doivent être enregistrés en UTF-8, l'encodage "
+        "standard de YAML. Un fichier enregistré en Latin-1 ou Windows-1252 (souvent "
+        "par un tableur ou un ancien éditeur) rend les accents illisibles.",
+        "réenregistrez le fichier en UTF-8 (dans votre éditeur : « Enregistrer avec l'encodage » → UTF-8)",
+    ),
+    Entry(
+        "CTAI-E003",
+        E,
+        "Fichier trop volumineux",
+        "le fichier fait {taille} octets, au-delà de la limite de {limite} octets",
+        "Un fichier de contrat, d'annexe ou de bilan fait quelques dizaines de "
+        "kilo-octets. Au-delà de la limite, ctai refuse de le lire pour ne pas "
+        "bloquer l'intégration continue sur un fichier déposé par erreur.",
+        "découpez le fichier ou vérifiez qu'il ne s'agit pas d'un export ou d'une pièce jointe",
+    ),
+    Entry(
+        "CTAI-E004",
+        E,
+        "Fichier vide",
+        "le fichier est vide",
+        "Le fichier ne contient aucune donnée (ou seulement des commentaires). "
+        "Chaque fichier du contrat doit décrire son contenu.",
+        "remplissez le fichier (voir docs/format.md) ou supprimez-le",
+    ),
+    Entry(
+        "CTAI-E005",
+        E,
+        "Syntaxe YAML invalide",
+        "syntaxe YAML invalide : {detail}",
+        "Le fichier ne respecte pas la syntaxe YAML : indentation incohérente, "
+        "guillemet non fermé, deux-points manquant après une clé…",
+        "vérifiez l'indentation et les guillemets autour de la position indiquée",
+    ),
+    Entry(
+        "CTAI-E006",
+        E,
+        "Tabulation dans l'indentation",
+        "tabulation utilisée pour l'indentation",
+        "YAML interdit les tabulations pour indenter : seules les espaces comptent.",
+        "remplacez les tabulations par des espaces (2 par niveau)",
+    ),
+    Entry(
+        "CTAI-E007",
+        E,
+        "Clé dupliquée",
+        "clé « {cle} » en double (déjà définie ligne {ligne})",
+        "Une même clé apparaît deux fois dans un dictionnaire. La plupart des "
+        "lecteurs YAML gardent silencieusement la dernière valeur : ctai le refuse "
+        "pour qu'aucune donnée ne soit perdue sans qu'on le voie.",
+        "supprimez ou fusionnez l'une des deux clés",
+    ),
+    Entry(
+        "CTAI-E008",
+        E,
+        "Alias YAML dangereux",
+        "{detail}",
+        "Les ancres (&nom) et alias (*nom) YAML sont acceptés, mais leur expansion "
+        "est limitée : un fichier dont les alias se multiplient (« billion laughs ») "
+        "ou se contiennent eux-mêmes est refusé.",
+        "recopiez les valeurs au lieu d'utiliser des alias imbriqués",
+    ),
+    Entry(
+        "CTAI-E009",
+        E,
+        "Valeur ambiguë (YAML 1.1)",
+        "« {valeur} » est lu comme un booléen par certains outils (YAML 1.1) et comme "
+        "un texte par d'autres (YAML 1.2)",
+        "En YAML 1.1, yes, no, on, off, y et n (quelle que soit la casse) sont des "
+        "booléens ; en YAML 1.2 ce sont des textes. Le code pays de la Norvège, NO, "
+        "devient ainsi « faux ». Pour que chaque outil lise la même chose, ctai "
+        "exige true/false pour un booléen et des guillemets pour un texte.",
+        "écrivez {suggestion}",
+    ),
+    Entry(
+        "CTAI-E010",
+        E,
+        "Plusieurs documents YAML",
+        "le fichier contient plusieurs documents YAML (séparateur « --- »)",
+        "Chaque fichier du contrat contient un seul document. Un « --- » au milieu "
+        "du fichier commence un second document, qui serait ignoré.",
+        "supprimez le séparateur « --- » ou répartissez le contenu en plusieurs fichiers",
+    ),
+    Entry(
+        "CTAI-E011",
+        E,
+        "Clé non prise en charge",
+        "{detail}",
+        "Les clés doivent être de simples textes. Les clés complexes (« ? ») et la "
+        "clé de fusion « << » ne sont pas prises en charge, pour que le fichier "
+        "se lise de la même façon partout.",
+        "écrivez les clés en toutes lettres",
+    ),
+    Entry(
+        "CTAI-E012",
+        E,
+        "Imbrication trop profonde",
+        "imbrication trop profonde (plus de {limite} niveaux)",
+        "Un fichier de contrat n'a que quelques niveaux d'imbrication. Au-delà de "
+        "la limite, le fichier est refusé pour protéger l'outil.",
+        "vérifiez les crochets et accolades du fichier",
+    ),
+    Entry(
+        "CTAI-E013",
+        E,
+        "Structure racine invalide",
+        "le fichier doit contenir un dictionnaire de clés (par exemple « {exemple} »), pas {trouve}",
+        "Chaque fichier du contrat est un dictionnaire YAML : des lignes « clé: valeur » au premier niveau.",
+        "voir docs/format.md pour la structure attendue",
+    ),
+    # --- repository layout ---------------------------------------------
+    Entry(
+        "CTAI-E020",
+        E,
+        "Dossier de contrat introuvable",
+        "{detail}",
+        "ctai valide un dossier de contrat : il doit contenir un fichier contrat.yaml "
+        "(et porteurs.yaml, actions/, bilans/, avenants/). Cette erreur donne le code "
+        "de sortie 2 : la commande n'a rien pu valider.",
+        "donnez le dossier qui contient contrat.yaml, par exemple « ctai validate examples/dax-2024-2026 »",
+    ),
+    Entry(
+        "CTAI-E021",
+        E,
+        "Fichier obligatoire manquant",
+        "fichier obligatoire manquant : {fichier}",
+        "Un dossier de contrat contient au moins contrat.yaml et porteurs.yaml.",
+        "créez {fichier} (voir docs/format.md)",
+    ),
+    Entry(
+        "CTAI-W022",
+        W,
+        "Fichier ignoré",
+        "fichier ignoré : {raison}",
+        "Ce fichier ressemble à un fichier du contrat mais n'est pas à un emplacement "
+        "ou sous un nom que ctai lit ; son contenu n'est donc pas validé.",
+        "{suggestion}",
+    ),
+    # --- structure of a file --------------------------------------------
+    Entry(
+        "CTAI-E100",
+        E,
+        "Clé inconnue",
+        "clé inconnue « {cle} »",
+        "Cette clé ne fait pas partie du format. Souvent une faute de frappe : la "
+        "valeur serait ignorée sans que personne ne s'en aperçoive.",
+        "{suggestion}",
+    ),
+    Entry(
+        "CTAI-E101",
+        E,
+        "Champ obligatoire manquant",
+        "champ obligatoire manquant : « {champ} »",
+        "Ce champ est exigé par le format.",
+        "ajoutez « {champ}: … » (voir docs/format.md)",
+    ),
+    Entry(
+        "CTAI-E102",
+        E,
+        "Type invalide",
+        "{detail}",
+        "La valeur n'a pas le type attendu (texte, nombre entier, booléen true/false, liste, dictionnaire).",
+        None,
+    ),
+    Entry(
+        "CTAI-E103",
+        E,
+        "Montant invalide",
+        "{detail}",
+        "Les montants sont en euros, exacts au centime : un entier (1200) ou un texte "
+        'entre guillemets avec au plus deux décimales et un point ("1200.50"). Un '
+        "nombre à virgule YAML (1200.5) est refusé : c'est un flottant binaire, "
+        "inexact, et non un montant. Les montants ne sont jamais négatifs.",
+        'écrivez par exemple 1200 ou "1200.50"',
+    ),
+    Entry(
+        "CTAI-E104",
+        E,
+        "Date invalide",
+        "{detail}",
+        "Les dates sont au format ISO : AAAA-MM-JJ (par exemple 2024-10-17).",
+        "écrivez la date au format AAAA-MM-JJ, par exemple 2024-10-17",
+    ),
+    Entry(
+        "CTAI-E105",
+        E,
+        "Valeur non autorisée",
+        "valeur « {valeur} » non autorisée ; valeurs possibles : {attendu}",
+        "Le champ n'accepte qu'une liste fermée de valeurs.",
+        "{suggestion}",
+    ),
+    Entry(
+        "CTAI-E106",
+        E,
+        "Valeur hors limites",
+        "{detail}",
+        "La valeur est hors des limites admises (nombre négatif, texte ou liste vide…).",
+        None,
+    ),
+    # --- consistency across files ---------------------------------------
+    Entry(
+        "CTAI-E200",
+        E,
+        "Porteur inconnu",
+        "porteur « {porteur} » absent de porteurs.yaml",
+        "Chaque action désigne son porteur par l'identifiant déclaré dans porteurs.yaml.",
+        "{suggestion}",
+    ),
+    Entry(
+        "CTAI-E201",
+        E,
+        "Axe inconnu",
+        "axe {axe} absent de contrat.yaml (axes déclarés : {axes})",
+        "Chaque action se rattache à l'un des axes numérotés du contrat (article 1).",
+        "utilisez l'un des numéros d'axe déclarés dans contrat.yaml",
+    ),
+    Entry(
+        "CTAI-E202",
+        E,
+        "Année hors période",
+        "{detail}",
+        "Les annexes et bilans portent sur les années de la période du contrat "
+        "(article 2). Une annexe ou un bilan d'une année antérieure (par exemple le "
+        "bilan du contrat précédent, joint en annexe 2) se déclare avec "
+        "« cadre: contrat_precedent ».",
+        "vérifiez l'année ou déclarez « cadre: contrat_precedent »",
+    ),
+    Entry(
+        "CTAI-E203",
+        E,
+        "Action inconnue dans le bilan",
+        "action « {action} » absente de l'annexe {annee} ({fichier})",
+        "Le bilan d'une année ne rend compte que des actions de l'annexe de la même année.",
+        "{suggestion}",
+    ),
+    Entry(
+        "CTAI-E204",
+        E,
+        "Public non visé par le contrat",
+        "public « {public} » non visé par le contrat (publics du contrat : {publics})",
+        "Une action ne peut viser que les publics du contrat (clé « publics » de "
+        "contrat.yaml). Un contrat réservé aux réfugiés (CTAIR) vise BPI seulement.",
+        "retirez ce public de l'action ou ajoutez-le au contrat par avenant",
+    ),
+    Entry(
+        "CTAI-E205",
+        E,
+        "Crédits BOP 104 sur un axe non financé",
+        "l'action « {action} » porte {montant} de crédits BOP 104 sur l'axe {axe}, qui "
+        "ne mobilise pas ces crédits",
+        "Le contrat indique pour chaque axe s'il mobilise les crédits du programme 104 "
+        "(à Dax, les axes 1 et 2 ne les mobilisent pas).",
+        "mettez etat_bop104 à 0 ou déclarez « mobilise_bop104: true » pour cet axe",
+    ),
+    Entry(
+        "CTAI-E206",
+        E,
+        "Identifiant en double",
+        "{quoi} « {valeur} » en double (déjà ligne {ligne})",
+        "Les identifiants (porteurs, actions d'une année, numéros d'axe, objectifs "
+        "d'une action, actions d'un bilan) doivent être uniques : les autres fichiers "
+        "s'y réfèrent.",
+        "renommez ou supprimez l'un des deux",
+    ),
+    Entry(
+        "CTAI-E207",
+        E,
+        "Année incohérente avec le nom du fichier",
+        "le fichier {fichier} déclare « annee: {annee} »",
+        "Les annexes et bilans sont rangés par année : actions/2024.yaml déclare annee: 2024.",
+        "renommez le fichier ou corrigez l'année",
+    ),
+    Entry(
+        "CTAI-E208",
+        E,
+        "Effectifs incohérents",
+        "{detail}",
+        "Dans un bilan, la somme des bénéficiaires par public (EPA, BPI, BPT) et la "
+        "somme par sexe ne peuvent dépasser le total, et un même public ne peut "
+        "figurer dans deux groupes.",
+        "vérifiez les effectifs de l'action",
+    ),
+    Entry(
+        "CTAI-E209",
+        E,
+        "Objectif inconnu",
+        "objectif « {objectif} » absent de la fiche-action « {action} » ({fichier})",
+        "Un indicateur du bilan peut se rapporter à un objectif quantitatif de la "
+        "fiche-action ; il le désigne par son identifiant.",
+        "{suggestion}",
+    ),
+    Entry(
+        "CTAI-E210",
+        E,
+        "SIRET ou SIREN invalide",
+        "{type} « {valeur} » invalide : {raison}",
+        "Le SIRET (14 chiffres) et le SIREN (9 chiffres) sont vérifiés avec leur clé "
+        "de contrôle (algorithme de Luhn, via python-stdnum).",
+        "recopiez le numéro depuis l'annuaire des entreprises (annuaire-entreprises.data.gouv.fr)",
+    ),
+    Entry(
+        "CTAI-E211",
+        E,
+        "Articulation AGIR contradictoire",
+        "l'action « {action} » est déclarée à la fois similaire à AGIR et ouverte au public AGIR",
+        "Article 5 : une action similaire à l'accompagnement global de l'opérateur AGIR "
+        "ne peut pas bénéficier au public AGIR.",
+        "mettez « ouverte_public_agir: false » ou « similaire_agir: false »",
+    ),
+    Entry(
+        "CTAI-E212",
+        E,
+        "Comités de pilotage incohérents",
+        "{detail}",
+        "Le bilan indique le nombre de comités de pilotage tenus dans l'année et, si "
+        "elles sont connues, leurs dates ; les dates sont dans l'année du bilan.",
+        "vérifiez la section « pilotage » du bilan",
+    ),
+    Entry(
+        "CTAI-W213",
+        W,
+        "Comités de pilotage insuffisants",
+        "{nombre} comité(s) de pilotage tenu(s) en {annee}, pour un minimum de {minimum} par an",
+        "Article 7 : le comité de pilotage se réunit au minimum le nombre de fois par an "
+        "fixé par le contrat (deux à Dax).",
+        "prévoyez les réunions manquantes ou expliquez l'écart dans le bilan",
+    ),
+    Entry(
+        "CTAI-W214",
+        W,
+        "Bilan manquant",
+        "bilan {annee} manquant : il était dû le {echeance}",
+        "Article 8 : le bilan annuel (fiche-bilan) est remis aux services de l'État au "
+        "plus tard à l'échéance fixée par le contrat (le 1er juin de l'année n+1). La "
+        "date de référence est celle du jour, ou celle donnée par --date.",
+        "ajoutez bilans/{annee}.yaml",
+    ),
+    Entry(
+        "CTAI-E215",
+        E,
+        "Numérotation des avenants",
+        "{detail}",
+        "Article 10 : le contrat n'est modifié que par avenant. Les avenants sont "
+        "numérotés 1, 2, 3… sans trou, et avenants/<n>.yaml déclare « numero: n ».",
+        "renumérotez les avenants",
+    ),
+    Entry(
+        "CTAI-E216",
+        E,
+        "Annexe introuvable",
+        "l'annexe {numero} renvoie au fichier « {fichier} », introuvable",
+        "Les annexes déclarées dans contrat.yaml renvoient à des fichiers du dossier.",
+        "{suggestion}",
+    ),
+    Entry(
+        "CTAI-E217",
+        E,
+        "Dates incohérentes",
+        "{detail}",
+        "Les dates du contrat doivent se suivre : début de période avant la fin, "
+        "délibération avant la signature, dates d'une année dans cette année.",
+        None,
+    ),
+)
+
+ALIASES: dict[str, str] = {}
+
+
+def _build(entries: tuple[Entry, ...]) -> dict[str, Entry]:
+    catalog: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.code in catalog:
+            raise ValueError(f"duplicate diagnostic code {entry.code}")
+        expected = "E" if entry.severity is Severity.ERROR else "W"
+        if entry.code[5] != expected:
+            raise ValueError(f"{entry.code}: letter does not match severity")
+        catalog[entry.code] = entry
+    return catalog
+
+
+CATALOG: dict[str, Entry] = _build(_ENTRIES)
+
+
+def lookup(code: str) -> Entry | None:
+    code = code.strip().upper()
+    if not code.startswith("CTAI-"):
+        code = "CTAI-" + code
+    code = ALIASES.get(code, code)
+    return CATALOG.get(code)
+
+
+def make(
+    code: str,
+    path: str,
+    line: int = 0,
+    col: int = 0,
+    *,
+    hint: str | None = None,
+    **fields: object,
+) -> Diagnostic:
+    """Build the diagnostic ``code`` with its catalog severity and message.
+
+    ``hint`` overrides the catalog hint; otherwise the catalog hint template is
+    formatted with the same fields (a hint that formats to "" is dropped).
+    """
+    entry = CATALOG[code]
+    message = entry.format_message(**fields)
+    if hint is None and entry.hint is not None:
+        hint = entry.hint.format(**fields)
+    return Diagnostic(
+        code=code,
+        severity=entry.severity,
+        path=path,
+        line=line,
+        col=col,
+        message=message,
+        hint=hint or None,
+    )

@@ -1,0 +1,166 @@
+"""Checks that one file refers to things another file declares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.formatting import euros
+from ctai_cli.schema_errors import suggest
+
+if TYPE_CHECKING:
+    from ctai_cli.checks import Contexte
+    from ctai_cli.repository import Depot
+
+
+def porteurs_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    porteurs = depot.porteurs_model
+    if porteurs is None:
+        return
+    known = [p.id for p in porteurs.porteurs]
+    for fichier in depot.actions.values():
+        if fichier.model is None:
+            continue
+        for i, action in enumerate(fichier.model.actions):
+            if action.porteur not in known:
+                yield fichier.diag(
+                    "CTAI-E200",
+                    ("actions", i, "porteur"),
+                    porteur=action.porteur,
+                    suggestion=suggest(action.porteur, known, "porteurs déclarés"),
+                )
+
+
+def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    contrat = depot.contrat_model
+    if contrat is None:
+        return
+    numeros = [a.numero for a in contrat.axes]
+    for fichier in depot.actions.values():
+        if fichier.model is None:
+            continue
+        for i, action in enumerate(fichier.model.actions):
+            if action.axe not in numeros:
+                yield fichier.diag(
+                    "CTAI-E201",
+                    ("actions", i, "axe"),
+                    axe=action.axe,
+                    axes=", ".join(map(str, numeros)),
+                )
+
+
+def publics_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    contrat = depot.contrat_model
+    if contrat is None:
+        return
+    publics = ", ".join(contrat.publics)
+    for fichier in depot.actions.values():
+        # The previous contract's annexe answers to the previous contract's publics.
+        if fichier.model is None or fichier.model.cadre != "contrat":
+            continue
+        for i, action in enumerate(fichier.model.actions):
+            for j, public in enumerate(action.publics):
+                if public not in contrat.publics:
+                    yield fichier.diag(
+                        "CTAI-E204", ("actions", i, "publics", j), public=public, publics=publics
+                    )
+    for fichier in depot.bilans.values():
+        if fichier.model is None or fichier.model.cadre != "contrat":
+            continue
+        for i, entry in enumerate(fichier.model.actions):
+            if entry.beneficiaires is None:
+                continue
+            for g, groupe in enumerate(entry.beneficiaires.par_public):
+                for j, public in enumerate(groupe.publics):
+                    if public not in contrat.publics:
+                        yield fichier.diag(
+                            "CTAI-E204",
+                            ("actions", i, "beneficiaires", "par_public", g, "publics", j),
+                            public=public,
+                            publics=publics,
+                        )
+
+
+def bop104_par_axe(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    contrat = depot.contrat_model
+    if contrat is None:
+        return
+    for fichier in depot.actions.values():
+        if fichier.model is None:
+            continue
+        for i, action in enumerate(fichier.model.actions):
+            axe = contrat.axe(action.axe)
+            if axe is None or axe.mobilise_bop104 or action.budget is None:
+                continue
+            if action.budget.etat_bop104 > 0:
+                yield fichier.diag(
+                    "CTAI-E205",
+                    ("actions", i, "budget", "etat_bop104"),
+                    action=action.id,
+                    montant=euros(action.budget.etat_bop104),
+                    axe=axe.numero,
+                )
+
+
+def actions_du_bilan(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    for year, fichier in depot.bilans.items():
+        bilan = fichier.model
+        if bilan is None:
+            continue
+        annexe_file = depot.actions.get(bilan.annee) or depot.actions.get(year)
+        if annexe_file is None:
+            annexe_path = depot.rel(f"actions/{bilan.annee}.yaml") + ", introuvable"
+        elif annexe_file.model is None:
+            continue  # the annexe itself is invalid: its own diagnostics say why
+        else:
+            annexe_path = annexe_file.path
+        annexe = annexe_file.model if annexe_file else None
+        known = [a.id for a in annexe.actions] if annexe else []
+        for i, entry in enumerate(bilan.actions):
+            action = annexe.action(entry.action) if annexe else None
+            if action is None:
+                yield fichier.diag(
+                    "CTAI-E203",
+                    ("actions", i, "action"),
+                    action=entry.action,
+                    annee=bilan.annee,
+                    fichier=annexe_path,
+                    suggestion=suggest(entry.action, known, "actions de l'annexe"),
+                )
+                continue
+            objectifs = [o.id for o in action.objectifs]
+            for k, indicateur in enumerate(entry.indicateurs):
+                if indicateur.objectif is not None and indicateur.objectif not in objectifs:
+                    yield fichier.diag(
+                        "CTAI-E209",
+                        ("actions", i, "indicateurs", k, "objectif"),
+                        objectif=indicateur.objectif,
+                        action=action.id,
+                        fichier=annexe_path,
+                        suggestion=suggest(indicateur.objectif, objectifs, "objectifs de l'action"),
+                    )
+
+
+def annexes_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    contrat = depot.contrat_model
+    if contrat is None:
+        return
+    for i, annexe in enumerate(contrat.annexes):
+        target = PurePosixPath(annexe.fichier)
+        inside = not target.is_absolute() and ".." not in target.parts
+        if inside and (depot.root / target).is_file():
+            continue
+        if inside:
+            present = [f.path[len(depot.display) + 1 :] if depot.display else f.path for f in depot.files()]
+            hint = suggest(annexe.fichier, present, "fichiers du contrat")
+        else:
+            hint = "le fichier doit être dans le dossier du contrat, en chemin relatif"
+        yield depot.contrat.diag(
+            "CTAI-E216",
+            ("annexes", i, "fichier"),
+            numero=annexe.numero,
+            fichier=annexe.fichier,
+            suggestion=hint,
+        )

@@ -1,0 +1,147 @@
+"""The typer skin: options in, one core call, an exit code out.
+
+Only typer is imported at start-up; each command imports what it needs when it
+runs, so ``ctai --help`` loads neither pydantic nor jinja2 nor rich.
+All exit codes are decided here and in :mod:`ctai_cli.exitcodes`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctai_cli import __version__, exitcodes
+
+app = typer.Typer(
+    name="ctai",
+    help="Outils pour les contrats territoriaux d'accueil et d'intégration (CTAI).",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ctai {__version__}")
+        raise typer.Exit(exitcodes.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Affiche la version."),
+    ] = False,
+) -> None:
+    """Outils pour les contrats territoriaux d'accueil et d'intégration (CTAI)."""
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Dossier(s) de contrat à valider (défaut : dossier courant).", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, github ou sarif (github par défaut quand GITHUB_ACTIONS est défini).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Les avertissements font aussi échouer.")] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Date de référence AAAA-MM-JJ pour les échéances (défaut : aujourd'hui).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Valide les fichiers d'un contrat et leur cohérence ; signale tout d'un coup.
+
+    Codes de sortie : 0 sans erreur, 1 problèmes trouvés, 2 usage ou dossier
+    inutilisable, 3 bogue de ctai.
+    """
+    from ctai_cli.commands import validate
+
+    raise typer.Exit(validate.run(paths or [], fmt, strict, date))
+
+
+@app.command("explain")
+def explain_command(
+    code: Annotated[str | None, typer.Argument(help="Code à expliquer, ex. CTAI-E200 (ou E200).")] = None,
+) -> None:
+    """Explique un code de diagnostic (sans argument : liste tous les codes)."""
+    from ctai_cli.commands import explain
+
+    raise typer.Exit(explain.run(code))
+
+
+@app.command("schema")
+def schema_command(
+    output_dir: Annotated[Path, typer.Argument(help="Dossier où écrire les schémas JSON.")] = Path("schemas"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Vérifie seulement que les schémas sont à jour.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Remplace les schémas existants.")] = False,
+) -> None:
+    """Écrit les schémas JSON de chaque type de fichier (pour les éditeurs)."""
+    from ctai_cli.commands import schema
+
+    raise typer.Exit(schema.run(output_dir, check, force))
+
+
+def _crash(exc: BaseException) -> int:
+    print(
+        f"ctai : erreur interne ({type(exc).__name__}: {exc}). C'est un bogue de ctai, pas de vos "
+        "fichiers : merci de le signaler avec la commande lancée.",
+        file=sys.stderr,
+    )
+    if os.environ.get("CTAI_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+    else:
+        print("Relancez avec CTAI_DEBUG=1 pour afficher la trace complète.", file=sys.stderr)
+    return exitcodes.INTERNAL
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: the single place where exceptions become exit codes."""
+    from typer._click.exceptions import ClickException, UsageError
+    from typer.main import get_command
+
+    from ctai_cli.commands._common import UsageProblem, error
+
+    command = get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="ctai", standalone_mode=False)
+    except UsageProblem as exc:
+        error(str(exc))
+        return exitcodes.USAGE
+    except UsageError as exc:
+        exc.show()
+        return exitcodes.USAGE
+    except ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        error("interrompu")
+        return exitcodes.INTERRUPTED
+    except Exception as exc:
+        return _crash(exc)
+    return result if isinstance(result, int) else exitcodes.OK

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ctai_cli.commands._common import UsageProblem, parse_date_option
+
+
+def run(paths: list[Path], fmt: str | None, strict: bool, date_text: str | None) -> int:
+    from ctai_cli.reporters import REPORTER_BY_NAME, default_format, get_reporter
+    from ctai_cli.validate import ValidateOptions, validate
+
+    fmt = fmt or default_format()
+    if fmt not in REPORTER_BY_NAME:
+        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(REPORTER_BY_NAME)}")
+    options = ValidateOptions(
+        paths=tuple(paths) or (Path("."),), date=parse_date_option(date_text), strict=strict
+    )
+    result = validate(options)
+    get_reporter(fmt)(result, sys.stdout)
+    return result.exit_code(strict)

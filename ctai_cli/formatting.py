@@ -1,0 +1,22 @@
+"""French formatting of amounts and dates for messages and documents (babel)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+LOCALE = "fr_FR"
+
+
+def euros(amount: Decimal | int) -> str:
+    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces, as babel writes them)."""
+    from babel.numbers import format_currency
+
+    return format_currency(amount, "EUR", locale=LOCALE)
+
+
+def date_longue(day: date) -> str:
+    """``date(2025, 6, 1)`` → ``"1 juin 2025"``."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=LOCALE)

@@ -1,0 +1,94 @@
+"""bilans/<annee>.yaml: the fiche-bilan of Article 8 for one year."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ctai_cli.models.common import (
+    Annee,
+    DateISO,
+    Effectif,
+    Identifiant,
+    Modele,
+    Montant,
+    Public,
+    Texte,
+)
+
+
+class GroupePublic(Modele):
+    publics: list[Public] = Field(
+        min_length=1,
+        description="Un public, ou plusieurs quand le décompte n'est pas ventilé (ex. [EPA, BPI]).",
+    )
+    nombre: Effectif
+    note: Texte | None = None
+
+
+class ParSexe(Modele):
+    femmes: Effectif | None = None
+    hommes: Effectif | None = None
+
+
+class Beneficiaires(Modele):
+    total: Effectif
+    par_public: list[GroupePublic] = Field(default_factory=list)
+    par_sexe: ParSexe | None = None
+    note: Texte | None = None
+
+
+class Indicateur(Modele):
+    libelle: Texte
+    valeur: Effectif
+    unite: Texte
+    objectif: Identifiant | None = Field(
+        default=None, description="Identifiant de l'objectif de la fiche-action mesuré."
+    )
+    note: Texte | None = None
+
+
+class Reliquat(Modele):
+    montant: Montant
+    disposition: Literal["report", "reversement", "en_attente"]
+    note: Texte | None = None
+
+
+class BilanAction(Modele):
+    action: Identifiant
+    beneficiaires: Beneficiaires | None = None
+    indicateurs: list[Indicateur] = Field(default_factory=list)
+    depenses_realisees: Montant | None = None
+    reliquat: Reliquat | None = None
+    qualitatif: Texte | None = None
+
+
+class Reunion(Modele):
+    date: DateISO
+    objet: Texte | None = None
+    participants: list[Texte] = Field(default_factory=list)
+
+
+class Pilotage(Modele):
+    copils_tenus: Effectif
+    reunions: list[Reunion] = Field(
+        default_factory=list, description="Détail des comités tenus, quand les dates sont connues."
+    )
+    invites: list[Texte] = Field(default_factory=list)
+    texte: Texte | None = None
+
+
+class NoteContexte(Modele):
+    titre: Texte
+    texte: Texte
+
+
+class Bilan(Modele):
+    annee: Annee
+    cadre: Literal["contrat", "contrat_precedent"] = "contrat"
+    date_remise: DateISO | None = None
+    synthese: Texte | None = None
+    contexte: list[NoteContexte] = Field(default_factory=list)
+    pilotage: Pilotage
+    actions: list[BilanAction] = Field(default_factory=list)

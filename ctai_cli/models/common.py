@@ -1,0 +1,137 @@
+"""Shared field types: money, dates, identifiers, publics."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+
+class Modele(BaseModel):
+    """Base of every file model: unknown keys refused, no silent coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+Public = Literal["EPA", "BPI", "BPT"]
+"""EPA: étranger primo-arrivant (hors BPI et BPT); BPI: bénéficiaire de la protection
+internationale; BPT: bénéficiaire de la protection temporaire."""
+
+PUBLICS: tuple[str, ...] = ("EPA", "BPI", "BPT")
+
+Texte = Annotated[str, StringConstraints(min_length=1)]
+
+Identifiant = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64),
+    Field(description="Identifiant : minuscules, chiffres et tirets (ex. « maison-logement »)."),
+]
+
+Annee = Annotated[int, Field(ge=2000, le=2100)]
+Effectif = Annotated[int, Field(ge=0)]
+
+_MONTANT = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+_MONTANT_JSON = {
+    "description": 'Montant en euros : entier (1200) ou texte avec au plus deux décimales ("1200.50").',
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+    ],
+}
+
+
+def _montant_error(detail: str, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError("ctai_montant", detail, ctx)
+
+
+def parse_montant(value: Any) -> Decimal:
+    """Parse an amount in euros, exact to the cent. Floats are refused."""
+    if isinstance(value, bool):
+        raise _montant_error("montant attendu, pas un booléen ({valeur})", valeur=value)
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        suggestion = (
+            f"{Decimal(repr(value)):.2f}" if value == value and abs(value) != float("inf") else "0.00"
+        )
+        raise _montant_error(
+            "montant {valeur} écrit comme un nombre à virgule flottante, inexact : "
+            'écrivez-le entre guillemets ("{suggestion}") ou en entier',
+            valeur=repr(value),
+            suggestion=suggestion,
+        )
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise _montant_error("montant attendu (entier ou texte « 1200.50 »)")
+    if _MONTANT.fullmatch(text):
+        return Decimal(text)
+    if text.startswith("-"):
+        raise _montant_error("montant négatif « {valeur} » : les montants sont positifs", valeur=text)
+    if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+        raise _montant_error(
+            "montant « {valeur} » avec plus de deux décimales : les montants sont exacts au centime",
+            valeur=text,
+        )
+    if re.fullmatch(r"[0-9 \u00a0\u202f]+(?:,[0-9]{1,2})?", text):
+        cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".")
+        raise _montant_error(
+            'montant « {valeur} » au format français : écrivez "{suggestion}" (point décimal, sans espace)',
+            valeur=text,
+            suggestion=cleaned,
+        )
+    raise _montant_error(
+        'montant « {valeur} » invalide : attendu un nombre d\'euros comme 1200 ou "1200.50"', valeur=text
+    )
+
+
+Montant = Annotated[
+    Decimal,
+    BeforeValidator(parse_montant),
+    PlainSerializer(lambda v: f"{v:.2f}", return_type=str),
+    WithJsonSchema(_MONTANT_JSON),
+]
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "ctai_date", "date inexistante « {valeur} »", {"valeur": value}
+            ) from None
+    raise PydanticCustomError(
+        "ctai_date", "date invalide « {valeur} » : format attendu AAAA-MM-JJ", {"valeur": value}
+    )
+
+
+DateISO = Annotated[
+    date,
+    BeforeValidator(parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+]
+
+MoisISO = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+    Field(description="Mois au format AAAA-MM."),
+]

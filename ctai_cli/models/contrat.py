@@ -1,0 +1,138 @@
+"""contrat.yaml: the contract itself (parties, période, axes, imputation, gouvernance)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ctai_cli.models.common import Annee, DateISO, Effectif, Modele, MoisISO, Public, Texte
+
+
+class Representant(Modele):
+    nom: Texte
+    qualite: Texte = Field(description="Qualité du signataire (ex. « Maire de Dax »).")
+
+
+class Partie(Modele):
+    role: Literal["collectivite", "etat"]
+    nom: Texte
+    type: Literal["commune", "epci", "metropole", "ccas", "departement", "region", "prefecture"] | None = None
+    designation: Texte | None = Field(
+        default=None, description="Terme qui désigne la partie dans le texte (« la commune »)."
+    )
+    representant: Representant | None = None
+    services: list[Texte] = Field(default_factory=list, description="Services associés (DDETS, DDETSPP…).")
+    siren: str | None = None
+    siret: str | None = None
+
+
+class Periode(Modele):
+    debut: Annee
+    fin: Annee
+
+
+class Quorum(Modele):
+    membres: Effectif
+    presents: Effectif
+    pouvoirs: Effectif = 0
+    suffrages_exprimes: Effectif | None = None
+
+
+class Votes(Modele):
+    pour: Effectif
+    contre: Effectif = 0
+    abstentions: Effectif = 0
+
+
+class Deliberation(Modele):
+    instance: Texte = Field(description="Assemblée délibérante (ex. « Conseil municipal de Dax »).")
+    date: DateISO
+    objet: Texte | None = None
+    convocation: DateISO | None = None
+    quorum: Quorum | None = None
+    votes: Votes | None = None
+    acte: Texte | None = Field(default=None, description="Identifiant de l'acte (accusé de réception).")
+    transmission: DateISO | None = Field(default=None, description="Date de télétransmission en préfecture.")
+    reception_prefecture: DateISO | None = None
+    publication: DateISO | None = None
+
+
+class Signature(Modele):
+    lieu: Texte | None = None
+    date: DateISO | None = None
+
+
+class Axe(Modele):
+    numero: int = Field(ge=1, le=99)
+    titre: Texte
+    mobilise_bop104: bool = Field(description="L'axe mobilise-t-il les crédits du programme 104 ?")
+    description: Texte | None = None
+
+
+class Imputation(Modele):
+    mission: Texte | None = None
+    programme: int = Field(ge=100, le=999, description="Programme budgétaire (104).")
+    action: int = Field(ge=1, le=99)
+    sous_action: int | None = Field(default=None, ge=1, le=99)
+    code_activite: str | None = Field(default=None, pattern=r"^[0-9]{12}$")
+    ministere: Texte | None = None
+
+
+class Versement(Modele):
+    modalites: Texte | None = None
+    beneficiaires: list[Literal["commune", "ccas", "epci", "porteurs"]] = Field(default_factory=list)
+    ordonnateur: Texte | None = None
+    comptable: Texte | None = None
+
+
+class EcheanceBilan(Modele):
+    mois: int = Field(default=6, ge=1, le=12)
+    jour: int = Field(default=1, ge=1, le=31)
+    destinataire: Texte | None = None
+
+
+class Gouvernance(Modele):
+    copil_min_par_an: Effectif = 2
+    copilotes: list[Texte] = Field(default_factory=list)
+    invites: list[Texte] = Field(default_factory=list)
+    bilan: EcheanceBilan = Field(default_factory=EcheanceBilan)
+
+
+class Agir(Modele):
+    operateur: Texte | None = None
+    deploiement: MoisISO | None = None
+    convention_locale: bool = False
+
+
+class AnnexeRef(Modele):
+    numero: int = Field(ge=1)
+    titre: Texte
+    fichier: Texte
+
+
+class Contrat(Modele):
+    intitule: Texte
+    territoire: Texte
+    departement: str = Field(pattern=r"^(?:[0-9]{2}|2A|2B|9[78][0-9])$")
+    statut: Literal["projet", "signe", "resilie", "termine"] = "projet"
+    periode: Periode
+    parties: list[Partie] = Field(min_length=2)
+    deliberation: Deliberation | None = None
+    signature: Signature | None = None
+    publics: list[Public] = Field(min_length=1)
+    preambule: Texte | None = None
+    axes: list[Axe] = Field(min_length=1)
+    imputation: Imputation
+    versement: Versement | None = None
+    report_reliquats: bool = Field(
+        default=True, description="Article 3 : les montants non dépensés peuvent être reportés."
+    )
+    gouvernance: Gouvernance = Field(default_factory=Gouvernance)
+    agir: Agir | None = None
+    refugies_info: bool = Field(default=False, description="Article 6 : référencement sur refugies.info.")
+    juridiction: Texte | None = None
+    annexes: list[AnnexeRef] = Field(default_factory=list)
+
+    def axe(self, numero: int) -> Axe | None:
+        return next((a for a in self.axes if a.numero == numero), None)

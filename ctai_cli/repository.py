@@ -1,0 +1,233 @@
+"""Find, read and validate the files of a contract repository.
+
+Layout (see docs/format.md)::
+
+    contrat.yaml            the contract
+    porteurs.yaml           the structures carrying actions
+    actions/<année>.yaml    annexe 1 of a year: the fiches-actions
+    bilans/<année>.yaml     the fiche-bilan of a year
+    avenants/<n>.yaml       avenant number n
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ctai_cli.catalog import make
+from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.models import Annexe, Avenant, Bilan, Contrat, Porteurs
+from ctai_cli.schema_errors import diagnostics_from_error
+from ctai_cli.yamlread import Document, Loc, read_document
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str
+    model: type[BaseModel]
+    folder: str | None  # None: a single file at the root
+    filename: str  # for single files; a description for folders
+    schema: str
+
+
+FILE_KINDS: dict[str, FileKind] = {
+    kind.name: kind
+    for kind in (
+        FileKind("contrat", Contrat, None, "contrat.yaml", "contrat.schema.json"),
+        FileKind("porteurs", Porteurs, None, "porteurs.yaml", "porteurs.schema.json"),
+        FileKind("actions", Annexe, "actions", "<année>.yaml", "actions.schema.json"),
+        FileKind("bilan", Bilan, "bilans", "<année>.yaml", "bilan.schema.json"),
+        FileKind("avenant", Avenant, "avenants", "<numéro>.yaml", "avenant.schema.json"),
+    )
+}
+
+_YEAR = re.compile(r"(?:19|20|21)[0-9]{2}\Z")
+_NUMBER = re.compile(r"[0-9]{1,4}\Z")
+
+
+@dataclass
+class Fichier:
+    """One file of the repository, read and (if possible) validated."""
+
+    kind: str
+    path: str
+    number: int | None = None  # the year or avenant number taken from the file name
+    document: Document | None = None
+    model: Any = None
+
+    def diag(self, code: str, loc: Loc = (), *, key: bool = False, **fields: Any) -> Diagnostic:
+        if self.document is None:
+            return make(code, self.path, **fields)
+        line, col = self.document.key_position(loc) if key else self.document.position(loc)
+        return make(code, self.path, line, col, **fields)
+
+
+@dataclass
+class Depot:
+    """A contract repository: its files by kind."""
+
+    root: Path
+    display: str
+    contrat: Fichier | None = None
+    porteurs: Fichier | None = None
+    actions: dict[int, Fichier] = field(default_factory=dict)
+    bilans: dict[int, Fichier] = field(default_factory=dict)
+    avenants: dict[int, Fichier] = field(default_factory=dict)
+
+    def rel(self, name: str) -> str:
+        return posixpath.normpath(posixpath.join(self.display, name)) if self.display else name
+
+    def files(self) -> list[Fichier]:
+        out = [f for f in (self.contrat, self.porteurs) if f is not None]
+        for group in (self.actions, self.bilans, self.avenants):
+            out.extend(group[k] for k in sorted(group))
+        return out
+
+    # Validated models, or None when the file is missing or invalid.
+    @property
+    def contrat_model(self) -> Contrat | None:
+        return self.contrat.model if self.contrat else None
+
+    @property
+    def porteurs_model(self) -> Porteurs | None:
+        return self.porteurs.model if self.porteurs else None
+
+    def annexe(self, year: int) -> Annexe | None:
+        f = self.actions.get(year)
+        return f.model if f else None
+
+
+def _display(path: Path) -> str:
+    text = path.as_posix()
+    return "" if text in (".", "") else posixpath.normpath(text)
+
+
+def load_file(fichier: Fichier, fs_path: Path) -> list[Diagnostic]:
+    document, diagnostics = read_document(fs_path, fichier.path)
+    fichier.document = document
+    if document is None:
+        return diagnostics
+    model = FILE_KINDS[fichier.kind].model
+    blocked = {(d.line, d.col) for d in diagnostics}
+    try:
+        fichier.model = model.model_validate(document.data)
+    except ValidationError as exc:
+        for diagnostic in diagnostics_from_error(exc, model, document):
+            # One problem, one diagnostic: the reader already explained this value.
+            if (diagnostic.line, diagnostic.col) not in blocked:
+                diagnostics.append(diagnostic)
+    return diagnostics
+
+
+def _lookalike(name: str, expected: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, expected, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
+    """Read every file of the repository at ``root``.
+
+    Returns ``(None, [E020])`` when ``root`` is not a contract folder: the
+    caller turns that into exit code 2.
+    """
+    display = _display(root)
+    shown = display or "."
+    if not root.exists():
+        return None, [make("CTAI-E020", shown, detail=f"le dossier « {shown} » n'existe pas")]
+    if not root.is_dir():
+        return None, [make("CTAI-E020", shown, detail=f"« {shown} » n'est pas un dossier")]
+    if not (root / "contrat.yaml").is_file():
+        detail = f"« {shown} » n'est pas un dossier de contrat : contrat.yaml est absent"
+        hint = None
+        if (root / "contrat.yml").is_file():
+            hint = "renommez contrat.yml en contrat.yaml"
+        return None, [make("CTAI-E020", shown, detail=detail, hint=hint)]
+
+    depot = Depot(root=root, display=display)
+    diagnostics: list[Diagnostic] = []
+
+    for kind_name in ("contrat", "porteurs"):
+        kind = FILE_KINDS[kind_name]
+        fs_path = root / kind.filename
+        fichier = Fichier(kind_name, depot.rel(kind.filename))
+        if not fs_path.is_file():
+            diagnostics.append(make("CTAI-E021", fichier.path, fichier=kind.filename))
+            continue
+        setattr(depot, kind_name, fichier)
+        diagnostics.extend(load_file(fichier, fs_path))
+
+    folders = {"actions": depot.actions, "bilan": depot.bilans, "avenant": depot.avenants}
+    for kind_name, group in folders.items():
+        kind = FILE_KINDS[kind_name]
+        folder = root / kind.folder
+        if not folder.is_dir():
+            continue
+        for fs_path in sorted(folder.iterdir()):
+            rel = f"{kind.folder}/{fs_path.name}"
+            pattern = _NUMBER if kind_name == "avenant" else _YEAR
+            stem, suffix = fs_path.stem, fs_path.suffix
+            if suffix == ".yaml" and pattern.match(stem) and fs_path.is_file():
+                number = int(stem)
+                fichier = Fichier(kind_name, depot.rel(rel), number=number)
+                if number in group:
+                    diagnostics.append(
+                        make(
+                            "CTAI-W022",
+                            fichier.path,
+                            raison=f"{rel} double {group[number].path}",
+                            suggestion="gardez un seul fichier par numéro",
+                        )
+                    )
+                    continue
+                group[number] = fichier
+                diagnostics.extend(load_file(fichier, fs_path))
+            elif suffix in (".yaml", ".yml"):
+                if suffix == ".yml" and pattern.match(stem):
+                    suggestion = f"renommez-le en {kind.folder}/{stem}.yaml"
+                else:
+                    suggestion = f"nommez-le {kind.folder}/{kind.filename}"
+                diagnostics.append(
+                    make(
+                        "CTAI-W022",
+                        depot.rel(rel),
+                        raison=f"{rel} ne suit pas le nommage {kind.folder}/{kind.filename}",
+                        suggestion=suggestion,
+                    )
+                )
+
+    # Files and folders that look like the expected ones but are not read.
+    expected_files = ["contrat.yaml", "porteurs.yaml"]
+    expected_dirs = ["actions", "bilans", "avenants"]
+    for entry in sorted(root.iterdir()):
+        name = entry.name
+        if name.startswith("."):
+            continue
+        if entry.is_dir() and name not in expected_dirs:
+            target = _lookalike(name, expected_dirs)
+            if target:
+                diagnostics.append(
+                    make(
+                        "CTAI-W022",
+                        depot.rel(name),
+                        raison=f"dossier « {name}/ » non lu",
+                        suggestion=f"vouliez-vous dire « {target}/ » ?",
+                    )
+                )
+        elif entry.is_file() and entry.suffix in (".yaml", ".yml") and name not in expected_files:
+            target = _lookalike(entry.stem + ".yaml", expected_files)
+            if target:
+                diagnostics.append(
+                    make(
+                        "CTAI-W022",
+                        depot.rel(name),
+                        raison=f"« {name} » non lu",
+                        suggestion=f"renommez-le en {target}",
+                    )
+                )
+    return depot, diagnostics

@@ -1,0 +1,186 @@
+"""Turn pydantic validation errors into positioned, coded, French diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ctai_cli.catalog import make
+from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.yamlread import Document
+
+_TYPE_NAMES = {
+    str: "un texte",
+    int: "un nombre entier",
+    float: "un nombre à virgule",
+    bool: "un booléen",
+    list: "une liste",
+    dict: "un dictionnaire",
+    type(None): "une valeur vide",
+}
+
+_EXPECTED = {
+    "string_type": ("un texte", "mettez la valeur entre guillemets"),
+    "int_type": ("un nombre entier", "écrivez un entier sans guillemets, par exemple 2024"),
+    "int_from_float": ("un nombre entier", "écrivez un entier sans décimales"),
+    "bool_type": ("un booléen", "écrivez true ou false"),
+    "list_type": ("une liste", "écrivez une liste : [a, b] ou une ligne « - a » par élément"),
+    "model_type": ("un dictionnaire", "écrivez des lignes « clé: valeur » indentées sous cette clé"),
+    "dict_type": ("un dictionnaire", "écrivez des lignes « clé: valeur » indentées sous cette clé"),
+    "model_attributes_type": (
+        "un dictionnaire",
+        "écrivez des lignes « clé: valeur » indentées sous cette clé",
+    ),
+}
+
+_PATTERN_MESSAGES = {
+    "id": "identifiant « {valeur} » invalide : minuscules sans accent, chiffres et tirets (ex. « maison-logement »)",
+    "porteur": "identifiant de porteur « {valeur} » invalide : minuscules sans accent, chiffres et tirets",
+    "action": "identifiant d'action « {valeur} » invalide : minuscules sans accent, chiffres et tirets",
+    "objectif": "identifiant d'objectif « {valeur} » invalide : minuscules sans accent, chiffres et tirets",
+    "code_activite": "code activité « {valeur} » invalide : 12 chiffres attendus, entre guillemets",
+    "departement": 'code de département « {valeur} » invalide (ex. "40", "2A", "974")',
+    "deploiement": "mois « {valeur} » invalide : format attendu AAAA-MM",
+}
+
+
+def _type_name(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0] if len(members) == 1 else annotation
+            if len(members) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that describes the mapping at ``loc``, if any."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(part, int):
+            if typing.get_origin(annotation) is not list:
+                return None
+            annotation = typing.get_args(annotation)[0]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part)
+            if field is None:
+                return None
+            annotation = field.annotation
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def suggest(word: str, choices: list[str], what: str = "clés possibles") -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    if close:
+        return f"vouliez-vous dire « {close[0]} » ?"
+    if choices:
+        return f"{what} : " + ", ".join(choices)
+    return ""
+
+
+def _field_label(loc: tuple[Any, ...]) -> str:
+    names = [str(p) for p in loc if isinstance(p, str)]
+    return names[-1] if names else "document"
+
+
+def diagnostics_from_error(
+    exc: ValidationError, model: type[BaseModel], document: Document
+) -> Iterator[Diagnostic]:
+    path = document.path
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        value = error.get("input")
+        ctx = error.get("ctx") or {}
+        field = _field_label(loc)
+        if kind == "extra_forbidden":
+            parent = model_at(model, loc[:-1])
+            choices = list(parent.model_fields) if parent else []
+            line, col = document.key_position(loc)
+            yield make("CTAI-E100", path, line, col, cle=loc[-1], suggestion=suggest(str(loc[-1]), choices))
+            continue
+        if kind == "missing":
+            line, col = document.position(loc[:-1])
+            yield make("CTAI-E101", path, line, col, champ=field)
+            continue
+        line, col = document.position(loc)
+        if kind == "ctai_montant":
+            yield make("CTAI-E103", path, line, col, detail=error["msg"])
+        elif kind == "ctai_date":
+            yield make("CTAI-E104", path, line, col, detail=error["msg"])
+        elif kind == "literal_error":
+            allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            yield make(
+                "CTAI-E105",
+                path,
+                line,
+                col,
+                valeur=value,
+                attendu=", ".join(allowed),
+                suggestion=suggest(str(value), allowed, "valeurs possibles"),
+            )
+        elif kind in _EXPECTED:
+            expected, hint = _EXPECTED[kind]
+            if value is None:
+                detail = f"valeur vide pour « {field} » : {expected} est attendu"
+                hint = f"renseignez « {field} » ou supprimez la ligne si le champ est facultatif"
+            else:
+                detail = f"« {field} » : {expected} est attendu, pas {_type_name(value)} ({value!r})"
+            yield make("CTAI-E102", path, line, col, detail=detail, hint=hint)
+        elif kind == "string_pattern_mismatch":
+            template = _PATTERN_MESSAGES.get(
+                field, "valeur « {valeur} » au format invalide pour « " + field + " »"
+            )
+            yield make("CTAI-E102", path, line, col, detail=template.format(valeur=value), hint="")
+        elif kind in ("greater_than_equal", "greater_than"):
+            bound = ctx.get("ge", ctx.get("gt"))
+            yield make("CTAI-E106", path, line, col, detail=f"« {field} » vaut {value}, minimum {bound}")
+        elif kind in ("less_than_equal", "less_than"):
+            bound = ctx.get("le", ctx.get("lt"))
+            yield make("CTAI-E106", path, line, col, detail=f"« {field} » vaut {value}, maximum {bound}")
+        elif kind == "string_too_short":
+            yield make("CTAI-E106", path, line, col, detail=f"« {field} » est vide")
+        elif kind == "too_short":
+            minimum = ctx.get("min_length", 1)
+            yield make(
+                "CTAI-E106",
+                path,
+                line,
+                col,
+                detail=f"« {field} » doit contenir au moins {minimum} élément(s)",
+            )
+        elif kind in ("string_too_long", "too_long"):
+            yield make("CTAI-E106", path, line, col, detail=f"« {field} » est trop long")
+        else:
+            yield make(
+                "CTAI-E102",
+                path,
+                line,
+                col,
+                detail=f"valeur invalide pour « {field} » ({error['msg']})",
+            )

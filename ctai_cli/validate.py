@@ -1,0 +1,59 @@
+"""Core of ``ctai validate``: read contract repositories, run every check, return a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ctai_cli import exitcodes
+from ctai_cli.diagnostics import Diagnostic, Severity
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    paths: tuple[Path, ...]
+    date: date
+    strict: bool = False
+
+
+@dataclass
+class ValidationResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    contracts: int = 0
+    input_error: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.input_error:
+            return exitcodes.USAGE
+        if self.errors or (strict and self.warnings):
+            return exitcodes.FINDINGS
+        return exitcodes.OK
+
+
+def validate(options: ValidateOptions) -> ValidationResult:
+    from ctai_cli.checks import Contexte, run_checks
+    from ctai_cli.repository import open_depot
+
+    result = ValidationResult()
+    contexte = Contexte(date=options.date)
+    for root in options.paths:
+        depot, diagnostics = open_depot(root)
+        result.diagnostics.extend(diagnostics)
+        if depot is None:
+            result.input_error = True
+            continue
+        result.contracts += 1
+        result.files += len(depot.files())
+        result.diagnostics.extend(run_checks(depot, contexte))
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
