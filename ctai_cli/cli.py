@@ -1,7 +1,8 @@
 """The typer skin: options in, one core call, an exit code out.
 
 Only typer is imported at start-up; each command imports what it needs when it
-runs, so ``ctai --help`` loads neither pydantic nor jinja2 nor rich.
+runs, so ``ctai --help`` loads neither pydantic nor jinja2 nor rich. Path
+parameters are declared as ``str``: typer coerces ``Path`` through pydantic.
 All exit codes are decided here and in :mod:`ctai_cli.exitcodes`.
 """
 
@@ -47,7 +48,7 @@ def _root(
 @app.command("validate")
 def validate_command(
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             help="Dossier(s) de contrat à valider (défaut : dossier courant).", show_default=False
         ),
@@ -78,7 +79,7 @@ def validate_command(
     """
     from ctai_cli.commands import validate
 
-    raise typer.Exit(validate.run(paths or [], fmt, strict, date))
+    raise typer.Exit(validate.run([Path(p) for p in paths or []], fmt, strict, date))
 
 
 @app.command("explain")
@@ -93,7 +94,7 @@ def explain_command(
 
 @app.command("schema")
 def schema_command(
-    output_dir: Annotated[Path, typer.Argument(help="Dossier où écrire les schémas JSON.")] = Path("schemas"),
+    output_dir: Annotated[str, typer.Argument(help="Dossier où écrire les schémas JSON.")] = "schemas",
     check: Annotated[
         bool, typer.Option("--check", help="Vérifie seulement que les schémas sont à jour.")
     ] = False,
@@ -102,7 +103,7 @@ def schema_command(
     """Écrit les schémas JSON de chaque type de fichier (pour les éditeurs)."""
     from ctai_cli.commands import schema
 
-    raise typer.Exit(schema.run(output_dir, check, force))
+    raise typer.Exit(schema.run(Path(output_dir), check, force))
 
 
 def _crash(exc: BaseException) -> int:

@@ -142,7 +142,8 @@ def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
         return None, [make("CTAI-E020", shown, detail=f"le dossier « {shown} » n'existe pas")]
     if not root.is_dir():
         return None, [make("CTAI-E020", shown, detail=f"« {shown} » n'est pas un dossier")]
-    if not (root / "contrat.yaml").is_file():
+    contrat_path = root / "contrat.yaml"
+    if not (contrat_path.exists() or contrat_path.is_symlink()):
         detail = f"« {shown} » n'est pas un dossier de contrat : contrat.yaml est absent"
         hint = None
         if (root / "contrat.yml").is_file():
@@ -156,7 +157,7 @@ def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
         kind = FILE_KINDS[kind_name]
         fs_path = root / kind.filename
         fichier = Fichier(kind_name, depot.rel(kind.filename))
-        if not fs_path.is_file():
+        if not (fs_path.exists() or fs_path.is_symlink()):
             diagnostics.append(make("CTAI-E021", fichier.path, fichier=kind.filename))
             continue
         setattr(depot, kind_name, fichier)
@@ -172,7 +173,7 @@ def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
             rel = f"{kind.folder}/{fs_path.name}"
             pattern = _NUMBER if kind_name == "avenant" else _YEAR
             stem, suffix = fs_path.stem, fs_path.suffix
-            if suffix == ".yaml" and pattern.match(stem) and fs_path.is_file():
+            if suffix == ".yaml" and pattern.match(stem):
                 number = int(stem)
                 fichier = Fichier(kind_name, depot.rel(rel), number=number)
                 if number in group:

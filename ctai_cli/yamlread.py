@@ -15,6 +15,7 @@ recurses in C and would crash the interpreter on very deep input).
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,7 @@ class _Walker:
         self.visited: set[int] = set()
         self.active: set[int] = set()
         self.expanded = 0
+        self.expansion_site: Loc | None = None
 
     @staticmethod
     def pos(node: yaml.Node) -> tuple[int, int]:
@@ -122,32 +124,37 @@ class _Walker:
             self.diag("CTAI-E012", node, limite=MAX_DEPTH)
             raise _Stop
         ident = id(node)
+        outermost = False
         if ident in self.visited:
             # Second visit of the same node object: an alias expansion.
             if ident in self.active:
                 self.diag("CTAI-E008", node, detail="alias récursif : la valeur se contient elle-même")
                 raise _Stop
+            if self.expansion_site is None:
+                self.expansion_site, outermost = loc, True
             self.expanded += 1
             if self.expanded > MAX_ALIAS_EXPANSION:
-                self.diag(
-                    "CTAI-E008",
-                    node,
-                    detail=f"l'expansion des alias dépasse {MAX_ALIAS_EXPANSION} valeurs "
-                    "(attaque « billion laughs » ?)",
-                )
+                site = self.expansion_site
+                line, col = self.keys.get(site) or self.values.get(site[:-1], (1, 1))
+                detail = f"l'expansion des alias dépasse {MAX_ALIAS_EXPANSION} valeurs (attaque « billion laughs » ?)"
+                self.diagnostics.append(make("CTAI-E008", self.path, line, col, detail=detail))
                 raise _Stop
         else:
             self.visited.add(ident)
             self.values[loc] = self.pos(node)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        self.active.add(ident)
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.walk(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-            return self.mapping(node, loc, depth)
+            if isinstance(node, yaml.ScalarNode):
+                return self.scalar(node)
+            self.active.add(ident)
+            try:
+                if isinstance(node, yaml.SequenceNode):
+                    return [self.walk(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+                return self.mapping(node, loc, depth)
+            finally:
+                self.active.discard(ident)
         finally:
-            self.active.discard(ident)
+            if outermost:
+                self.expansion_site = None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -331,6 +338,15 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
     return Document(path, data, walker.values, walker.keys), walker.diagnostics
 
 
+_OS_REASONS = {
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOENT: "fichier introuvable (lien symbolique cassé ?)",
+    errno.ELOOP: "boucle de liens symboliques",
+}
+
+
 def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
     """Read and decode a file, enforcing the size limit and UTF-8."""
     try:
@@ -340,7 +356,8 @@ def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
                 size = fs_path.stat().st_size
                 return None, [make("CTAI-E003", path, taille=size, limite=MAX_FILE_SIZE)]
     except OSError as exc:
-        return None, [make("CTAI-E001", path, raison=exc.strerror or str(exc))]
+        reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+        return None, [make("CTAI-E001", path, raison=reason)]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:

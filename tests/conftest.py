@@ -1,0 +1,42 @@
+"""Shared fixtures: the Dax example, copies of it to break, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DAX = ROOT / "examples" / "dax-2024-2026"
+# A date at which no bilan of the Dax example is overdue: keeps W214 out of the way.
+QUIET_DATE = "2025-01-01"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def dax_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "dax"
+    shutil.copytree(DAX, target)
+    return target
+
+
+@pytest.fixture
+def ctai(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run the real CLI entry point in-process and capture its output."""
+    from ctai_cli.cli import main
+
+    def run(*args: str) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

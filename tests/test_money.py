@@ -1,0 +1,55 @@
+"""Amounts are Decimal, exact to the cent; floats and sloppy text are refused with a reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pydantic_core import PydanticCustomError
+
+from ctai_cli.formatting import euros
+from ctai_cli.models.common import parse_montant
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "0"),
+        (1200, "1200"),
+        ("1200", "1200"),
+        ("1200.5", "1200.5"),
+        ("1200.50", "1200.50"),
+        (" 7.05 ", "7.05"),
+    ],
+)
+def test_accepted(value: object, expected: str) -> None:
+    assert parse_montant(value) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (1200.5, "flottante"),
+        (0.1, "flottante"),
+        (True, "booléen"),
+        (-5, "négatif"),
+        ("-5", "négatif"),
+        ("12.345", "deux décimales"),
+        ("1 200,50", "1200.50"),
+        ("douze", "invalide"),
+        ([1], "montant attendu"),
+    ],
+)
+def test_refused(value: object, reason: str) -> None:
+    with pytest.raises(PydanticCustomError) as info:
+        parse_montant(value)
+    assert reason in str(info.value)
+
+
+def test_sums_are_exact() -> None:
+    total = sum((parse_montant("0.10") for _ in range(10)), Decimal(0))
+    assert total == Decimal("1.00")
+
+
+def test_french_formatting() -> None:
+    assert euros(Decimal("1234.5")) == "1\u202f234,50\xa0€"

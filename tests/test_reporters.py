@@ -1,0 +1,71 @@
+"""Every reporter renders the same result; JSON and SARIF are valid documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import QUIET_DATE
+
+
+@pytest.fixture
+def broken(dax_copy: Path) -> Path:
+    actions = dax_copy / "actions" / "2024.yaml"
+    text = actions.read_text(encoding="utf-8").replace("porteur: ch-dax\n", "porteur: ch-daxx\n", 1)
+    actions.write_text(text, encoding="utf-8")
+    (dax_copy / "bilans" / "2024.yaml").write_text(
+        "annee: 2024\npilotage:\n  copils_tenus: 1\n", encoding="utf-8"
+    )
+    return dax_copy
+
+
+def test_json(ctai, broken: Path) -> None:
+    run = ctai("validate", broken, "--format", "json", "--date", QUIET_DATE)
+    assert run.code == 1
+    report = json.loads(run.out)
+    assert report["summary"] == {"errors": 1, "warnings": 1, "files": 6, "contracts": 1}
+    first = report["diagnostics"][0]
+    assert set(first) == {"code", "severity", "path", "line", "col", "message", "hint"}
+
+
+def test_sarif(ctai, broken: Path) -> None:
+    run = ctai("validate", broken, "--format", "sarif", "--date", QUIET_DATE)
+    assert run.code == 1
+    sarif = json.loads(run.out)
+    assert sarif["version"] == "2.1.0"
+    (sarif_run,) = sarif["runs"]
+    rules = sarif_run["tool"]["driver"]["rules"]
+    results = sarif_run["results"]
+    assert {r["ruleId"] for r in results} == {"CTAI-E200", "CTAI-W213"}
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].endswith(".yaml")
+        assert location["region"]["startLine"] >= 1
+        assert result["level"] in ("error", "warning")
+
+
+def test_github_annotations(ctai, broken: Path) -> None:
+    run = ctai("validate", broken, "--format", "github", "--date", QUIET_DATE)
+    lines = run.out.splitlines()
+    error = next(line for line in lines if line.startswith("::error "))
+    assert f"file={broken.as_posix()}/actions/2024.yaml" in error
+    assert ",title=CTAI-E200::" in error
+    assert "\n" not in error
+
+
+def test_github_escaping() -> None:
+    from ctai_cli.reporters.github import _data, _property
+
+    assert _data("50 %\nsuite") == "50 %25%0Asuite"
+    assert _property("a:b,c") == "a%3Ab%2Cc"
+
+
+def test_text(ctai, broken: Path) -> None:
+    run = ctai("validate", broken, "--date", QUIET_DATE)
+    assert f"{broken.as_posix()}/actions/2024.yaml:" in run.out
+    assert "erreur CTAI-E200 porteur « ch-daxx » absent de porteurs.yaml" in run.out
+    assert "→ vouliez-vous dire « ch-dax » ?" in run.out
+    assert run.out.strip().endswith("1 erreur, 1 avertissement (6 fichiers dans 1 contrat)")
