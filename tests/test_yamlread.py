@@ -71,7 +71,7 @@ def test_very_deep_nesting_does_not_crash_the_interpreter() -> None:
 
 def test_moderate_nesting_is_reported_at_the_limit() -> None:
     depth = MAX_DEPTH + 5
-    doc, diags = parse_text("v: " + "[" * depth + "]" * depth + "\n", "f.yaml")
+    _doc, diags = parse_text("v: " + "[" * depth + "]" * depth + "\n", "f.yaml")
     assert codes(diags) == ["CTAI-E012"]
     assert diags[0].line == 1
 
@@ -82,14 +82,14 @@ def test_byte_order_mark_is_accepted() -> None:
 
 
 def test_control_character_is_a_syntax_error_in_french() -> None:
-    doc, diags = parse_text("a: b\x00c\n", "f.yaml")
+    _doc, diags = parse_text("a: b\x00c\n", "f.yaml")
     assert codes(diags) == ["CTAI-E005"]
     assert "caractère de contrôle" in diags[0].message
     assert (diags[0].line, diags[0].col) == (1, 5)
 
 
 def test_undefined_alias() -> None:
-    doc, diags = parse_text("a: *nulle_part\n", "f.yaml")
+    _doc, diags = parse_text("a: *nulle_part\n", "f.yaml")
     assert codes(diags) == ["CTAI-E005"]
     assert "ancre" in diags[0].message
 
