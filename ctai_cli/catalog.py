@@ -113,11 +113,12 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-E009",
         E,
         "Valeur ambiguë (YAML 1.1)",
-        "« {valeur} » est lu comme un booléen par certains outils (YAML 1.1) et comme "
-        "un texte par d'autres (YAML 1.2)",
+        "valeur ambiguë « {valeur} » : {detail}",
         "En YAML 1.1, yes, no, on, off, y et n (quelle que soit la casse) sont des "
         "booléens ; en YAML 1.2 ce sont des textes. Le code pays de la Norvège, NO, "
-        "devient ainsi « faux ». Pour que chaque outil lise la même chose, ctai "
+        "devient ainsi « faux ». De même, 010402020111 est un nombre octal en YAML 1.1 "
+        "et perd son zéro initial en YAML 1.2 ; 1:30 ou 1_000 sont des nombres en YAML "
+        "1.1 et des textes en YAML 1.2. Pour que chaque outil lise la même chose, ctai "
         "exige true/false pour un booléen et des guillemets pour un texte.",
         "écrivez {suggestion}",
     ),
@@ -220,7 +221,7 @@ _ENTRIES: tuple[Entry, ...] = (
         'entre guillemets avec au plus deux décimales et un point ("1200.50"). Un '
         "nombre à virgule YAML (1200.5) est refusé : c'est un flottant binaire, "
         "inexact, et non un montant. Les montants ne sont jamais négatifs.",
-        'écrivez par exemple 1200 ou "1200.50"',
+        None,  # each message already says what to write
     ),
     Entry(
         "CTAI-E104",

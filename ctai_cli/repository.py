@@ -222,13 +222,15 @@ def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
                 )
         elif entry.is_file() and entry.suffix in (".yaml", ".yml") and name not in expected_files:
             target = _lookalike(entry.stem + ".yaml", expected_files)
+            folder = _lookalike(entry.stem, expected_dirs)
             if target:
-                diagnostics.append(
-                    make(
-                        "CTAI-W022",
-                        depot.rel(name),
-                        raison=f"« {name} » non lu",
-                        suggestion=f"renommez-le en {target}",
-                    )
-                )
+                suggestion = f"renommez-le en {target}"
+            elif folder:
+                kind = next(k for k in FILE_KINDS.values() if k.folder == folder)
+                suggestion = f"rangez son contenu dans {folder}/{kind.filename}"
+            else:
+                continue
+            diagnostics.append(
+                make("CTAI-W022", depot.rel(name), raison=f"« {name} » non lu", suggestion=suggestion)
+            )
     return depot, diagnostics
