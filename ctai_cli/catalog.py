@@ -411,6 +411,16 @@ _ENTRIES: tuple[Entry, ...] = (
         "délibération avant la signature, dates d'une année dans cette année.",
         None,
     ),
+    Entry(
+        "CTAI-E218",
+        E,
+        "Parties du contrat incomplètes",
+        "{detail}",
+        "Un CTAI est passé entre l'État (le préfet) et une ou plusieurs collectivités : "
+        "« parties » comprend exactement une partie « role: etat » et au moins une partie "
+        "« role: collectivite ».",
+        "voir la section « parties » de docs/format.md",
+    ),
 )
 
 ALIASES: dict[str, str] = {}

@@ -16,7 +16,8 @@ def euros(amount: Decimal | int) -> str:
 
 
 def date_longue(day: date) -> str:
-    """``date(2025, 6, 1)`` → ``"1 juin 2025"``."""
+    """``date(2025, 6, 1)`` → ``"1er juin 2025"``, ``date(2024, 10, 17)`` → ``"17 octobre 2024"``."""
     from babel.dates import format_date
 
-    return format_date(day, format="long", locale=LOCALE)
+    text = format_date(day, format="long", locale=LOCALE)
+    return "1er" + text[1:] if day.day == 1 else text

@@ -48,7 +48,7 @@ FILE_KINDS: dict[str, FileKind] = {
 }
 
 _YEAR = re.compile(r"(?:19|20|21)[0-9]{2}\Z")
-_NUMBER = re.compile(r"[0-9]{1,4}\Z")
+_NUMBER = re.compile(r"[1-9][0-9]{0,3}\Z")  # avenants/1.yaml, not 01.yaml
 
 
 @dataclass

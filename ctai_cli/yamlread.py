@@ -222,7 +222,8 @@ class _Walker:
                     node,
                     valeur=text,
                     detail="nombre octal en YAML 1.1, zéro initial perdu en YAML 1.2",
-                    suggestion=f'"{text}" entre guillemets',
+                    suggestion=f'"{text}" entre guillemets pour un texte (code), ou {int(text)} sans '
+                    "zéro initial pour un nombre",
                 )
                 return text
             return int(text)

@@ -118,6 +118,12 @@ REGISTRY: tuple[Check, ...] = _registry(
     ),
     Check("siret", ("CTAI-E210",), coherence.siret, "SIRET et SIREN valides"),
     Check("agir", ("CTAI-E211",), coherence.agir, "articulation AGIR non contradictoire (article 5)"),
+    Check(
+        "parties",
+        ("CTAI-E218",),
+        coherence.parties,
+        "une partie État et au moins une collectivité signataires",
+    ),
 )
 
 

@@ -64,7 +64,8 @@ def dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
             ("periode",),
             detail=f"la période commence en {contrat.periode.debut} et finit en {contrat.periode.fin}",
         )
-    if echeance_bilan(contrat, contrat.periode.debut) is None:
+    # A deadline must exist every year: check it against a non-leap year (no 29 February).
+    if echeance_bilan(contrat, 2022) is None:
         bilan = contrat.gouvernance.bilan
         yield fichier.diag(
             "CTAI-E217",

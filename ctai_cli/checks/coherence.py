@@ -149,3 +149,23 @@ def agir(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         for i, action in enumerate(fichier.model.actions):
             if action.agir and action.agir.similaire_agir and action.agir.ouverte_public_agir:
                 yield fichier.diag("CTAI-E211", ("actions", i, "agir"), action=action.id)
+
+
+def parties(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    contrat = depot.contrat_model
+    if contrat is None:
+        return
+    etats = [i for i, p in enumerate(contrat.parties) if p.role == "etat"]
+    collectivites = [p for p in contrat.parties if p.role == "collectivite"]
+    if not collectivites:
+        yield depot.contrat.diag(
+            "CTAI-E218", ("parties",), detail="aucune collectivité parmi les parties (role: collectivite)"
+        )
+    if not etats:
+        yield depot.contrat.diag(
+            "CTAI-E218", ("parties",), detail="l'État ne figure pas parmi les parties (role: etat)"
+        )
+    for i in etats[1:]:
+        yield depot.contrat.diag(
+            "CTAI-E218", ("parties", i, "role"), detail="l'État figure deux fois parmi les parties"
+        )

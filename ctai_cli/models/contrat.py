@@ -81,7 +81,9 @@ class Imputation(Modele):
 
 class Versement(Modele):
     modalites: Texte | None = None
-    beneficiaires: list[Literal["commune", "ccas", "epci", "porteurs"]] = Field(default_factory=list)
+    beneficiaires: list[Literal["commune", "ccas", "epci", "metropole", "departement", "porteurs"]] = Field(
+        default_factory=list
+    )
     ordonnateur: Texte | None = None
     comptable: Texte | None = None
 
@@ -114,7 +116,10 @@ class AnnexeRef(Modele):
 class Contrat(Modele):
     intitule: Texte
     territoire: Texte
-    departement: str = Field(pattern=r"^(?:[0-9]{2}|2A|2B|9[78][0-9])$")
+    departement: str = Field(
+        pattern=r"^(?:0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5]|97[1-6])$",
+        description="Code du département (« 40 », « 2A », « 974 »).",
+    )
     statut: Literal["projet", "signe", "resilie", "termine"] = "projet"
     periode: Periode
     parties: list[Partie] = Field(min_length=2)
