@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
-from ctai_cli.models import Annexe, Avenant, Bilan, Contrat, Porteurs
+from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat, Porteurs
 from ctai_cli.schema_errors import diagnostics_from_error
 from ctai_cli.yamlread import Document, Loc, read_document
 
@@ -101,6 +102,22 @@ class Depot:
     def annexe(self, year: int) -> Annexe | None:
         f = self.actions.get(year)
         return f.model if f else None
+
+    def iter_actions(self, *, cadre: str | None = None) -> Iterator[tuple[Fichier, int, Action]]:
+        """Every action of every valid annexe, with its file and index (for positions)."""
+        for fichier in self.actions.values():
+            if fichier.model is None or (cadre is not None and fichier.model.cadre != cadre):
+                continue
+            for i, action in enumerate(fichier.model.actions):
+                yield fichier, i, action
+
+    def iter_bilan_actions(self, *, cadre: str | None = None) -> Iterator[tuple[Fichier, int, BilanAction]]:
+        """Every action entry of every valid bilan, with its file and index."""
+        for fichier in self.bilans.values():
+            if fichier.model is None or (cadre is not None and fichier.model.cadre != cadre):
+                continue
+            for i, entry in enumerate(fichier.model.actions):
+                yield fichier, i, entry
 
 
 def _display(path: Path) -> str:

@@ -65,41 +65,38 @@ def identifiants_uniques(depot: Depot, contexte: Contexte) -> Iterator[Diagnosti
 
 
 def effectifs(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    for fichier in depot.bilans.values():
-        if fichier.model is None:
+    for fichier, i, entry in depot.iter_bilan_actions():
+        ben = entry.beneficiaires
+        if ben is None:
             continue
-        for i, entry in enumerate(fichier.model.actions):
-            ben = entry.beneficiaires
-            if ben is None:
-                continue
-            base = ("actions", i, "beneficiaires")
-            somme = sum(g.nombre for g in ben.par_public)
-            if somme > ben.total:
-                yield fichier.diag(
-                    "CTAI-E208",
-                    (*base, "par_public"),
-                    detail=f"action « {entry.action} » : {somme} bénéficiaires par public pour un "
-                    f"total de {ben.total}",
-                )
-            seen: set[str] = set()
-            for g, groupe in enumerate(ben.par_public):
-                for j, public in enumerate(groupe.publics):
-                    if public in seen:
-                        yield fichier.diag(
-                            "CTAI-E208",
-                            (*base, "par_public", g, "publics", j),
-                            detail=f"action « {entry.action} » : le public {public} figure dans deux groupes",
-                        )
-                    seen.add(public)
-            if ben.par_sexe is not None:
-                sexes = (ben.par_sexe.femmes or 0) + (ben.par_sexe.hommes or 0)
-                if sexes > ben.total:
+        base = ("actions", i, "beneficiaires")
+        somme = sum(g.nombre for g in ben.par_public)
+        if somme > ben.total:
+            yield fichier.diag(
+                "CTAI-E208",
+                (*base, "par_public"),
+                detail=f"action « {entry.action} » : {somme} bénéficiaires par public pour un "
+                f"total de {ben.total}",
+            )
+        seen: set[str] = set()
+        for g, groupe in enumerate(ben.par_public):
+            for j, public in enumerate(groupe.publics):
+                if public in seen:
                     yield fichier.diag(
                         "CTAI-E208",
-                        (*base, "par_sexe"),
-                        detail=f"action « {entry.action} » : {sexes} femmes et hommes pour un "
-                        f"total de {ben.total}",
+                        (*base, "par_public", g, "publics", j),
+                        detail=f"action « {entry.action} » : le public {public} figure dans deux groupes",
                     )
+                seen.add(public)
+        if ben.par_sexe is not None:
+            sexes = (ben.par_sexe.femmes or 0) + (ben.par_sexe.hommes or 0)
+            if sexes > ben.total:
+                yield fichier.diag(
+                    "CTAI-E208",
+                    (*base, "par_sexe"),
+                    detail=f"action « {entry.action} » : {sexes} femmes et hommes pour un "
+                    f"total de {ben.total}",
+                )
 
 
 _STDNUM_REASONS = {
@@ -143,12 +140,9 @@ def siret(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def agir(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    for fichier in depot.actions.values():
-        if fichier.model is None:
-            continue
-        for i, action in enumerate(fichier.model.actions):
-            if action.agir and action.agir.similaire_agir and action.agir.ouverte_public_agir:
-                yield fichier.diag("CTAI-E211", ("actions", i, "agir"), action=action.id)
+    for fichier, i, action in depot.iter_actions():
+        if action.agir and action.agir.similaire_agir and action.agir.ouverte_public_agir:
+            yield fichier.diag("CTAI-E211", ("actions", i, "agir"), action=action.id)
 
 
 def parties(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:

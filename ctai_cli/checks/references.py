@@ -20,17 +20,14 @@ def porteurs_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     if porteurs is None:
         return
     known = [p.id for p in porteurs.porteurs]
-    for fichier in depot.actions.values():
-        if fichier.model is None:
-            continue
-        for i, action in enumerate(fichier.model.actions):
-            if action.porteur not in known:
-                yield fichier.diag(
-                    "CTAI-E200",
-                    ("actions", i, "porteur"),
-                    porteur=action.porteur,
-                    suggestion=suggest(action.porteur, known, "porteurs déclarés"),
-                )
+    for fichier, i, action in depot.iter_actions():
+        if action.porteur not in known:
+            yield fichier.diag(
+                "CTAI-E200",
+                ("actions", i, "porteur"),
+                porteur=action.porteur,
+                suggestion=suggest(action.porteur, known, "porteurs déclarés"),
+            )
 
 
 def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
@@ -38,17 +35,11 @@ def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     if contrat is None:
         return
     numeros = [a.numero for a in contrat.axes]
-    for fichier in depot.actions.values():
-        if fichier.model is None:
-            continue
-        for i, action in enumerate(fichier.model.actions):
-            if action.axe not in numeros:
-                yield fichier.diag(
-                    "CTAI-E201",
-                    ("actions", i, "axe"),
-                    axe=action.axe,
-                    axes=", ".join(map(str, numeros)),
-                )
+    for fichier, i, action in depot.iter_actions():
+        if action.axe not in numeros:
+            yield fichier.diag(
+                "CTAI-E201", ("actions", i, "axe"), axe=action.axe, axes=", ".join(map(str, numeros))
+            )
 
 
 def publics_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
@@ -56,52 +47,40 @@ def publics_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]
     if contrat is None:
         return
     publics = ", ".join(contrat.publics)
-    for fichier in depot.actions.values():
-        # The previous contract's annexe answers to the previous contract's publics.
-        if fichier.model is None or fichier.model.cadre != "contrat":
-            continue
-        for i, action in enumerate(fichier.model.actions):
-            for j, public in enumerate(action.publics):
+    # The previous contract's annexe and bilan answer to the previous contract's publics.
+    for fichier, i, action in depot.iter_actions(cadre="contrat"):
+        for j, public in enumerate(action.publics):
+            if public not in contrat.publics:
+                yield fichier.diag("CTAI-E204", ("actions", i, "publics", j), public=public, publics=publics)
+    for fichier, i, entry in depot.iter_bilan_actions(cadre="contrat"):
+        groupes = entry.beneficiaires.par_public if entry.beneficiaires else []
+        for g, groupe in enumerate(groupes):
+            for j, public in enumerate(groupe.publics):
                 if public not in contrat.publics:
                     yield fichier.diag(
-                        "CTAI-E204", ("actions", i, "publics", j), public=public, publics=publics
+                        "CTAI-E204",
+                        ("actions", i, "beneficiaires", "par_public", g, "publics", j),
+                        public=public,
+                        publics=publics,
                     )
-    for fichier in depot.bilans.values():
-        if fichier.model is None or fichier.model.cadre != "contrat":
-            continue
-        for i, entry in enumerate(fichier.model.actions):
-            if entry.beneficiaires is None:
-                continue
-            for g, groupe in enumerate(entry.beneficiaires.par_public):
-                for j, public in enumerate(groupe.publics):
-                    if public not in contrat.publics:
-                        yield fichier.diag(
-                            "CTAI-E204",
-                            ("actions", i, "beneficiaires", "par_public", g, "publics", j),
-                            public=public,
-                            publics=publics,
-                        )
 
 
 def bop104_par_axe(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     contrat = depot.contrat_model
     if contrat is None:
         return
-    for fichier in depot.actions.values():
-        if fichier.model is None:
+    for fichier, i, action in depot.iter_actions():
+        axe = contrat.axe(action.axe)
+        if axe is None or axe.mobilise_bop104 or action.budget is None:
             continue
-        for i, action in enumerate(fichier.model.actions):
-            axe = contrat.axe(action.axe)
-            if axe is None or axe.mobilise_bop104 or action.budget is None:
-                continue
-            if action.budget.etat_bop104 > 0:
-                yield fichier.diag(
-                    "CTAI-E205",
-                    ("actions", i, "budget", "etat_bop104"),
-                    action=action.id,
-                    montant=euros(action.budget.etat_bop104),
-                    axe=axe.numero,
-                )
+        if action.budget.etat_bop104 > 0:
+            yield fichier.diag(
+                "CTAI-E205",
+                ("actions", i, "budget", "etat_bop104"),
+                action=action.id,
+                montant=euros(action.budget.etat_bop104),
+                axe=axe.numero,
+            )
 
 
 def actions_du_bilan(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
