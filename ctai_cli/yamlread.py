@@ -33,12 +33,35 @@ MAX_ALIAS_EXPANSION = 10_000
 # libyaml's recursive composer, so the event pre-scan is skipped.
 _NESTING_SCAN_THRESHOLD = 5_000
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN = "tag:ctai:plain"  # the tag our resolver gives to untagged plain scalars
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's composer with a trivial resolver.
+
+    PyYAML resolves every scalar with Python regexes (YAML 1.1 rules); we resolve
+    ourselves with YAML 1.2 rules, so the composer only has to tell untagged plain
+    scalars (``_PLAIN``) from quoted, block or explicitly tagged ones.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else "tag:yaml.org,2002:str"
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+    # Path-based resolvers are not used: skip their bookkeeping on every node.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 Loc = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NUMERIC_START = frozenset("0123456789+-.")
 _SPECIAL_FLOAT = {
     ".inf": float("inf"),
     "+.inf": float("inf"),
@@ -100,9 +123,8 @@ class _Stop(Exception):
 
 
 class _Walker:
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
         self.values: dict[Loc, tuple[int, int]] = {}
         self.keys: dict[Loc, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -120,19 +142,23 @@ class _Walker:
         self.diagnostics.append(make(code, self.path, line, col, **fields))
 
     def walk(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
+        if node.__class__ is yaml.ScalarNode:  # the hot path: most nodes are scalars
+            mark = node.start_mark
+            self.values[loc] = (mark.line + 1, mark.column + 1)
+            return self.scalar(node.value, mark) if node.tag == _PLAIN else node.value
         if depth > MAX_DEPTH:
             self.diag("CTAI-E012", node, limite=MAX_DEPTH)
             raise _Stop
         ident = id(node)
         outermost = False
         if ident in self.visited:
-            # Second visit of the same node object: an alias expansion.
+            # Second visit of the same collection: an alias expansion.
             if ident in self.active:
                 self.diag("CTAI-E008", node, detail="alias récursif : la valeur se contient elle-même")
                 raise _Stop
             if self.expansion_site is None:
                 self.expansion_site, outermost = loc, True
-            self.expanded += 1
+            self.expanded += len(node.value) + 1
             if self.expanded > MAX_ALIAS_EXPANSION:
                 site = self.expansion_site
                 line, col = self.keys.get(site) or self.values.get(site[:-1], (1, 1))
@@ -142,63 +168,51 @@ class _Walker:
         else:
             self.visited.add(ident)
             self.values[loc] = self.pos(node)
+        self.active.add(ident)
         try:
-            if isinstance(node, yaml.ScalarNode):
-                return self.scalar(node)
-            self.active.add(ident)
-            try:
-                if isinstance(node, yaml.SequenceNode):
-                    return [self.walk(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-                return self.mapping(node, loc, depth)
-            finally:
-                self.active.discard(ident)
+            if node.__class__ is yaml.SequenceNode:
+                return [self.walk(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            return self.mapping(node, loc, depth)
         finally:
+            self.active.discard(ident)
             if outermost:
                 self.expansion_site = None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        keys = self.keys
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.diag("CTAI-E011", key_node, detail="clé de fusion « << » non prise en charge")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 self.diag(
                     "CTAI-E011", key_node, detail="clé complexe (liste ou dictionnaire) non prise en charge"
                 )
                 continue
             key = key_node.value
-            if self._is_plain(key_node) and key in _YAML11_BOOL:
-                self.diag(
-                    "CTAI-E009",
-                    key_node,
-                    valeur=key,
-                    detail="booléen en YAML 1.1, texte en YAML 1.2",
-                    suggestion=f'« "{key}": » entre guillemets',
-                )
+            if key_node.tag == _PLAIN:
+                if key == "<<":
+                    self.diag("CTAI-E011", key_node, detail="clé de fusion « << » non prise en charge")
+                    continue
+                if key in _YAML11_BOOL:
+                    self.diag(
+                        "CTAI-E009",
+                        key_node,
+                        valeur=key,
+                        detail="booléen en YAML 1.1, texte en YAML 1.2",
+                        suggestion=f'« "{key}": » entre guillemets',
+                    )
+            mark = key_node.start_mark
             if key in result:
                 self.diag("CTAI-E007", key_node, cle=key, ligne=first_line[key])
                 continue
-            first_line[key] = key_node.start_mark.line + 1
-            self.keys[(*loc, key)] = self.pos(key_node)
-            result[key] = self.walk(value_node, (*loc, key), depth + 1)
+            first_line[key] = mark.line + 1
+            child = (*loc, key)
+            keys[child] = (mark.line + 1, mark.column + 1)
+            result[key] = self.walk(value_node, child, depth + 1)
         return result
 
-    def _is_plain(self, node: yaml.ScalarNode) -> bool:
-        if node.style not in (None, ""):
-            return False
-        # An explicit tag (!!str 12) makes a plain scalar a string.
-        line = self.lines[node.start_mark.line] if node.start_mark.line < len(self.lines) else ""
-        head = line[node.start_mark.column :]
-        if head.startswith("&"):
-            head = head.split(None, 1)[1] if " " in head else ""
-        return not head.startswith("!")
-
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        text = node.value
-        if not self._is_plain(node):
-            return text
+    def scalar(self, text: str, mark: Any) -> Any:
+        """Resolve an untagged plain scalar with YAML 1.2 core rules, flagging 1.1 readings."""
         if text in _NULL:
             return None
         if text in _TRUE:
@@ -206,24 +220,24 @@ class _Walker:
         if text in _FALSE:
             return False
         if text in _YAML11_BOOL:
-            self.diag(
-                "CTAI-E009",
-                node,
-                valeur=text,
-                detail="booléen en YAML 1.1, texte en YAML 1.2",
-                suggestion=f'true ou false pour un booléen, ou "{text}" entre guillemets pour un texte',
+            self._ambiguous(
+                mark,
+                text,
+                "booléen en YAML 1.1, texte en YAML 1.2",
+                f'true ou false pour un booléen, ou "{text}" entre guillemets pour un texte',
             )
+            return text
+        if text[0] not in _NUMERIC_START:
             return text
         if _INT.match(text):
             digits = text.lstrip("+-")
             if len(digits) > 1 and digits.startswith("0"):
-                self.diag(
-                    "CTAI-E009",
-                    node,
-                    valeur=text,
-                    detail="nombre octal en YAML 1.1, zéro initial perdu en YAML 1.2",
-                    suggestion=f'"{text}" entre guillemets pour un texte (code), ou {int(text)} sans '
-                    "zéro initial pour un nombre",
+                self._ambiguous(
+                    mark,
+                    text,
+                    "nombre octal en YAML 1.1, zéro initial perdu en YAML 1.2",
+                    f'"{text}" entre guillemets pour un texte (code), ou {int(text)} sans zéro initial '
+                    "pour un nombre",
                 )
                 return text
             return int(text)
@@ -232,15 +246,21 @@ class _Walker:
         if text.lower() in _SPECIAL_FLOAT:
             return _SPECIAL_FLOAT[text.lower()]
         if _SEXAGESIMAL.match(text) or _UNDERSCORE_NUMBER.match(text) or _PREFIXED_INT.match(text):
-            self.diag(
-                "CTAI-E009",
-                node,
-                valeur=text,
-                detail="nombre en YAML 1.1, texte en YAML 1.2",
-                suggestion=f'"{text}" entre guillemets',
-            )
-            return text
+            self._ambiguous(mark, text, "nombre en YAML 1.1, texte en YAML 1.2", f'"{text}" entre guillemets')
         return text
+
+    def _ambiguous(self, mark: Any, text: str, detail: str, suggestion: str) -> None:
+        self.diagnostics.append(
+            make(
+                "CTAI-E009",
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                valeur=text,
+                detail=detail,
+                suggestion=suggestion,
+            )
+        )
 
 
 _YAML_MESSAGES = (
@@ -326,7 +346,7 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
         return None, [_syntax_diagnostic(path, text, exc)]
     if root is None:
         return None, [make("CTAI-E004", path)]
-    walker = _Walker(path, text)
+    walker = _Walker(path)
     try:
         data = walker.walk(root, ())
     except _Stop:
