@@ -247,6 +247,16 @@ _ENTRIES: tuple[Entry, ...] = (
         "La valeur est hors des limites admises (nombre négatif, texte ou liste vide…).",
         None,
     ),
+    Entry(
+        "CTAI-E107",
+        E,
+        "Code pays inconnu",
+        "{detail}",
+        "La nationalité s'écrit avec le code ISO 3166-1 à deux lettres du pays (AF pour "
+        "l'Afghanistan, UA pour l'Ukraine, SY pour la Syrie), vérifié avec pycountry, ou "
+        '« apatride ». Écrivez NO (Norvège) entre guillemets : "NO".',
+        "écrivez le code à deux lettres, par exemple AF",
+    ),
     # --- consistency across files ---------------------------------------
     Entry(
         "CTAI-E200",

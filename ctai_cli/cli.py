@@ -106,6 +106,50 @@ def schema_command(
     raise typer.Exit(schema.run(Path(output_dir), check, force))
 
 
+eligibility_app = typer.Typer(
+    help="Éligibilité d'une personne aux publics du CTAI (EPA, BPI, BPT) à une date.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(eligibility_app, name="eligibility")
+
+
+@eligibility_app.command("check")
+def eligibility_check_command(
+    person: Annotated[str, typer.Argument(help="Fichier YAML des faits connus sur la personne.")],
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date de la vérification AAAA-MM-JJ (défaut : aujourd'hui).")
+    ] = None,
+    contrat: Annotated[
+        str | None,
+        typer.Option("--contrat", help="Dossier du contrat : liste les actions ouvertes à la personne."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text ou json.")] = "text",
+    depart_epa: Annotated[
+        str,
+        typer.Option("--depart-epa", help="Point de départ des 5 ans : premier_titre (défaut) ou cir."),
+    ] = "premier_titre",
+) -> None:
+    """La personne est-elle EPA, BPI ou BPT à cette date ? Pourquoi, et que manque-t-il ?"""
+    from ctai_cli.commands import eligibility
+
+    raise typer.Exit(
+        eligibility.check(Path(person), date, Path(contrat) if contrat else None, fmt, depart_epa)
+    )
+
+
+@eligibility_app.command("test")
+def eligibility_test_command(
+    scenarios: Annotated[
+        str, typer.Argument(help="Fichier YAML de scénarios (personne, date, résultat attendu).")
+    ],
+) -> None:
+    """Rejoue des scénarios d'éligibilité et signale ceux dont le résultat diffère."""
+    from ctai_cli.commands import eligibility
+
+    raise typer.Exit(eligibility.test(Path(scenarios)))
+
+
 def _crash(exc: BaseException) -> int:
     print(
         f"ctai : erreur interne ({type(exc).__name__}: {exc}). C'est un bogue de ctai, pas de vos "

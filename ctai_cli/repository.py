@@ -125,20 +125,28 @@ def _display(path: Path) -> str:
     return "" if text in (".", "") else posixpath.normpath(text)
 
 
-def load_file(fichier: Fichier, fs_path: Path) -> list[Diagnostic]:
-    document, diagnostics = read_document(fs_path, fichier.path)
-    fichier.document = document
+def read_model(
+    fs_path: Path, path: str, model: type[BaseModel]
+) -> tuple[Document | None, Any, list[Diagnostic]]:
+    """Read ``fs_path`` and validate it with ``model``: (document, instance or None, diagnostics)."""
+    document, diagnostics = read_document(fs_path, path)
     if document is None:
-        return diagnostics
-    model = FILE_KINDS[fichier.kind].model
+        return None, None, diagnostics
     blocked = {(d.line, d.col) for d in diagnostics}
     try:
-        fichier.model = model.model_validate(document.data)
+        return document, model.model_validate(document.data), diagnostics
     except ValidationError as exc:
         for diagnostic in diagnostics_from_error(exc, model, document):
             # One problem, one diagnostic: the reader already explained this value.
             if (diagnostic.line, diagnostic.col) not in blocked:
                 diagnostics.append(diagnostic)
+        return document, None, diagnostics
+
+
+def load_file(fichier: Fichier, fs_path: Path) -> list[Diagnostic]:
+    fichier.document, fichier.model, diagnostics = read_model(
+        fs_path, fichier.path, FILE_KINDS[fichier.kind].model
+    )
     return diagnostics
 
 

@@ -133,6 +133,8 @@ def diagnostics_from_error(
             yield make("CTAI-E103", path, line, col, detail=error["msg"])
         elif kind == "ctai_date":
             yield make("CTAI-E104", path, line, col, detail=error["msg"])
+        elif kind == "ctai_pays":
+            yield make("CTAI-E107", path, line, col, detail=error["msg"])
         elif kind == "literal_error":
             allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
             yield make(

@@ -114,4 +114,9 @@ def test_every_catalog_code_has_a_case() -> None:
     from ctai_cli.catalog import CATALOG
 
     covered = {item["code"] for path in CASES for item in load_case(path)["attendu"]["diagnostics"]}
+    # Codes that only person files can produce are covered by tests/cases_eligibilite.yaml.
+    eligibility = yaml.safe_load(
+        (Path(__file__).parent / "cases_eligibilite.yaml").read_text(encoding="utf-8")
+    )
+    covered |= {case["code"] for case in eligibility["cas"]}
     assert sorted(set(CATALOG) - covered) == []

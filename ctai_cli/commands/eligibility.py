@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ctai_cli import exitcodes
+from ctai_cli.commands._common import UsageProblem, parse_date_option
+
+FORMATS = ("text", "json")
+
+
+def _report_input_problems(diagnostics: list, fmt: str) -> int:
+    """Bad input file: the diagnostics, in the chosen format, and exit 2."""
+    from ctai_cli.reporters import get_reporter
+    from ctai_cli.validate import ValidationResult
+
+    get_reporter(fmt)(ValidationResult(diagnostics=diagnostics, files=1), sys.stdout)
+    return exitcodes.USAGE
+
+
+def _check_titres(document: Any, personne: Any, jour: date, base: tuple = ()) -> list:
+    """Unknown titre types are refused with the list of known ones (they live in the parameters)."""
+    from ctai_cli.catalog import make
+    from ctai_cli.eligibility.parametres import charger
+    from ctai_cli.schema_errors import suggest
+
+    known = sorted(charger().at("titres.motifs", jour).valeur)
+    out = []
+    for i, titre in enumerate(personne.titres_sejour):
+        if titre.type not in known:
+            line, col = document.position((*base, "titres_sejour", i, "type"))
+            out.append(
+                make(
+                    "CTAI-E105",
+                    document.path,
+                    line,
+                    col,
+                    valeur=titre.type,
+                    attendu=", ".join(known),
+                    suggestion=suggest(titre.type, known, "types possibles"),
+                )
+            )
+    return out
+
+
+def actions_ouvertes(
+    depot: Any, public: str | None, personne: Any, jour: date
+) -> tuple[list[dict], list[str]]:
+    """The actions of the year of ``jour``: open to the person or not, and why (Article 5 for AGIR)."""
+    notes: list[str] = []
+    annexe = depot.annexe(jour.year)
+    if annexe is None:
+        notes.append(
+            f"aucune annexe valide pour {jour.year} (actions/{jour.year}.yaml) : actions non listées"
+        )
+        return [], notes
+    rows = []
+    for action in annexe.actions:
+        if public is None:
+            ouverte, raison = False, "personne non éligible aux publics du contrat à cette date"
+        elif public not in action.publics:
+            ouverte, raison = (
+                False,
+                f"public {public} non visé par l'action (publics : {', '.join(action.publics)})",
+            )
+        elif personne.suivi_agir and action.agir is not None and action.agir.similaire_agir:
+            ouverte, raison = (
+                False,
+                "action similaire à l'accompagnement AGIR, non ouverte au public suivi par AGIR (article 5)",
+            )
+        elif personne.suivi_agir and action.agir is None:
+            ouverte, raison = (
+                True,
+                f"public {public} visé ; articulation AGIR non renseignée dans la fiche-action",
+            )
+        else:
+            ouverte, raison = True, f"public {public} visé par l'action"
+        rows.append(
+            {"id": action.id, "axe": action.axe, "titre": action.titre, "ouverte": ouverte, "raison": raison}
+        )
+    return rows, notes
+
+
+def check(person_file: Path, date_text: str | None, contrat: Path | None, fmt: str, depart: str) -> int:
+    from ctai_cli.eligibility.parametres import charger
+    from ctai_cli.eligibility.personne import Personne
+    from ctai_cli.eligibility.regles import evaluer
+    from ctai_cli.repository import open_depot, read_model
+
+    if fmt not in FORMATS:
+        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}")
+    if depart not in ("premier_titre", "cir"):
+        raise UsageProblem(f"--depart-epa « {depart} » inconnu : premier_titre ou cir")
+    jour = parse_date_option(date_text)
+    if not person_file.is_file():
+        raise UsageProblem(f"fichier « {person_file} » introuvable")
+    document, personne, diagnostics = read_model(person_file, person_file.as_posix(), Personne)
+    if personne is not None:
+        diagnostics += _check_titres(document, personne, jour)
+    if diagnostics:
+        return _report_input_problems(diagnostics, fmt)
+    depot = None
+    if contrat is not None:
+        depot, problems = open_depot(contrat)
+        if depot is None:
+            return _report_input_problems(problems, fmt)
+    verdict = evaluer(personne, jour, charger(), depart)  # type: ignore[arg-type]
+    if depot is not None:
+        model = depot.contrat_model
+        if model is not None and verdict.public is not None and verdict.public not in model.publics:
+            verdict.notes.append(
+                f"public {verdict.public} non visé par ce contrat (publics : {', '.join(model.publics)})"
+            )
+            verdict.verdict = "non_eligible"
+        verdict.actions, notes = actions_ouvertes(
+            depot, verdict.public if verdict.eligible else None, personne, jour
+        )
+        verdict.notes.extend(notes)
+    if fmt == "json":
+        json.dump(verdict.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_text(verdict, personne)
+    return exitcodes.OK
+
+
+_SYMBOLS = {"oui": "✓", "non": "✗", "inconnu": "?"}
+_VERDICTS = {"eligible": "ÉLIGIBLE", "non_eligible": "NON ÉLIGIBLE", "indetermine": "INDÉTERMINÉ"}
+
+
+def _print_text(verdict: Any, personne: Any) -> None:
+    from ctai_cli.formatting import date_longue
+
+    qui = f" ({personne.id})" if personne.id else ""
+    public = f" : {verdict.public}" if verdict.public else ""
+    print(f"Au {date_longue(verdict.date)}{qui} : {_VERDICTS[verdict.verdict]}{public}")
+    print()
+    for raison in verdict.raisons:
+        print(f"  {_SYMBOLS[raison.resultat]} {raison.id} : {raison.explication}")
+        print(f"      ({raison.reference})")
+    if verdict.faits_manquants:
+        print()
+        print("Faits manquants pour conclure :")
+        for fait in verdict.faits_manquants:
+            print(f"  - {fait.fait} : {fait.question}")
+    for note in verdict.notes:
+        print(f"\nNote : {note}")
+    if verdict.actions:
+        print()
+        print("Actions :")
+        for action in verdict.actions:
+            mark = "ouverte " if action["ouverte"] else "fermée  "
+            print(f"  {mark} axe {action['axe']}  {action['id']} — {action['raison']}")
+
+
+def test(scenario_file: Path) -> int:
+    from ctai_cli.eligibility.scenarios import FichierScenarios, executer
+    from ctai_cli.repository import read_model
+
+    if not scenario_file.is_file():
+        raise UsageProblem(f"fichier « {scenario_file} » introuvable")
+    document, fichier, diagnostics = read_model(scenario_file, scenario_file.as_posix(), FichierScenarios)
+    if fichier is not None:
+        for i, scenario in enumerate(fichier.scenarios):
+            diagnostics += _check_titres(
+                document, scenario.personne, scenario.date, ("scenarios", i, "personne")
+            )
+    if diagnostics:
+        return _report_input_problems(diagnostics, "text")
+    echecs = 0
+    for i, scenario in enumerate(fichier.scenarios):
+        resultat = executer(scenario)
+        line = document.position(("scenarios", i))[0]
+        if resultat.ecarts:
+            echecs += 1
+            print(f"✗ {scenario_file.as_posix()}:{line} {scenario.nom} : {' ; '.join(resultat.ecarts)}")
+            for raison in resultat.verdict.raisons:
+                print(f"      {_SYMBOLS[raison.resultat]} {raison.id} : {raison.explication}")
+        else:
+            print(f"✓ {scenario.nom}")
+    total = len(fichier.scenarios)
+    print(f"\n{total - echecs} réussi(s), {echecs} échoué(s) sur {total} scénario(s)")
+    return exitcodes.FINDINGS if echecs else exitcodes.OK

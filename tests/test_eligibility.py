@@ -1,0 +1,215 @@
+"""ctai eligibility: rules from dated parameters, scenarios, JSON, actions of the Dax contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import DAX, ROOT
+
+SCENARIOS = ROOT / "examples" / "eligibilite" / "scenarios.yaml"
+BAD = yaml.safe_load((Path(__file__).parent / "cases_eligibilite.yaml").read_text(encoding="utf-8"))["cas"]
+
+BPI_AGIR = """\
+id: dossier-42
+nationalite: AF
+demande_asile: {depot: 2022-01-05}
+protection: {type: refugie, autorite: OFPRA, date: 2023-05-10}
+titres_sejour:
+  - {type: carte_resident_refugie, debut: 2023-07-01}
+intention_installation: true
+suivi_agir: true
+"""
+BPT = """\
+nationalite: UA
+residence_ukraine_24_02_2022: true
+protection: {type: temporaire, autorite: prefecture, date: 2022-04-01}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "personne.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_scenarios_pass_and_cover_every_rule(ctai) -> None:
+    run = ctai("eligibility", "test", SCENARIOS)
+    assert run.code == 0, run.out
+    assert "0 échoué(s)" in run.out
+    scenarios = yaml.safe_load(SCENARIOS.read_text(encoding="utf-8"))["scenarios"]
+    assert {s["regle"] for s in scenarios} == {"pays-tiers", "exclusions", "bpt", "bpi", "epa"}
+
+
+def test_a_wrong_expectation_fails(ctai, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "scenarios:\n  - nom: faux\n    date: 2025-06-01\n    personne:\n      nationalite: MA\n"
+        "      titres_sejour: [{type: salarie, debut: 2020-06-01}]\n      intention_installation: true\n"
+        "    attendu: {public: EPA, verdict: eligible}\n",
+        "s.yaml",
+    )
+    run = ctai("eligibility", "test", path)
+    assert run.code == 1
+    assert f"✗ {path.as_posix()}:2 faux : verdict non_eligible, attendu eligible" in run.out
+
+
+def test_json_output_for_a_bpi_followed_by_agir(ctai, tmp_path: Path) -> None:
+    run = ctai(
+        "eligibility",
+        "check",
+        write(tmp_path, BPI_AGIR),
+        "--date",
+        "2024-11-01",
+        "--contrat",
+        DAX,
+        "--format",
+        "json",
+    )
+    assert run.code == 0
+    out = json.loads(run.out)
+    assert out["public"] == "BPI" and out["eligible"] is True and out["verdict"] == "eligible"
+    assert out["faits_manquants"] == []
+    assert {r["id"] for r in out["raisons"]} == {"pays-tiers", "exclusions", "bpt", "bpi"}
+    assert all(r["reference"] and r["resultat"] in ("oui", "non", "inconnu") for r in out["raisons"])
+    assert len(out["actions"]) == 12 and all(a["ouverte"] for a in out["actions"])
+
+
+def test_action_similar_to_agir_is_closed_to_a_person_followed_by_agir(
+    ctai, tmp_path: Path, dax_copy: Path
+) -> None:
+    annexe = dax_copy / "actions" / "2024.yaml"
+    text = annexe.read_text(encoding="utf-8").replace(
+        "agir: {ouverte_public_agir: true, similaire_agir: false}",
+        "agir: {ouverte_public_agir: false, similaire_agir: true}",
+        1,
+    )
+    annexe.write_text(text, encoding="utf-8")
+    run = ctai(
+        "eligibility",
+        "check",
+        write(tmp_path, BPI_AGIR),
+        "--date",
+        "2024-11-01",
+        "--contrat",
+        dax_copy,
+        "--format",
+        "json",
+    )
+    closed = [a for a in json.loads(run.out)["actions"] if not a["ouverte"]]
+    assert [a["id"] for a in closed] == ["pas-hopital"]
+    assert "article 5" in closed[0]["raison"]
+    # The same person not followed by AGIR may join it.
+    run = ctai(
+        "eligibility",
+        "check",
+        write(tmp_path, BPI_AGIR.replace("suivi_agir: true", "suivi_agir: false")),
+        "--date",
+        "2024-11-01",
+        "--contrat",
+        dax_copy,
+        "--format",
+        "json",
+    )
+    assert all(a["ouverte"] for a in json.loads(run.out)["actions"])
+
+
+def test_bpt_and_actions_that_do_not_target_bpt(ctai, tmp_path: Path, dax_copy: Path) -> None:
+    annexe = dax_copy / "actions" / "2024.yaml"
+    text = annexe.read_text(encoding="utf-8")
+    start = text.index("  - id: fle-emploi")
+    annexe.write_text(
+        text[:start] + text[start:].replace("publics: [EPA, BPI, BPT]", "publics: [EPA, BPI]", 1),
+        encoding="utf-8",
+    )
+    run = ctai("eligibility", "check", write(tmp_path, BPT), "--date", "2024-11-01", "--contrat", dax_copy)
+    assert run.code == 0
+    assert "ÉLIGIBLE : BPT" in run.out
+    assert "fermée   axe 6  fle-emploi — public BPT non visé par l'action (publics : EPA, BPI)" in run.out
+    assert "ouverte  axe 6  atelier-code-route" in run.out
+
+
+def test_contract_narrowed_to_bpi_refuses_a_bpt(ctai, tmp_path: Path, dax_copy: Path) -> None:
+    contrat = dax_copy / "contrat.yaml"
+    contrat.write_text(
+        contrat.read_text(encoding="utf-8").replace("publics: [EPA, BPI, BPT]", "publics: [BPI]"),
+        encoding="utf-8",
+    )
+    run = ctai(
+        "eligibility",
+        "check",
+        write(tmp_path, BPT),
+        "--date",
+        "2024-11-01",
+        "--contrat",
+        dax_copy,
+        "--format",
+        "json",
+    )
+    out = json.loads(run.out)
+    assert out["eligible"] is False and out["public"] == "BPT"
+    assert "non visé par ce contrat" in out["notes"][0]
+
+
+def test_missing_facts_make_the_verdict_undetermined(ctai, tmp_path: Path) -> None:
+    run = ctai(
+        "eligibility",
+        "check",
+        write(tmp_path, "titres_sejour: [{type: salarie, debut: 2023-01-01}]\n"),
+        "--date",
+        "2024-01-01",
+        "--format",
+        "json",
+    )
+    out = json.loads(run.out)
+    assert out["verdict"] == "indetermine" and out["eligible"] is None and out["public"] is None
+    assert [f["fait"] for f in out["faits_manquants"]] == ["nationalite", "intention_installation"]
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c["titre"] for c in BAD])
+def test_bad_person_files(ctai, tmp_path: Path, case: dict) -> None:
+    path = write(tmp_path, case["personne"])
+    run = ctai("eligibility", "check", path, "--date", "2024-01-01", "--format", "json")
+    assert run.code == 2
+    (diagnostic,) = json.loads(run.out)["diagnostics"]
+    needle = case["a"]
+    offset = max(needle.find("^"), 0)
+    needle = needle.replace("^", "", 1)
+    index = case["personne"].index(needle) + offset
+    line = case["personne"].count("\n", 0, index) + 1
+    col = index - (case["personne"].rfind("\n", 0, index) + 1) + 1
+    assert (diagnostic["code"], diagnostic["line"], diagnostic["col"]) == (case["code"], line, col)
+    assert case.get("conseil", "") in (diagnostic["hint"] or "")
+    assert case.get("message", "") in diagnostic["message"]
+
+
+def test_usage_errors(ctai, tmp_path: Path) -> None:
+    assert ctai("eligibility", "check", tmp_path / "absent.yaml").code == 2
+    person = write(tmp_path, BPT)
+    assert ctai("eligibility", "check", person, "--format", "xml").code == 2
+    assert ctai("eligibility", "check", person, "--contrat", tmp_path).code == 2
+
+
+def test_every_parameter_value_has_a_reference() -> None:
+    from ctai_cli.eligibility.parametres import charger
+
+    params = charger()
+    for name in params.names():
+        series = params._series[name]
+        assert all(v.reference for v in series), name
+        assert [v.depuis for v in series] == sorted({v.depuis for v in series}), name
+
+
+def test_parameter_lookup_by_date() -> None:
+    from datetime import date
+
+    from ctai_cli.eligibility.parametres import charger
+
+    fin = charger()
+    assert fin.at("bpt.fin_regime", date(2023, 10, 18)).valeur == date(2024, 3, 4)
+    assert fin.at("bpt.fin_regime", date(2023, 10, 19)).valeur == date(2025, 3, 4)
+    assert "GB" in fin.at("ue_eee_suisse", date(2020, 12, 31)).valeur
+    assert "GB" not in fin.at("ue_eee_suisse", date(2021, 1, 1)).valeur
