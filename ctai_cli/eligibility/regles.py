@@ -94,6 +94,12 @@ def plus_annees(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+_LIBELLES_PROTECTION = {
+    "refugie": "statut de réfugié",
+    "protection_subsidiaire": "protection subsidiaire",
+    "apatride": "statut d'apatride",
+}
+
 CONTRAT = "CTAI de Dax 2024-2026, préambule et article 1er"
 
 
@@ -276,7 +282,8 @@ class _Evaluation:
         return self.raison(
             "bpi",
             "oui",
-            f"{protection.type.replace('_', ' ')} reconnu par {protection.autorite} le {date_longue(protection.date)}, "
+            f"{_LIBELLES_PROTECTION[protection.type]} reconnu par {protection.autorite} le "
+            f"{date_longue(protection.date)}, "
             f"primo-arrivant jusqu'au {date_longue(limite)} exclu",
             reference,
         )
