@@ -30,6 +30,11 @@ protection: {type: temporaire, autorite: prefecture, date: 2022-04-01}
 """
 
 
+def check(ctai, person: Path, *options: object):
+    """``ctai eligibility check PERSON --date 2024-11-01 OPTIONS…`` (the Dax annexe covers 2024)."""
+    return ctai("eligibility", "check", person, "--date", "2024-11-01", *options)
+
+
 def write(tmp_path: Path, text: str, name: str = "personne.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -58,17 +63,7 @@ def test_a_wrong_expectation_fails(ctai, tmp_path: Path) -> None:
 
 
 def test_json_output_for_a_bpi_followed_by_agir(ctai, tmp_path: Path) -> None:
-    run = ctai(
-        "eligibility",
-        "check",
-        write(tmp_path, BPI_AGIR),
-        "--date",
-        "2024-11-01",
-        "--contrat",
-        DAX,
-        "--format",
-        "json",
-    )
+    run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", DAX, "--format", "json")
     assert run.code == 0
     out = json.loads(run.out)
     assert out["public"] == "BPI" and out["eligible"] is True and out["verdict"] == "eligible"
@@ -88,27 +83,14 @@ def test_action_similar_to_agir_is_closed_to_a_person_followed_by_agir(
         1,
     )
     annexe.write_text(text, encoding="utf-8")
-    run = ctai(
-        "eligibility",
-        "check",
-        write(tmp_path, BPI_AGIR),
-        "--date",
-        "2024-11-01",
-        "--contrat",
-        dax_copy,
-        "--format",
-        "json",
-    )
+    run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", dax_copy, "--format", "json")
     closed = [a for a in json.loads(run.out)["actions"] if not a["ouverte"]]
     assert [a["id"] for a in closed] == ["pas-hopital"]
     assert "article 5" in closed[0]["raison"]
     # The same person not followed by AGIR may join it.
-    run = ctai(
-        "eligibility",
-        "check",
+    run = check(
+        ctai,
         write(tmp_path, BPI_AGIR.replace("suivi_agir: true", "suivi_agir: false")),
-        "--date",
-        "2024-11-01",
         "--contrat",
         dax_copy,
         "--format",
@@ -138,17 +120,7 @@ def test_contract_narrowed_to_bpi_refuses_a_bpt(ctai, tmp_path: Path, dax_copy: 
         contrat.read_text(encoding="utf-8").replace("publics: [EPA, BPI, BPT]", "publics: [BPI]"),
         encoding="utf-8",
     )
-    run = ctai(
-        "eligibility",
-        "check",
-        write(tmp_path, BPT),
-        "--date",
-        "2024-11-01",
-        "--contrat",
-        dax_copy,
-        "--format",
-        "json",
-    )
+    run = check(ctai, write(tmp_path, BPT), "--contrat", dax_copy, "--format", "json")
     out = json.loads(run.out)
     assert out["eligible"] is False and out["public"] == "BPT"
     assert "non visé par ce contrat" in out["notes"][0]
