@@ -116,7 +116,9 @@ app.add_typer(eligibility_app, name="eligibility")
 
 @eligibility_app.command("check")
 def eligibility_check_command(
-    person: Annotated[str, typer.Argument(help="Fichier YAML des faits connus sur la personne.")],
+    person: Annotated[
+        str | None, typer.Argument(help="Fichier YAML des faits connus sur la personne.", show_default=False)
+    ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Date de la vérification AAAA-MM-JJ (défaut : aujourd'hui).")
     ] = None,
@@ -129,13 +131,46 @@ def eligibility_check_command(
         str,
         typer.Option("--depart-epa", help="Point de départ des 5 ans : premier_titre (défaut) ou cir."),
     ] = "premier_titre",
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch", help="Fichier .csv ou .jsonl : un verdict par ligne, sans données personnelles."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Avec --batch : écrit les verdicts dans ce fichier.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
+    ] = False,
+    avec_donnees: Annotated[
+        bool, typer.Option("--avec-donnees", help="Avec --batch : ajoute les raisons de chaque verdict.")
+    ] = False,
 ) -> None:
     """La personne est-elle EPA, BPI ou BPT à cette date ? Pourquoi, et que manque-t-il ?"""
     from ctai_cli.commands import eligibility
+    from ctai_cli.commands._common import UsageProblem
 
-    raise typer.Exit(
-        eligibility.check(Path(person), date, Path(contrat) if contrat else None, fmt, depart_epa)
-    )
+    contrat_path = Path(contrat) if contrat else None
+    if batch is not None:
+        if person is not None:
+            raise UsageProblem("donnez soit un fichier personne, soit --batch, pas les deux")
+        code = eligibility.batch(
+            Path(batch),
+            date,
+            contrat_path,
+            fmt,
+            depart_epa,
+            Path(output) if output else None,
+            force,
+            avec_donnees,
+        )
+        raise typer.Exit(code)
+    if person is None:
+        raise UsageProblem("fichier personne manquant (ou --batch FICHIER)")
+    if output is not None:
+        raise UsageProblem("--output ne s'emploie qu'avec --batch")
+    raise typer.Exit(eligibility.check(Path(person), date, contrat_path, fmt, depart_epa))
 
 
 @eligibility_app.command("test")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ def euros(amount: Decimal | int) -> str:
     return format_currency(amount, "EUR", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=4096)  # batches format the same few dates again and again
 def date_longue(day: date) -> str:
     """``date(2025, 6, 1)`` → ``"1er juin 2025"``, ``date(2024, 10, 17)`` → ``"17 octobre 2024"``."""
     from babel.dates import format_date

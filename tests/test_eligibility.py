@@ -185,3 +185,68 @@ def test_parameter_lookup_by_date() -> None:
     assert fin.at("bpt.fin_regime", date(2023, 10, 19)).valeur == date(2025, 3, 4)
     assert "GB" in fin.at("ue_eee_suisse", date(2020, 12, 31)).valeur
     assert "GB" not in fin.at("ue_eee_suisse", date(2021, 1, 1)).valeur
+
+
+ROWS_CSV = """\
+id,nationalite,titres_sejour,protection_type,protection_autorite,protection_date,demande_asile_depot,intention_installation,suivi_agir,residence_ukraine_24_02_2022
+p1,AF,carte_resident_refugie:2023-07-01,refugie,OFPRA,2023-05-10,2022-01-05,oui,oui,
+p2,UA,,temporaire,prefecture,2022-04-01,,,,oui
+p3,MA,salarie:2020-06-01,,,,,oui,,
+p4,XX,,,,,,,,
+p5,,salarie:2023-01-01,,,,,,,
+"""
+
+
+def batch(ctai, rows: Path, *options: object):
+    return ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01", *options)
+
+
+def test_batch_csv_one_verdict_per_row_without_personal_data(ctai, tmp_path: Path) -> None:
+    rows = write(tmp_path, ROWS_CSV, "personnes.csv")
+    run = batch(ctai, rows, "--format", "json")
+    assert run.code == 1  # one invalid row
+    records = [json.loads(line) for line in run.out.splitlines()]
+    assert [(r["id"], r["verdict"], r.get("public")) for r in records] == [
+        ("p1", "eligible", "BPI"),
+        ("p2", "eligible", "BPT"),
+        ("p3", "eligible", "EPA"),
+        ("p4", "erreur", None),
+        ("p5", "indetermine", None),
+    ]
+    assert records[3]["erreur"] == {"code": "CTAI-E107", "champ": "nationalite"}
+    assert records[4]["faits_manquants"] == ["nationalite", "intention_installation"]
+    # Nothing personal is echoed: no nationality, no date, no raw value of the bad row.
+    for needle in ("AF", "UA", "2023-05-10", "XX", "OFPRA"):
+        assert needle not in run.out
+    assert "lignes : 5, BPI : 1, BPT : 1, EPA : 1, erreur : 1, indetermine : 1" in run.err
+
+
+def test_batch_jsonl_with_reasons_written_atomically(ctai, tmp_path: Path) -> None:
+    rows = write(
+        tmp_path,
+        '{"id": "a", "nationalite": "UA", "residence_ukraine_24_02_2022": true, '
+        '"protection": {"type": "temporaire", "date": "2022-04-01"}}\n'
+        "\n"
+        '{"id": "b", "nationalite": "MA", "intention_installation": true, '
+        '"titres_sejour": [{"type": "salarie", "debut": "2020-06-01"}]}\n',
+        "personnes.jsonl",
+    )
+    output = tmp_path / "verdicts.jsonl"
+    run = batch(ctai, rows, "--format", "json", "--output", output, "--avec-donnees")
+    assert run.code == 0 and run.out == ""
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [r["public"] for r in records] == ["BPT", "EPA"]
+    assert {r["id"] for r in records[0]["raisons"]} >= {"bpt", "pays-tiers"}
+    before = output.read_text(encoding="utf-8")
+    refused = batch(ctai, rows, "--output", output)
+    assert refused.code == 2 and "--force" in refused.err
+    assert output.read_text(encoding="utf-8") == before
+    assert batch(ctai, rows, "--output", output, "--force").code == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_batch_usage_errors(ctai, tmp_path: Path) -> None:
+    person = write(tmp_path, BPT)
+    assert check(ctai, person, "--batch", person).code == 2
+    assert batch(ctai, person).code == 2  # .yaml is not a batch file
+    assert check(ctai, person, "--output", tmp_path / "x.jsonl").code == 2

@@ -84,6 +84,56 @@ def actions_ouvertes(
     return rows, notes
 
 
+def batch(
+    rows: Path,
+    date_text: str | None,
+    contrat: Path | None,
+    fmt: str,
+    depart: str,
+    output: Path | None,
+    force: bool,
+    avec_donnees: bool,
+) -> int:
+    from contextlib import nullcontext
+
+    from ctai_cli.eligibility.batch import traiter
+    from ctai_cli.fsutil import RefusedOverwrite, atomic_output
+    from ctai_cli.repository import open_depot
+
+    if fmt not in FORMATS:
+        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}")
+    if rows.suffix.lower() not in (".csv", ".jsonl"):
+        raise UsageProblem(f"« {rows} » : fichier .csv ou .jsonl attendu pour --batch")
+    if not rows.is_file():
+        raise UsageProblem(f"fichier « {rows} » introuvable")
+    jour = parse_date_option(date_text)
+    publics = None
+    if contrat is not None:
+        depot, _problems = open_depot(contrat)
+        if depot is None or depot.contrat_model is None:
+            raise UsageProblem(f"« {contrat} » n'est pas un contrat valide (ctai validate {contrat})")
+        publics = list(depot.contrat_model.publics)
+    try:
+        target = atomic_output(output, force=force) if output else nullcontext(sys.stdout)
+        with target as out:
+            resume = traiter(
+                rows,
+                jour,
+                out,
+                fmt=fmt,
+                depart=depart,
+                avec_donnees=avec_donnees,  # type: ignore[arg-type]
+                publics_contrat=publics,
+            )
+    except RefusedOverwrite:
+        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer") from None
+    except UnicodeDecodeError:
+        raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
+    counts = ", ".join(f"{k} : {v}" for k, v in resume.to_dict().items())
+    print(f"Résumé ({jour.isoformat()}) — {counts}", file=sys.stderr)
+    return exitcodes.FINDINGS if resume.par_resultat["erreur"] else exitcodes.OK
+
+
 def check(person_file: Path, date_text: str | None, contrat: Path | None, fmt: str, depart: str) -> int:
     from ctai_cli.eligibility.parametres import charger
     from ctai_cli.eligibility.personne import Personne

@@ -6,6 +6,7 @@ verdict "indetermine" with the question to ask; the tool never guesses.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -73,6 +74,7 @@ class Verdict:
         return out
 
 
+@functools.cache
 def nom_pays(code: str) -> str:
     """French name of a country, from pycountry's translations: ``AF`` → ``Afghanistan (AF)``."""
     import gettext
