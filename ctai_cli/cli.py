@@ -146,6 +146,30 @@ def eligibility_check_command(
     avec_donnees: Annotated[
         bool, typer.Option("--avec-donnees", help="Avec --batch : ajoute les raisons de chaque verdict.")
     ] = False,
+    nationalite: Annotated[
+        str | None, typer.Option("--nationalite", help="Au guichet : code pays (AF) ou apatride.")
+    ] = None,
+    titres: Annotated[
+        str | None,
+        typer.Option("--titres", help="Au guichet : titres « type:debut[:fin] » séparés par « ; »."),
+    ] = None,
+    protection: Annotated[
+        str | None,
+        typer.Option(
+            "--protection", help="Au guichet : « type[:autorite[:date]] », ex. refugie:OFPRA:2023-05-10."
+        ),
+    ] = None,
+    asile: Annotated[
+        str | None, typer.Option("--demande-asile", help="Au guichet : date de dépôt de la demande.")
+    ] = None,
+    cir: Annotated[str | None, typer.Option("--cir", help="Au guichet : date de signature du CIR.")] = None,
+    oui: Annotated[
+        list[str] | None,
+        typer.Option("--oui", help="Au guichet : un fait vrai (ex. intention_installation)."),
+    ] = None,
+    non: Annotated[
+        list[str] | None, typer.Option("--non", help="Au guichet : un fait faux (ex. suivi_agir).")
+    ] = None,
 ) -> None:
     """La personne est-elle EPA, BPI ou BPT à cette date ? Pourquoi, et que manque-t-il ?"""
     from ctai_cli.commands import eligibility
@@ -166,11 +190,34 @@ def eligibility_check_command(
             avec_donnees,
         )
         raise typer.Exit(code)
-    if person is None:
-        raise UsageProblem("fichier personne manquant (ou --batch FICHIER)")
     if output is not None:
         raise UsageProblem("--output ne s'emploie qu'avec --batch")
-    raise typer.Exit(eligibility.check(Path(person), date, contrat_path, fmt, depart_epa))
+    counter = [nationalite, titres, protection, asile, cir, *(oui or []), *(non or [])]
+    if person is not None:
+        if any(v is not None for v in counter):
+            raise UsageProblem(
+                "donnez les faits soit dans le fichier personne, soit en options, pas les deux"
+            )
+        raise typer.Exit(eligibility.check(Path(person), date, contrat_path, fmt, depart_epa))
+    if all(v is None for v in counter):
+        raise UsageProblem(
+            "fichier personne manquant (ou faits en options : --nationalite, --titres…, ou --batch)"
+        )
+    type_, autorite, date_protection = [*(protection or "").split(":", 2), "", ""][:3]
+    faits = eligibility.faits_depuis_options(
+        {
+            "nationalite": nationalite,
+            "titres_sejour": titres,
+            "protection_type": type_ or None,
+            "protection_autorite": autorite or None,
+            "protection_date": date_protection or None,
+            "demande_asile_depot": asile,
+            "cir_signature": cir,
+        },
+        oui or [],
+        non or [],
+    )
+    raise typer.Exit(eligibility.check(None, date, contrat_path, fmt, depart_epa, faits))
 
 
 @eligibility_app.command("test")

@@ -92,6 +92,8 @@ def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
 
 def suggest(word: str, choices: list[str], what: str = "clés possibles") -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close and len(word) >= 4:
+        close = [c for c in choices if c.startswith(word)][:1]
     if not close:
         lowered = {c.lower(): c for c in choices}
         if word.lower() in lowered:

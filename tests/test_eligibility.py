@@ -250,3 +250,65 @@ def test_batch_usage_errors(ctai, tmp_path: Path) -> None:
     assert check(ctai, person, "--batch", person).code == 2
     assert batch(ctai, person).code == 2  # .yaml is not a batch file
     assert check(ctai, person, "--output", tmp_path / "x.jsonl").code == 2
+
+
+def test_facts_as_options_at_the_counter(ctai) -> None:
+    run = ctai(
+        "eligibility",
+        "check",
+        "--nationalite",
+        "AF",
+        "--protection",
+        "refugie:OFPRA:2023-05-10",
+        "--oui",
+        "suivi_agir",
+        "--date",
+        "2024-11-01",
+        "--contrat",
+        DAX,
+        "--format",
+        "json",
+    )
+    assert run.code == 0
+    out = json.loads(run.out)
+    assert out["public"] == "BPI" and len(out["actions"]) == 12
+    run = ctai(
+        "eligibility",
+        "check",
+        "--nationalite",
+        "MA",
+        "--titres",
+        "salarie:2020-06-01",
+        "--date",
+        "2024-11-01",
+    )
+    assert "INDÉTERMINÉ" in run.out and "intention_installation" in run.out
+    run = ctai(
+        "eligibility",
+        "check",
+        "--nationalite",
+        "MA",
+        "--titres",
+        "salarie:2020-06-01",
+        "--oui",
+        "intention_installation",
+        "--date",
+        "2024-11-01",
+    )
+    assert "ÉLIGIBLE : EPA" in run.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--oui", "intention"], "vouliez-vous dire « intention_installation »"),
+        (["--titres", "salarie"], "titres_sejour"),
+        (["--nationalite", "XX"], "CTAI-E107"),
+        ([], "fichier personne manquant"),
+    ],
+)
+def test_bad_counter_options(ctai, args: list[str], message: str) -> None:
+    run = ctai("eligibility", "check", *args)
+    assert run.code == 2
+    assert message in run.out + run.err
+    assert "Traceback" not in run.err

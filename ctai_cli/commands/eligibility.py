@@ -134,7 +134,35 @@ def batch(
     return exitcodes.FINDINGS if resume.par_resultat["erreur"] else exitcodes.OK
 
 
-def check(person_file: Path, date_text: str | None, contrat: Path | None, fmt: str, depart: str) -> int:
+def faits_depuis_options(options: dict[str, str | None], oui: list[str], non: list[str]) -> dict[str, Any]:
+    """Facts typed at the counter → a person, through the same mapping as a CSV row."""
+    from ctai_cli.eligibility.batch import _BOOL_COLUMNS, RowError, personne_depuis_csv
+    from ctai_cli.schema_errors import suggest
+
+    row: dict[str, str | None] = {k: v for k, v in options.items() if v is not None}
+    for value, facts in (("oui", oui), ("non", non)):
+        for fact in facts:
+            if fact not in _BOOL_COLUMNS:
+                raise UsageProblem(
+                    f"fait « {fact} » inconnu pour --{value} ; {suggest(fact, list(_BOOL_COLUMNS), 'faits possibles')}"
+                )
+            row[fact] = value
+    try:
+        return personne_depuis_csv(row)
+    except RowError as exc:
+        raise UsageProblem(
+            f"option « {exc.champ} » invalide ({exc.code}) : voir ctai explain {exc.code}"
+        ) from None
+
+
+def check(
+    person_file: Path | None,
+    date_text: str | None,
+    contrat: Path | None,
+    fmt: str,
+    depart: str,
+    faits: dict[str, Any] | None = None,
+) -> int:
     from ctai_cli.eligibility.parametres import charger
     from ctai_cli.eligibility.personne import Personne
     from ctai_cli.eligibility.regles import evaluer
@@ -145,9 +173,23 @@ def check(person_file: Path, date_text: str | None, contrat: Path | None, fmt: s
     if depart not in ("premier_titre", "cir"):
         raise UsageProblem(f"--depart-epa « {depart} » inconnu : premier_titre ou cir")
     jour = parse_date_option(date_text)
-    if not person_file.is_file():
-        raise UsageProblem(f"fichier « {person_file} » introuvable")
-    document, personne, diagnostics = read_model(person_file, person_file.as_posix(), Personne)
+    if person_file is None:
+        # Facts given as options: no file, so the checks are those of a text typed at the counter.
+        from ctai_cli.yamlread import Document
+
+        document = Document("(options)", faits or {})
+        from pydantic import ValidationError
+
+        from ctai_cli.schema_errors import diagnostics_from_error
+
+        try:
+            personne, diagnostics = Personne.model_validate(faits or {}), []
+        except ValidationError as exc:
+            personne, diagnostics = None, list(diagnostics_from_error(exc, Personne, document))
+    else:
+        if not person_file.is_file():
+            raise UsageProblem(f"fichier « {person_file} » introuvable")
+        document, personne, diagnostics = read_model(person_file, person_file.as_posix(), Personne)
     if personne is not None:
         diagnostics += _check_titres(document, personne, jour)
     if diagnostics:
