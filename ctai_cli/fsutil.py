@@ -19,19 +19,8 @@ def atomic_write(path: Path, text: str, *, force: bool = False) -> None:
 
     Refuses to replace an existing file unless ``force``.
     """
-    if path.exists() and not force:
-        raise RefusedOverwrite(str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path, force=force) as handle:
+        handle.write(text)
 
 
 @contextmanager

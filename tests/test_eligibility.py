@@ -272,7 +272,7 @@ def test_facts_as_options_at_the_counter(ctai) -> None:
     assert run.code == 0
     out = json.loads(run.out)
     assert out["public"] == "BPI" and len(out["actions"]) == 12
-    run = ctai(
+    salarie = [
         "eligibility",
         "check",
         "--nationalite",
@@ -281,20 +281,10 @@ def test_facts_as_options_at_the_counter(ctai) -> None:
         "salarie:2020-06-01",
         "--date",
         "2024-11-01",
-    )
+    ]
+    run = ctai(*salarie)
     assert "INDÉTERMINÉ" in run.out and "intention_installation" in run.out
-    run = ctai(
-        "eligibility",
-        "check",
-        "--nationalite",
-        "MA",
-        "--titres",
-        "salarie:2020-06-01",
-        "--oui",
-        "intention_installation",
-        "--date",
-        "2024-11-01",
-    )
+    run = ctai(*salarie, "--oui", "intention_installation")
     assert "ÉLIGIBLE : EPA" in run.out
 
 
