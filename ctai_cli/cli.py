@@ -232,6 +232,32 @@ def eligibility_test_command(
     raise typer.Exit(eligibility.test(Path(scenarios)))
 
 
+budget_app = typer.Typer(
+    help="Rapprochement des crédits : alloué, reporté, versé, dépensé, reliquats.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(budget_app, name="budget")
+
+
+@budget_app.command("reconcile")
+def budget_reconcile_command(
+    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    annee: Annotated[int | None, typer.Option("--annee", help="Une seule année.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json ou csv.")] = "text",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Écrit le résultat dans ce fichier.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
+    ] = False,
+) -> None:
+    """Par action et par année : alloué, report entrant, disponible, versé, dépensé, reliquat et sa disposition."""
+    from ctai_cli.commands import budget
+
+    raise typer.Exit(budget.reconcile(Path(path), annee, fmt, Path(output) if output else None, force))
+
+
 def _crash(exc: BaseException) -> int:
     print(
         f"ctai : erreur interne ({type(exc).__name__}: {exc}). C'est un bogue de ctai, pas de vos "

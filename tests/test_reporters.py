@@ -15,8 +15,8 @@ def broken(dax_copy: Path) -> Path:
     actions = dax_copy / "actions" / "2024.yaml"
     text = actions.read_text(encoding="utf-8").replace("porteur: ch-dax\n", "porteur: ch-daxx\n", 1)
     actions.write_text(text, encoding="utf-8")
-    (dax_copy / "bilans" / "2024.yaml").write_text(
-        "annee: 2024\npilotage:\n  copils_tenus: 1\n", encoding="utf-8"
+    (dax_copy / "bilans" / "2025.yaml").write_text(
+        "annee: 2025\npilotage:\n  copils_tenus: 1\n", encoding="utf-8"
     )
     return dax_copy
 
@@ -25,7 +25,7 @@ def test_json(ctai, broken: Path) -> None:
     run = ctai("validate", broken, "--format", "json", "--date", QUIET_DATE)
     assert run.code == 1
     report = json.loads(run.out)
-    assert report["summary"] == {"errors": 1, "warnings": 1, "files": 6, "contracts": 1}
+    assert report["summary"] == {"errors": 1, "warnings": 1, "files": 7, "contracts": 1}
     first = report["diagnostics"][0]
     assert set(first) == {"code", "severity", "path", "line", "col", "message", "hint"}
 
@@ -68,4 +68,4 @@ def test_text(ctai, broken: Path) -> None:
     assert f"{broken.as_posix()}/actions/2024.yaml:" in run.out
     assert "erreur CTAI-E200 porteur « ch-daxx » absent de porteurs.yaml" in run.out
     assert "→ vouliez-vous dire « ch-dax » ?" in run.out
-    assert run.out.strip().endswith("1 erreur, 1 avertissement (6 fichiers dans 1 contrat)")
+    assert run.out.strip().endswith("1 erreur, 1 avertissement (7 fichiers dans 1 contrat)")

@@ -7,7 +7,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from ctai_cli.models.common import Annee, Effectif, Identifiant, Modele, Montant, Public, Texte
+from ctai_cli.models.common import (
+    Annee,
+    DateISO,
+    Decision,
+    Effectif,
+    Identifiant,
+    Modele,
+    Montant,
+    Public,
+    Texte,
+)
 
 
 class Objectif(Modele):
@@ -23,9 +33,30 @@ class Cofinancement(Modele):
     programme: Texte | None = Field(default=None, description="Ex. « BOP 147 », « CAF ».")
 
 
+class VersementEtat(Modele):
+    date: DateISO
+    montant: Montant
+    destinataire: Texte = Field(
+        description="Qui reçoit : la commune, le CCAS ou l'identifiant du porteur (article 4)."
+    )
+
+
+class ReportEntrant(Modele):
+    """Money carried over from the previous year's reliquat (article 3)."""
+
+    montant: Montant
+    depuis_action: Identifiant | None = Field(
+        default=None,
+        description="Action de l'année précédente d'où vient le reliquat (défaut : même identifiant).",
+    )
+    decision: Decision | None = None
+
+
 class Budget(Modele):
-    etat_bop104: Montant = Field(description="Crédits de l'État, programme 104.")
+    etat_bop104: Montant = Field(description="Crédits de l'État, programme 104, alloués pour l'année.")
     cofinancements: list[Cofinancement] = Field(default_factory=list)
+    report_entrant: ReportEntrant | None = None
+    versements: list[VersementEtat] = Field(default_factory=list)
 
     @property
     def total(self) -> Decimal:

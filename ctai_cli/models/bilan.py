@@ -9,6 +9,7 @@ from pydantic import Field
 from ctai_cli.models.common import (
     Annee,
     DateISO,
+    Decision,
     Effectif,
     Identifiant,
     Modele,
@@ -52,6 +53,10 @@ class Indicateur(Modele):
 class Reliquat(Modele):
     montant: Montant
     disposition: Literal["report", "reversement", "en_attente"]
+    vers_action: Identifiant | None = Field(
+        default=None, description="Pour un report : action de l'année suivante (défaut : même identifiant)."
+    )
+    decision: Decision | None = None
     note: Texte | None = None
 
 
@@ -59,7 +64,10 @@ class BilanAction(Modele):
     action: Identifiant
     beneficiaires: Beneficiaires | None = None
     indicateurs: list[Indicateur] = Field(default_factory=list)
-    depenses_realisees: Montant | None = None
+    depenses_realisees: Montant | None = Field(
+        default=None,
+        description="Dépenses réalisées sur les crédits de l'État (BOP 104), y compris le report entrant.",
+    )
     reliquat: Reliquat | None = None
     qualitatif: Texte | None = None
 

@@ -130,6 +130,14 @@ DateISO = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
 ]
 
+
+class Decision(Modele):
+    """A recorded decision (copil, DDETS letter, avenant) that money moves rely on."""
+
+    date: DateISO
+    reference: Texte
+
+
 MoisISO = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
