@@ -431,6 +431,71 @@ _ENTRIES: tuple[Entry, ...] = (
         "« role: collectivite ».",
         "voir la section « parties » de docs/format.md",
     ),
+    # --- money (articles 3, 4 and 8) -----------------------------------
+    Entry(
+        "CTAI-E220",
+        E,
+        "Dépenses supérieures au disponible",
+        "action « {action} » : {depense} dépensés pour {disponible} disponibles (alloué + report entrant)",
+        "Les dépenses réalisées sur les crédits de l'État ne peuvent dépasser ce qui était "
+        "disponible pour l'action : l'allocation de l'année plus le report entrant.",
+        "vérifiez les dépenses du bilan ou l'allocation de l'annexe",
+    ),
+    Entry(
+        "CTAI-E221",
+        E,
+        "Reliquat mal calculé",
+        "action « {action} » : reliquat déclaré {declare}, alors que disponible − dépensé = {calcule}",
+        "Article 8 : le reliquat est ce qui reste du disponible (alloué + report entrant) après les "
+        "dépenses réalisées ; au centime près.",
+        "écrivez « montant: {calcule_brut} »",
+    ),
+    Entry(
+        "CTAI-E222",
+        E,
+        "Report entrant sans reliquat reporté",
+        "{detail}",
+        "Article 3 : un report entrant sur l'année n+1 correspond à un reliquat de l'année n "
+        "déclaré « disposition: report » vers cette action, du même montant.",
+        "vérifiez le bilan de l'année précédente et l'action d'origine (depuis_action)",
+    ),
+    Entry(
+        "CTAI-W223",
+        W,
+        "Report sans décision",
+        "{detail}",
+        "Un report de crédits repose sur une décision (comité de pilotage, courrier de la DDETS) : "
+        "sa date et sa référence permettent de la retrouver.",
+        "ajoutez « decision: {{date: AAAA-MM-JJ, reference: … }} »",
+    ),
+    Entry(
+        "CTAI-W224",
+        W,
+        "Versements différents de l'allocation",
+        "action « {action} » : {verse} versés pour {alloue} alloués",
+        "Article 4 : l'État verse la contribution allouée. Un écart peut être normal en cours "
+        "d'année (versement en deux fois) ; il est signalé pour être vérifié.",
+        "vérifiez les versements de l'annexe",
+    ),
+    Entry(
+        "CTAI-W225",
+        W,
+        "Reliquat en attente de décision",
+        "action « {action} » : reliquat de {montant} toujours « en_attente » après l'échéance du bilan "
+        "({echeance})",
+        "Articles 3 et 8 : une fois le bilan remis, chaque reliquat est reporté ou reversé. Après "
+        "l'échéance (date de référence : aujourd'hui ou --date), un reliquat en attente est signalé.",
+        "décidez du report ou du reversement et indiquez « disposition » et « decision »",
+    ),
+    Entry(
+        "CTAI-E226",
+        E,
+        "Enveloppe annuelle dépassée",
+        "{annee} : {total} alloués aux actions, au-delà de l'enveloppe de {enveloppe}",
+        "La somme des crédits BOP 104 alloués aux actions d'une année ne peut dépasser l'enveloppe "
+        "annuelle du contrat (clé « enveloppes » de contrat.yaml).",
+        "revoyez les allocations de l'annexe ou l'enveloppe (par avenant)",
+    ),
 )
 
 ALIASES: dict[str, str] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ctai_cli.catalog import CATALOG
-from ctai_cli.checks import calendrier, coherence, references
+from ctai_cli.checks import argent, calendrier, coherence, references
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.repository import Depot
 
@@ -118,6 +118,22 @@ REGISTRY: tuple[Check, ...] = _registry(
     ),
     Check("siret", ("CTAI-E210",), coherence.siret, "SIRET et SIREN valides"),
     Check("agir", ("CTAI-E211",), coherence.agir, "articulation AGIR non contradictoire (article 5)"),
+    Check(
+        "depenses-et-reliquats",
+        ("CTAI-E220", "CTAI-E221", "CTAI-W223", "CTAI-W225"),
+        argent.depenses_et_reliquats,
+        "dépenses dans le disponible, reliquat exact, report décidé, pas de reliquat en attente après l'échéance",
+    ),
+    Check(
+        "reports",
+        ("CTAI-E222", "CTAI-W223"),
+        argent.reports,
+        "chaque report entrant correspond au reliquat reporté l'année précédente, avec sa décision",
+    ),
+    Check("versements", ("CTAI-W224",), argent.versements, "versements de l'État égaux à l'allocation"),
+    Check(
+        "enveloppes", ("CTAI-E226",), argent.enveloppes, "allocations d'une année dans l'enveloppe du contrat"
+    ),
     Check(
         "parties",
         ("CTAI-E218",),

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ctai_cli.models.common import Annee, DateISO, Effectif, Modele, MoisISO, Public, Texte
+from ctai_cli.models.common import Annee, DateISO, Effectif, Modele, MoisISO, Montant, Public, Texte
 
 
 class Representant(Modele):
@@ -107,6 +107,11 @@ class Agir(Modele):
     convention_locale: bool = False
 
 
+class Enveloppe(Modele):
+    annee: Annee
+    montant: Montant = Field(description="Crédits BOP 104 de l'État pour l'année.")
+
+
 class AnnexeRef(Modele):
     numero: int = Field(ge=1)
     titre: Texte
@@ -138,6 +143,9 @@ class Contrat(Modele):
     refugies_info: bool = Field(default=False, description="Article 6 : référencement sur refugies.info.")
     juridiction: Texte | None = None
     annexes: list[AnnexeRef] = Field(default_factory=list)
+    enveloppes: list[Enveloppe] = Field(
+        default_factory=list, description="Enveloppe annuelle des crédits de l'État (BOP 104)."
+    )
 
     def axe(self, numero: int) -> Axe | None:
         return next((a for a in self.axes if a.numero == numero), None)
