@@ -244,7 +244,9 @@ app.add_typer(budget_app, name="budget")
 def budget_reconcile_command(
     path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
     annee: Annotated[int | None, typer.Option("--annee", help="Une seule année.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json ou csv.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, csv ou xlsx (avec --output).")
+    ] = "text",
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Écrit le résultat dans ce fichier.")
     ] = None,

@@ -24,14 +24,15 @@ def atomic_write(path: Path, text: str, *, force: bool = False) -> None:
 
 
 @contextmanager
-def atomic_output(path: Path, *, force: bool = False) -> Iterator[TextIO]:
+def atomic_output(path: Path, *, force: bool = False, binary: bool = False) -> Iterator[TextIO]:
     """Stream into a temporary file next to ``path``, renamed over it only on success."""
     if path.exists() and not force:
         raise RefusedOverwrite(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, **mode) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

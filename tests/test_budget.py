@@ -122,3 +122,23 @@ def test_money_is_conserved(actions, with_report) -> None:
     for ligne in result.lignes:
         if ligne.disposition == "report":
             assert following[ligne.action].report_entrant == ligne.reliquat
+
+
+def test_xlsx_one_sheet_per_year_with_french_formats(ctai, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "rapprochement.xlsx"
+    assert ctai("budget", "reconcile", DAX, "-f", "xlsx").code == 2  # a binary file needs --output
+    assert ctai("budget", "reconcile", DAX, "-f", "xlsx", "-o", target).code == 0
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["2023", "2024", "Contrat"]
+    sheet = workbook["2024"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    petite = rows["petite-enfance"]
+    assert [c.value for c in petite[3:9]] == [18000, 0, 18000, 18000, 17250.4, 749.6]
+    assert petite[3].number_format == '#,##0.00\\ "€"'
+    assert rows["Total 2024"][3].value == "=SUM(D2:D13)"
+    contrat = {row[0].value: [c.value for c in row] for row in workbook["Contrat"].iter_rows(min_row=2)}
+    assert contrat["2024"][1:7] == [150000, 0, 150000, 150000, 142950.4, 7049.6]
+    assert contrat["Contrat"][-1] == "non"  # 2023 has no budget in the source
+    assert ctai("budget", "reconcile", DAX, "-f", "xlsx", "-o", target).code == 2

@@ -10,7 +10,7 @@ from typing import TextIO
 from ctai_cli import exitcodes
 from ctai_cli.commands._common import UsageProblem
 
-FORMATS = ("text", "json", "csv")
+FORMATS = ("text", "json", "csv", "xlsx")
 CSV_FIELDS = (
     "annee",
     "action",
@@ -82,6 +82,19 @@ def reconcile(path: Path, annee: int | None, fmt: str, output: Path | None, forc
     if annee is not None and annee not in depot.actions:
         raise UsageProblem(f"aucune annexe pour {annee} (actions/{annee}.yaml)")
     rapprochement = rapprocher(depot, annee)
+    if fmt == "xlsx":
+        if output is None:
+            raise UsageProblem("le format xlsx s'écrit dans un fichier : ajoutez --output rapprochement.xlsx")
+        from ctai_cli.budget_xlsx import ecrire
+
+        try:
+            with atomic_output(output, force=force, binary=True) as out:
+                ecrire(rapprochement, out)
+        except RefusedOverwrite:
+            raise UsageProblem(
+                f"« {output} » existe déjà ; relancez avec --force pour le remplacer"
+            ) from None
+        return exitcodes.OK
     try:
         target = atomic_output(output, force=force) if output else nullcontext(sys.stdout)
         with target as out:
