@@ -496,6 +496,17 @@ _ENTRIES: tuple[Entry, ...] = (
         "annuelle du contrat (clé « enveloppes » de contrat.yaml).",
         "revoyez les allocations de l'annexe ou l'enveloppe (par avenant)",
     ),
+    Entry(
+        "CTAI-E227",
+        E,
+        "Excédent conservé au-delà de ce que la convention permet",
+        "action « {action} » : {montant} conservés par le porteur, pour un excédent raisonnable autorisé de {autorise}",
+        "Une convention peut permettre à une association de conserver un « excédent raisonnable » "
+        "(loi 2021-875 du 1er juillet 2021) ; au-delà, la subvention non dépensée est reportée ou "
+        "reversée. Le montant autorisé se déclare dans le budget de la fiche-action "
+        "(« excedent_raisonnable »).",
+        "reportez ou reversez le surplus, ou déclarez l'excédent autorisé par la convention",
+    ),
 )
 
 ALIASES: dict[str, str] = {}

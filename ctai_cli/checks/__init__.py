@@ -120,7 +120,7 @@ REGISTRY: tuple[Check, ...] = _registry(
     Check("agir", ("CTAI-E211",), coherence.agir, "articulation AGIR non contradictoire (article 5)"),
     Check(
         "depenses-et-reliquats",
-        ("CTAI-E220", "CTAI-E221", "CTAI-W223", "CTAI-W225"),
+        ("CTAI-E220", "CTAI-E221", "CTAI-W223", "CTAI-W225", "CTAI-E227"),
         argent.depenses_et_reliquats,
         "dépenses dans le disponible, reliquat exact, report décidé, pas de reliquat en attente après l'échéance",
     ),

@@ -53,6 +53,17 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     montant=euros(reliquat.montant),
                     echeance=date_longue(due),
                 )
+        if reliquat is not None and reliquat.disposition == "conserve":
+            action = depot.actions[fichier.model.annee].model.action(entry.action)
+            autorise = action.budget.excedent_raisonnable if action and action.budget else None
+            if autorise is None or reliquat.montant > autorise:
+                yield fichier.diag(
+                    "CTAI-E227",
+                    (*base, "reliquat", "montant"),
+                    action=entry.action,
+                    montant=euros(reliquat.montant),
+                    autorise=euros(autorise or ZERO),
+                )
         if reliquat is not None and reliquat.disposition == "report" and reliquat.decision is None:
             yield fichier.diag(
                 "CTAI-W223",

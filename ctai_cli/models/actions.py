@@ -56,6 +56,11 @@ class Budget(Modele):
     etat_bop104: Montant = Field(description="Crédits de l'État, programme 104, alloués pour l'année.")
     cofinancements: list[Cofinancement] = Field(default_factory=list)
     report_entrant: ReportEntrant | None = None
+    excedent_raisonnable: Montant | None = Field(
+        default=None,
+        description="Excédent que la convention permet au porteur de conserver (loi 2021-875, article 10 de la "
+        "loi 2000-321 modifié).",
+    )
     versements: list[VersementEtat] = Field(default_factory=list)
 
     @property

@@ -52,7 +52,9 @@ class Indicateur(Modele):
 
 class Reliquat(Modele):
     montant: Montant
-    disposition: Literal["report", "reversement", "en_attente"]
+    disposition: Literal["report", "reversement", "conserve", "en_attente"] = Field(
+        description="report (article 3), reversement, conserve (excédent raisonnable de la convention) ou en_attente."
+    )
     vers_action: Identifiant | None = Field(
         default=None, description="Pour un report : action de l'année suivante (défaut : même identifiant)."
     )
