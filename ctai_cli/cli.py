@@ -106,12 +106,16 @@ def schema_command(
     raise typer.Exit(schema.run(Path(output_dir), check, force))
 
 
-eligibility_app = typer.Typer(
-    help="Éligibilité d'une personne aux publics du CTAI (EPA, BPI, BPT) à une date.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+def _group(name: str, help: str) -> typer.Typer:
+    """A command group (``ctai eligibility …``) with the same settings as the main app."""
+    group = typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(group, name=name)
+    return group
+
+
+eligibility_app = _group(
+    "eligibility", "Éligibilité d'une personne aux publics du CTAI (EPA, BPI, BPT) à une date."
 )
-app.add_typer(eligibility_app, name="eligibility")
 
 
 @eligibility_app.command("check")
@@ -232,12 +236,7 @@ def eligibility_test_command(
     raise typer.Exit(eligibility.test(Path(scenarios)))
 
 
-budget_app = typer.Typer(
-    help="Rapprochement des crédits : alloué, reporté, versé, dépensé, reliquats.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(budget_app, name="budget")
+budget_app = _group("budget", "Rapprochement des crédits : alloué, reporté, versé, dépensé, reliquats.")
 
 
 @budget_app.command("reconcile")
