@@ -480,9 +480,8 @@ _ENTRIES: tuple[Entry, ...] = (
     Entry(
         "CTAI-W225",
         W,
-        "Reliquat en attente de décision",
-        "action « {action} » : reliquat de {montant} toujours « en_attente » après l'échéance du bilan "
-        "({echeance})",
+        "Reliquat sans décision après l'échéance",
+        "action « {action} » : reliquat de {montant} {etat} après l'échéance du bilan ({echeance})",
         "Articles 3 et 8 : une fois le bilan remis, chaque reliquat est reporté ou reversé. Après "
         "l'échéance (date de référence : aujourd'hui ou --date), un reliquat en attente est signalé.",
         "décidez du report ou du reversement et indiquez « disposition » et « decision »",

@@ -43,14 +43,19 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                 calcule=euros(ligne.reliquat),
                 calcule_brut=f'"{ligne.reliquat:.2f}"',
             )
-        if reliquat is not None and reliquat.disposition == "en_attente" and contrat is not None:
+        pending = reliquat is not None and reliquat.disposition == "en_attente"
+        undeclared = reliquat is None and ligne.reliquat > 0
+        if (pending or undeclared) and contrat is not None:
             due = echeance_bilan(contrat, fichier.model.annee)
             if due is not None and contexte.date > due:
                 yield fichier.diag(
                     "CTAI-W225",
-                    (*base, "reliquat", "disposition"),
+                    (*base, "reliquat", "disposition") if pending else (*base, "depenses_realisees"),
                     action=entry.action,
-                    montant=euros(reliquat.montant),
+                    montant=euros(ligne.reliquat),
+                    etat="toujours en attente de décision"
+                    if pending
+                    else "sans reliquat déclaré ni disposition",
                     echeance=date_longue(due),
                 )
         if reliquat is not None and reliquat.disposition == "conserve":
