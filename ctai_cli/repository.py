@@ -132,15 +132,26 @@ def read_model(
     document, diagnostics = read_document(fs_path, path)
     if document is None:
         return None, None, diagnostics
+    instance, diagnostics = validate_document(document, model, diagnostics)
+    return document, instance, diagnostics
+
+
+def validate_document(
+    document: Document, model: type[BaseModel], diagnostics: list[Diagnostic] | None = None
+) -> tuple[Any, list[Diagnostic]]:
+    """Validate ``document`` with ``model``: (instance or None, diagnostics).
+
+    ``diagnostics`` are the reader's: a value they already explain gets no second one.
+    """
+    diagnostics = list(diagnostics or [])
     blocked = {(d.line, d.col) for d in diagnostics}
     try:
-        return document, model.model_validate(document.data), diagnostics
+        return model.model_validate(document.data), diagnostics
     except ValidationError as exc:
         for diagnostic in diagnostics_from_error(exc, model, document):
-            # One problem, one diagnostic: the reader already explained this value.
             if (diagnostic.line, diagnostic.col) not in blocked:
                 diagnostics.append(diagnostic)
-        return document, None, diagnostics
+        return None, diagnostics
 
 
 def load_file(fichier: Fichier, fs_path: Path) -> list[Diagnostic]:

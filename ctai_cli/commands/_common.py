@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import IO
 
 
 class UsageProblem(Exception):
@@ -19,3 +23,24 @@ def parse_date_option(text: str | None) -> date:
 
 def error(message: str) -> None:
     print(f"ctai : {message}", file=sys.stderr)
+
+
+def check_format(fmt: str, formats: Iterable[str]) -> None:
+    formats = list(formats)
+    if fmt not in formats:
+        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(formats)}")
+
+
+@contextmanager
+def output_to(output: Path | None, force: bool, *, binary: bool = False) -> Iterator[IO]:
+    """Standard output, or ``output`` written atomically and never replaced without --force."""
+    from ctai_cli.fsutil import RefusedOverwrite, atomic_output
+
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        with atomic_output(output, force=force, binary=binary) as handle:
+            yield handle
+    except RefusedOverwrite:
+        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer") from None

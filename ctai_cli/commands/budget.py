@@ -2,13 +2,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TextIO
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem
+from ctai_cli.commands._common import UsageProblem, check_format, output_to
 
 FORMATS = ("text", "json", "csv", "xlsx")
 CSV_FIELDS = (
@@ -66,11 +64,9 @@ def _text(rapprochement, out: TextIO) -> None:
 
 def reconcile(path: Path, annee: int | None, fmt: str, output: Path | None, force: bool) -> int:
     from ctai_cli.budget import rapprocher
-    from ctai_cli.fsutil import RefusedOverwrite, atomic_output
     from ctai_cli.repository import open_depot
 
-    if fmt not in FORMATS:
-        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}")
+    check_format(fmt, FORMATS)
     depot, problems = open_depot(path)
     if depot is None:
         raise UsageProblem(problems[0].message)
@@ -87,28 +83,17 @@ def reconcile(path: Path, annee: int | None, fmt: str, output: Path | None, forc
             raise UsageProblem("le format xlsx s'écrit dans un fichier : ajoutez --output rapprochement.xlsx")
         from ctai_cli.budget_xlsx import ecrire
 
-        try:
-            with atomic_output(output, force=force, binary=True) as out:
-                ecrire(rapprochement, out)
-        except RefusedOverwrite:
-            raise UsageProblem(
-                f"« {output} » existe déjà ; relancez avec --force pour le remplacer"
-            ) from None
+        with output_to(output, force, binary=True) as out:
+            ecrire(rapprochement, out)
         return exitcodes.OK
-    try:
-        target = atomic_output(output, force=force) if output else nullcontext(sys.stdout)
-        with target as out:
-            if fmt == "json":
-                json.dump(rapprochement.to_dict(), out, ensure_ascii=False, indent=2)
-                out.write("\n")
-            elif fmt == "csv":
-                writer = csv.DictWriter(
-                    out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
-                )
-                writer.writeheader()
-                writer.writerows(ligne.to_dict() for ligne in rapprochement.lignes)
-            else:
-                _text(rapprochement, out)
-    except RefusedOverwrite:
-        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer") from None
+    with output_to(output, force) as out:
+        if fmt == "json":
+            json.dump(rapprochement.to_dict(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(ligne.to_dict() for ligne in rapprochement.lignes)
+        else:
+            _text(rapprochement, out)
     return exitcodes.OK

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, parse_date_option
+from ctai_cli.commands._common import UsageProblem, check_format, output_to, parse_date_option
 
 FORMATS = ("text", "json")
 
@@ -25,24 +25,26 @@ def _check_titres(document: Any, personne: Any, jour: date, base: tuple = ()) ->
     """Unknown titre types are refused with the list of known ones (they live in the parameters)."""
     from ctai_cli.catalog import make
     from ctai_cli.eligibility.parametres import charger
+    from ctai_cli.eligibility.regles import titres_inconnus
     from ctai_cli.schema_errors import suggest
 
-    known = sorted(charger().at("titres.motifs", jour).valeur)
+    params = charger()
+    known = sorted(params.at("titres.motifs", jour).valeur)
     out = []
-    for i, titre in enumerate(personne.titres_sejour):
-        if titre.type not in known:
-            line, col = document.position((*base, "titres_sejour", i, "type"))
-            out.append(
-                make(
-                    "CTAI-E105",
-                    document.path,
-                    line,
-                    col,
-                    valeur=titre.type,
-                    attendu=", ".join(known),
-                    suggestion=suggest(titre.type, known, "types possibles"),
-                )
+    for i in titres_inconnus(personne, jour, params):
+        value = personne.titres_sejour[i].type
+        line, col = document.position((*base, "titres_sejour", i, "type"))
+        out.append(
+            make(
+                "CTAI-E105",
+                document.path,
+                line,
+                col,
+                valeur=value,
+                attendu=", ".join(known),
+                suggestion=suggest(value, known, "types possibles"),
             )
+        )
     return out
 
 
@@ -94,14 +96,10 @@ def batch(
     force: bool,
     avec_donnees: bool,
 ) -> int:
-    from contextlib import nullcontext
-
     from ctai_cli.eligibility.batch import traiter
-    from ctai_cli.fsutil import RefusedOverwrite, atomic_output
     from ctai_cli.repository import open_depot
 
-    if fmt not in FORMATS:
-        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}")
+    check_format(fmt, FORMATS)
     if rows.suffix.lower() not in (".csv", ".jsonl"):
         raise UsageProblem(f"« {rows} » : fichier .csv ou .jsonl attendu pour --batch")
     if not rows.is_file():
@@ -114,8 +112,7 @@ def batch(
             raise UsageProblem(f"« {contrat} » n'est pas un contrat valide (ctai validate {contrat})")
         publics = list(depot.contrat_model.publics)
     try:
-        target = atomic_output(output, force=force) if output else nullcontext(sys.stdout)
-        with target as out:
+        with output_to(output, force) as out:
             resume = traiter(
                 rows,
                 jour,
@@ -125,8 +122,6 @@ def batch(
                 avec_donnees=avec_donnees,  # type: ignore[arg-type]
                 publics_contrat=publics,
             )
-    except RefusedOverwrite:
-        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer") from None
     except UnicodeDecodeError:
         raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
     counts = ", ".join(f"{k} : {v}" for k, v in resume.to_dict().items())
@@ -166,26 +161,17 @@ def check(
     from ctai_cli.eligibility.parametres import charger
     from ctai_cli.eligibility.personne import Personne
     from ctai_cli.eligibility.regles import evaluer
-    from ctai_cli.repository import open_depot, read_model
+    from ctai_cli.repository import open_depot, read_model, validate_document
+    from ctai_cli.yamlread import Document
 
-    if fmt not in FORMATS:
-        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}")
+    check_format(fmt, FORMATS)
     if depart not in ("premier_titre", "cir"):
         raise UsageProblem(f"--depart-epa « {depart} » inconnu : premier_titre ou cir")
     jour = parse_date_option(date_text)
     if person_file is None:
-        # Facts given as options: no file, so the checks are those of a text typed at the counter.
-        from ctai_cli.yamlread import Document
-
+        # Facts given as options: the same validation as a file, on an in-memory document.
         document = Document("(options)", faits or {})
-        from pydantic import ValidationError
-
-        from ctai_cli.schema_errors import diagnostics_from_error
-
-        try:
-            personne, diagnostics = Personne.model_validate(faits or {}), []
-        except ValidationError as exc:
-            personne, diagnostics = None, list(diagnostics_from_error(exc, Personne, document))
+        personne, diagnostics = validate_document(document, Personne)
     else:
         if not person_file.is_file():
             raise UsageProblem(f"fichier « {person_file} » introuvable")
@@ -201,12 +187,8 @@ def check(
             return _report_input_problems(problems, fmt)
     verdict = evaluer(personne, jour, charger(), depart)  # type: ignore[arg-type]
     if depot is not None:
-        model = depot.contrat_model
-        if model is not None and verdict.public is not None and verdict.public not in model.publics:
-            verdict.notes.append(
-                f"public {verdict.public} non visé par ce contrat (publics : {', '.join(model.publics)})"
-            )
-            verdict.verdict = "non_eligible"
+        if depot.contrat_model is not None:
+            verdict.restreindre(list(depot.contrat_model.publics))
         verdict.actions, notes = actions_ouvertes(
             depot, verdict.public if verdict.eligible else None, personne, jour
         )

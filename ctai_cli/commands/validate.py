@@ -4,7 +4,7 @@ import gc
 import sys
 from pathlib import Path
 
-from ctai_cli.commands._common import UsageProblem, parse_date_option
+from ctai_cli.commands._common import check_format, parse_date_option
 
 
 def run(paths: list[Path], fmt: str | None, strict: bool, date_text: str | None) -> int:
@@ -12,8 +12,7 @@ def run(paths: list[Path], fmt: str | None, strict: bool, date_text: str | None)
     from ctai_cli.validate import ValidateOptions, validate
 
     fmt = fmt or default_format()
-    if fmt not in REPORTER_BY_NAME:
-        raise UsageProblem(f"format « {fmt} » inconnu ; formats possibles : {', '.join(REPORTER_BY_NAME)}")
+    check_format(fmt, REPORTER_BY_NAME)
     options = ValidateOptions(
         paths=tuple(paths) or (Path("."),), date=parse_date_option(date_text), strict=strict
     )

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ctai_cli.eligibility.parametres import charger
 from ctai_cli.eligibility.personne import Personne
-from ctai_cli.eligibility.regles import DepartEpa, evaluer
+from ctai_cli.eligibility.regles import DepartEpa, evaluer, titres_inconnus
 
 _BOOLEENS = {
     "true": True,
@@ -155,7 +155,6 @@ def traiter(
     publics_contrat: list[str] | None = None,
 ) -> Resume:
     params = charger()
-    known_titres = set(params.at("titres.motifs", jour).valeur)
     resume = Resume()
     for number, data in lire_lignes(path):
         resume.lignes += 1
@@ -170,12 +169,12 @@ def traiter(
                 first = exc.errors(include_url=False)[0]
                 champ = ".".join(str(p) for p in first["loc"])
                 raise RowError(_ERROR_CODES.get(first["type"], "CTAI-E102"), champ) from None
-            for i, titre in enumerate(personne.titres_sejour):
-                if titre.type not in known_titres:
-                    raise RowError("CTAI-E105", f"titres_sejour.{i}.type")
+            inconnus = titres_inconnus(personne, jour, params)
+            if inconnus:
+                raise RowError("CTAI-E105", f"titres_sejour.{inconnus[0]}.type")
             verdict = evaluer(personne, jour, params, depart)
-            if publics_contrat is not None and verdict.public not in (None, *publics_contrat):
-                verdict.verdict = "non_eligible"
+            if publics_contrat is not None:
+                verdict.restreindre(publics_contrat)
             record.update(
                 public=verdict.public,
                 eligible=verdict.eligible,

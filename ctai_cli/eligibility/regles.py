@@ -54,6 +54,14 @@ class Verdict:
     actions: list[dict[str, Any]] | None = None
     notes: list[str] = field(default_factory=list)
 
+    def restreindre(self, publics: list[str]) -> None:
+        """A contract may narrow its publics (a CTAIR targets BPI alone)."""
+        if self.public is not None and self.public not in publics:
+            self.notes.append(
+                f"public {self.public} non visé par ce contrat (publics : {', '.join(publics)})"
+            )
+            self.verdict = "non_eligible"
+
     @property
     def eligible(self) -> bool | None:
         return None if self.verdict == "indetermine" else self.verdict == "eligible"
@@ -383,3 +391,9 @@ def evaluer(
     if "inconnu" in (nationalite, exclusions, bpt, bpi, epa):
         return Verdict(jour, None, "indetermine", e.raisons, e.manquants)
     return Verdict(jour, None, "non_eligible", e.raisons, [])
+
+
+def titres_inconnus(personne: Personne, jour: date, params: Parametres) -> list[int]:
+    """Indexes of the titres whose type the parameters in force on ``jour`` do not know."""
+    known = params.at("titres.motifs", jour).valeur
+    return [i for i, titre in enumerate(personne.titres_sejour) if titre.type not in known]
