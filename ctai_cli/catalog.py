@@ -6,7 +6,7 @@ used to build diagnostics, and the longer French explanation shown by
 meaning; a renamed code keeps its old name in ``ALIASES``.
 
 Numbering: ``E0xx`` reading a file, ``E02x`` the repository layout, ``E1xx``
-the structure of a file (schema), ``E2xx``/``W2xx`` consistency across files.
+the structure of a file (schema), ``E2xx``/``W2xx`` consistency across files, ``E3xx`` document templates.
 """
 
 from __future__ import annotations
@@ -505,6 +505,47 @@ _ENTRIES: tuple[Entry, ...] = (
         "reversée. Le montant autorisé se déclare dans le budget de la fiche-action "
         "(« excedent_raisonnable »).",
         "reportez ou reversez le surplus, ou déclarez l'excédent autorisé par la convention",
+    ),
+    # --- document templates (ctai bilan/fiche/contrat render) -------------
+    Entry(
+        "CTAI-E300",
+        E,
+        "Modèle de document mal formé",
+        "modèle « {modele} » : erreur de syntaxe Jinja : {detail}",
+        "Un modèle de document (dossier --templates) n'est pas un modèle Jinja valide : balise "
+        "non fermée, bloc « {% if %} » sans « {% endif %} », filtre inconnu… Rien n'est écrit.",
+        "comparez avec le modèle fourni (dossier templates/ de ctai) et la documentation de Jinja",
+    ),
+    Entry(
+        "CTAI-E301",
+        E,
+        "Variable inconnue dans un modèle",
+        "modèle « {modele} » : {detail}",
+        "Les modèles sont rendus en mode strict : une variable ou un attribut qui n'existe pas "
+        "est une erreur, plutôt qu'un texte vide qui passerait inaperçu dans le document remis "
+        "à l'État. Les variables disponibles sont listées dans docs/documents.md.",
+        "vérifiez l'orthographe de la variable ; « {{% if x is defined %}} » pour une valeur facultative",
+    ),
+    Entry(
+        "CTAI-E302",
+        E,
+        "Opération interdite dans un modèle",
+        "modèle « {modele} » : opération refusée par le bac à sable : {detail}",
+        "Les modèles sont exécutés dans un bac à sable (SandboxedEnvironment de Jinja) : ils "
+        "peuvent lire les données du contrat mais pas atteindre les objets internes de Python "
+        "(attributs commençant par « _ », « __class__ », « __mro__ »…) ni modifier les données. "
+        "Un modèle reçu d'un tiers qui tente de le faire est refusé et rien n'est écrit.",
+        "retirez du modèle l'accès aux attributs internes",
+    ),
+    Entry(
+        "CTAI-E303",
+        E,
+        "Échec du rendu d'un modèle",
+        "modèle « {modele} » : le rendu a échoué : {detail}",
+        "Le modèle est valide mais son exécution a échoué sur les données (division par zéro, "
+        "opération entre un texte et un nombre, filtre appliqué à une valeur absente…). Rien "
+        "n'est écrit.",
+        "vérifiez l'expression de la ligne indiquée ; les montants inconnus valent « none »",
     ),
 )
 

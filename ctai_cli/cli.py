@@ -259,6 +259,92 @@ def budget_reconcile_command(
     raise typer.Exit(budget.reconcile(Path(path), annee, fmt, Path(output) if output else None, force))
 
 
+_FORMAT_DOC = Annotated[str, typer.Option("--format", "-f", help="md, html ou pdf (pdf avec --output).")]
+_OUTPUT_DOC = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Écrit le document dans ce fichier (défaut : sortie standard)."),
+]
+_FORCE_DOC = Annotated[bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")]
+_TEMPLATES = Annotated[
+    str | None,
+    typer.Option(
+        "--templates",
+        help="Dossier de modèles Jinja qui remplacent ceux de ctai, par nom (ex. bilan.html.j2).",
+        show_default=False,
+    ),
+]
+
+
+def _opt_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+bilan_app = _group("bilan", "La fiche-bilan annuelle (article 8), due aux services de l'État.")
+
+
+@bilan_app.command("render")
+def bilan_render_command(
+    annee: Annotated[int, typer.Option("--annee", help="Année du bilan (bilans/<année>.yaml).")],
+    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    fmt: _FORMAT_DOC = "md",
+    output: _OUTPUT_DOC = None,
+    force: _FORCE_DOC = False,
+    templates: _TEMPLATES = None,
+) -> None:
+    """Produit la fiche-bilan d'une année : objectifs et réalisations, bénéficiaires par public,
+    dépenses et reliquats, pilotage, avec une synthèse."""
+    from ctai_cli.commands import documents
+
+    raise typer.Exit(documents.bilan(Path(path), annee, fmt, _opt_path(output), force, _opt_path(templates)))
+
+
+fiche_app = _group("fiche", "Les fiches-actions de l'annexe 1.")
+
+
+@fiche_app.command("render")
+def fiche_render_command(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="[DOSSIER] ACTION… : dossier du contrat (défaut : dossier courant), puis les "
+            "identifiants des actions (défaut : toutes les actions de l'année).",
+            show_default=False,
+        ),
+    ] = None,
+    annee: Annotated[
+        int | None,
+        typer.Option("--annee", help="Année de l'annexe (défaut : la plus récente qui a ces actions)."),
+    ] = None,
+    fmt: _FORMAT_DOC = "md",
+    output: _OUTPUT_DOC = None,
+    force: _FORCE_DOC = False,
+    templates: _TEMPLATES = None,
+) -> None:
+    """Produit les fiches-actions d'une année, à la manière de l'annexe 1 du contrat."""
+    from ctai_cli.commands import documents
+
+    raise typer.Exit(
+        documents.fiche(list(args or []), annee, fmt, _opt_path(output), force, _opt_path(templates))
+    )
+
+
+contrat_app = _group("contrat", "Le contrat lui-même.")
+
+
+@contrat_app.command("render")
+def contrat_render_command(
+    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    fmt: _FORMAT_DOC = "md",
+    output: _OUTPUT_DOC = None,
+    force: _FORCE_DOC = False,
+    templates: _TEMPLATES = None,
+) -> None:
+    """Produit le contrat complet, articles et annexes, en un seul document."""
+    from ctai_cli.commands import documents
+
+    raise typer.Exit(documents.contrat(Path(path), fmt, _opt_path(output), force, _opt_path(templates)))
+
+
 def _crash(exc: BaseException) -> int:
     print(
         f"ctai : erreur interne ({type(exc).__name__}: {exc}). C'est un bogue de ctai, pas de vos "

@@ -31,6 +31,10 @@ def atomic_output(path: Path, *, force: bool = False, binary: bool = False) -> I
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp creates the file 0600; the result gets the usual mode (0666 less the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fd, 0o666 & ~umask)
         mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, **mode) as handle:
             yield handle

@@ -44,3 +44,24 @@ def output_to(output: Path | None, force: bool, *, binary: bool = False) -> Iter
             yield handle
     except RefusedOverwrite:
         raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer") from None
+
+
+def open_valid_depot(path: Path):
+    """The repository at ``path``, refused (exit 2) when it cannot be read or has errors.
+
+    Cross-file checks run too: a document or a reconciliation built on a bilan that
+    names an unknown action would silently leave it out.
+    """
+    from ctai_cli.checks import Contexte, run_checks
+    from ctai_cli.repository import open_depot
+
+    depot, problems = open_depot(path)
+    if depot is None:
+        raise UsageProblem(problems[0].message)
+    problems = problems + list(run_checks(depot, Contexte(date=date.today())))
+    invalid = [d for d in problems if d.is_error]
+    if invalid:
+        raise UsageProblem(
+            f"{len(invalid)} erreur(s) dans le contrat : corrigez-les d'abord (ctai validate {path})"
+        )
+    return depot

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, check_format, output_to
+from ctai_cli.commands._common import UsageProblem, check_format, open_valid_depot, output_to
 
 FORMATS = ("text", "json", "csv", "xlsx")
 CSV_FIELDS = (
@@ -64,17 +64,9 @@ def _text(rapprochement, out: TextIO) -> None:
 
 def reconcile(path: Path, annee: int | None, fmt: str, output: Path | None, force: bool) -> int:
     from ctai_cli.budget import rapprocher
-    from ctai_cli.repository import open_depot
 
     check_format(fmt, FORMATS)
-    depot, problems = open_depot(path)
-    if depot is None:
-        raise UsageProblem(problems[0].message)
-    invalid = [d for d in problems if d.is_error]
-    if invalid:
-        raise UsageProblem(
-            f"{len(invalid)} erreur(s) dans le contrat : corrigez-les d'abord (ctai validate {path})"
-        )
+    depot = open_valid_depot(path)
     if annee is not None and annee not in depot.actions:
         raise UsageProblem(f"aucune annexe pour {annee} (actions/{annee}.yaml)")
     rapprochement = rapprocher(depot, annee)

@@ -1,0 +1,129 @@
+"""ctai bilan render, ctai fiche render, ctai contrat render."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ctai_cli import exitcodes
+from ctai_cli.commands._common import UsageProblem, check_format, open_valid_depot, output_to
+
+FORMATS = ("md", "html", "pdf")
+_IDENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+def _templates(templates: Path | None) -> Path | None:
+    if templates is not None and not templates.is_dir():
+        raise UsageProblem(f"dossier de modèles introuvable : « {templates} »")
+    return templates
+
+
+def _render(nom: str, fmt: str, contexte: dict[str, Any], output: Path | None, force: bool, templates) -> int:
+    from ctai_cli.documents.rendu import PdfIndisponible, rendre
+
+    if fmt == "pdf" and output is None:
+        raise UsageProblem("le format pdf s'écrit dans un fichier : ajoutez --output document.pdf")
+    if output is not None and output.exists() and not force:
+        # Refuse before rendering: a PDF can take seconds to build.
+        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer")
+    try:
+        rendu = rendre(nom, fmt, contexte, _templates(templates))
+    except PdfIndisponible:
+        raise UsageProblem(
+            "le format pdf demande WeasyPrint, qui n'est pas installé : pip install 'ctai[pdf]' "
+            "(ou produisez le HTML avec --format html et imprimez-le en PDF depuis un navigateur)"
+        ) from None
+    if rendu.contenu is None:
+        # stdout may be the document: the diagnostics go to stderr.
+        for d in rendu.diagnostics:
+            print(f"{d.location()}: {d.severity.label} {d.code} {d.message}", file=sys.stderr)
+            if d.hint:
+                print(f"    → {d.hint}", file=sys.stderr)
+        print("ctai : rien n'a été écrit.", file=sys.stderr)
+        return exitcodes.USAGE
+    with output_to(output, force, binary=isinstance(rendu.contenu, bytes)) as out:
+        out.write(rendu.contenu)
+    return exitcodes.OK
+
+
+def bilan(path: Path, annee: int, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
+    from ctai_cli.documents.contexte import document_bilan
+    from ctai_cli.documents.graphiques import graphiques_bilan
+    from ctai_cli.documents.jinja import markup
+
+    check_format(fmt, FORMATS)
+    depot = open_valid_depot(path)
+    if annee not in depot.bilans:
+        known = ", ".join(str(y) for y in sorted(depot.bilans)) or "aucun"
+        raise UsageProblem(f"pas de bilan {annee} (bilans/{annee}.yaml) ; bilans présents : {known}")
+    doc = document_bilan(depot, annee)
+    if fmt != "md":
+        doc = replace(doc, graphiques={k: markup(v) for k, v in graphiques_bilan(doc).items()})
+    return _render("bilan", fmt, {"doc": doc}, output, force, templates)
+
+
+def fiche(
+    args: list[str],
+    annee: int | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    templates: Path | None,
+) -> int:
+    """``args`` is ``[PATH] ACTION_ID…``: the first is the contract folder when it is one."""
+    from ctai_cli.documents.contexte import document_fiches
+    from ctai_cli.schema_errors import suggest
+
+    check_format(fmt, FORMATS)
+    path = Path(".")
+    # The first argument is the folder when it is one (or cannot be an action identifier).
+    if args and ((Path(args[0]) / "contrat.yaml").exists() or not _IDENT.match(args[0])):
+        path, args = Path(args[0]), args[1:]
+    depot = open_valid_depot(path)
+    years = sorted(depot.actions)
+    if not years:
+        raise UsageProblem("aucune annexe d'actions (actions/<année>.yaml) dans ce contrat")
+    if annee is None:
+        # The latest annexe that has every action asked for.
+        candidates = [y for y in years if all(depot.annexe(y).action(i) for i in args)]
+        annee = candidates[-1] if candidates else years[-1]
+    if annee not in depot.actions:
+        raise UsageProblem(
+            f"pas d'annexe {annee} (actions/{annee}.yaml) ; annexes présentes : {', '.join(map(str, years))}"
+        )
+    annexe = depot.annexe(annee)
+    known = [a.id for a in annexe.actions]
+    for ident in args:
+        if ident not in known:
+            close = suggest(ident, known)
+            hint = f" ; vouliez-vous dire « {close} » ?" if close else f" ; actions : {', '.join(known)}"
+            raise UsageProblem(f"action « {ident} » absente de l'annexe {annee}{hint}")
+    doc = document_fiches(depot, annee, list(dict.fromkeys(args)) or None)
+    return _render("fiche", fmt, {"doc": doc}, output, force, templates)
+
+
+def contrat(path: Path, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
+    from ctai_cli.documents.contexte import document_contrat
+    from ctai_cli.documents.graphiques import graphiques_bilan
+    from ctai_cli.documents.jinja import markup
+
+    check_format(fmt, FORMATS)
+    depot = open_valid_depot(path)
+    doc = document_contrat(depot)
+    if fmt != "md":
+        annexes = [
+            replace(
+                a,
+                bilan=replace(
+                    a.bilan, graphiques={k: markup(v) for k, v in graphiques_bilan(a.bilan).items()}
+                ),
+            )
+            if hasattr(a, "bilan")
+            else a
+            for a in doc.annexes
+        ]
+        doc = replace(doc, annexes=annexes)
+    return _render("contrat", fmt, {"doc": doc}, output, force, templates)

@@ -1,0 +1,413 @@
+"""View objects handed to templates: what a fiche-bilan, a fiche-action or the contract shows.
+
+Templates only read these (they run in a sandbox). Figures come from the
+validated models and from :func:`ctai_cli.budget.rapprocher`, so the documents
+and ``ctai budget reconcile`` always agree. An unknown figure is ``None``
+(rendered « — »), never zero. The variables are documented in docs/documents.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from ctai_cli.budget import MONEY, Ligne, rapprocher
+from ctai_cli.models import Action, Annexe, Bilan, BilanAction, Contrat
+from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
+from ctai_cli.models.common import PUBLICS
+from ctai_cli.models.contrat import Axe, Partie
+from ctai_cli.models.porteurs import Porteur
+from ctai_cli.repository import Depot
+
+NON_VENTILE = "Non ventilé"
+
+
+@dataclass(frozen=True)
+class Montants:
+    """Money of several rows; a field is None when one row does not know it."""
+
+    alloue: Decimal | None
+    report_entrant: Decimal | None
+    disponible: Decimal | None
+    verse: Decimal | None
+    depense: Decimal | None
+    reliquat: Decimal | None
+
+    @classmethod
+    def somme(cls, lignes: Iterable[Ligne]) -> Montants:
+        lignes = list(lignes)
+        values: dict[str, Decimal | None] = {}
+        for name in MONEY:
+            column = [getattr(ligne, name) for ligne in lignes]
+            values[name] = None if any(v is None for v in column) else sum(column, Decimal("0.00"))
+        return cls(**values)
+
+    @property
+    def ecart(self) -> Decimal | None:
+        return None if self.reliquat is None else -self.reliquat
+
+    @property
+    def ecart_pct(self) -> Decimal | None:
+        if self.ecart is None or not self.disponible:
+            return None
+        return (self.ecart * 100 / self.disponible).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def connu(self) -> bool:
+        return self.disponible is not None and self.depense is not None
+
+
+@dataclass(frozen=True)
+class Realisation:
+    """An objective of the fiche-action against what the bilan measured (or a free indicator)."""
+
+    libelle: str
+    unite: str
+    cible: int | None  # None: an indicator the fiche-action set no objective for
+    realise: int | None  # None: the bilan does not measure it
+    note: str | None = None
+
+    @property
+    def taux(self) -> Decimal | None:
+        if self.cible is None or self.realise is None or self.cible == 0:
+            return None
+        return (Decimal(self.realise) * 100 / self.cible).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Beneficiaries of one public, or of several publics counted together."""
+
+    groupe: str  # "EPA", "EPA + BPI", or NON_VENTILE
+    nombre: int
+    note: str | None = None
+
+
+def repartition(beneficiaires: Beneficiaires | None) -> list[Part]:
+    """The split by public as declared; what the groups leave of the total is « non ventilé »."""
+    if beneficiaires is None:
+        return []
+    parts = [Part(" + ".join(_ordered(g.publics)), g.nombre, g.note) for g in beneficiaires.par_public]
+    reste = beneficiaires.total - sum(p.nombre for p in parts)
+    if reste > 0:
+        parts.append(Part(NON_VENTILE, reste))
+    return parts
+
+
+def _ordered(publics: Iterable[str]) -> list[str]:
+    return sorted(set(publics), key=PUBLICS.index)
+
+
+def ordre_groupes(groupes: Iterable[str]) -> list[str]:
+    """Columns of a table by public: EPA, BPI, BPT, then combined groups, then « non ventilé »."""
+
+    def key(groupe: str) -> tuple[int, list[int], str]:
+        if groupe == NON_VENTILE:
+            return (2, [], groupe)
+        members = groupe.split(" + ")
+        return (0 if len(members) == 1 else 1, [PUBLICS.index(m) for m in members], groupe)
+
+    return sorted(set(groupes), key=key)
+
+
+@dataclass(frozen=True)
+class FicheAction:
+    """One action of annexe 1, with its porteur resolved."""
+
+    annee: int
+    action: Action
+    porteur: Porteur | None
+
+    @property
+    def porteur_nom(self) -> str:
+        return self.porteur.nom if self.porteur else self.action.porteur
+
+
+@dataclass(frozen=True)
+class ActionBilan:
+    fiche: FicheAction
+    entree: BilanAction | None
+    realisations: list[Realisation]
+    parts: list[Part]
+    finances: Ligne | None
+
+    @property
+    def action(self) -> Action:
+        return self.fiche.action
+
+    @property
+    def beneficiaires(self) -> Beneficiaires | None:
+        return self.entree.beneficiaires if self.entree else None
+
+    @property
+    def par_sexe(self) -> ParSexe | None:
+        return self.beneficiaires.par_sexe if self.beneficiaires else None
+
+    @property
+    def reliquat(self) -> Reliquat | None:
+        return self.entree.reliquat if self.entree else None
+
+    @property
+    def qualitatif(self) -> str | None:
+        return self.entree.qualitatif if self.entree else None
+
+    def nombre(self, groupe: str) -> int | None:
+        return next((p.nombre for p in self.parts if p.groupe == groupe), None)
+
+
+@dataclass(frozen=True)
+class AxeBilan:
+    axe: Axe
+    actions: list[ActionBilan]
+    finances: Montants
+
+    @property
+    def beneficiaires(self) -> int | None:
+        known = [a.beneficiaires.total for a in self.actions if a.beneficiaires]
+        return sum(known) if known else None
+
+    def nombre(self, groupe: str) -> int:
+        return sum(a.nombre(groupe) or 0 for a in self.actions)
+
+
+@dataclass(frozen=True)
+class DocumentBilan:
+    """Everything the fiche-bilan of one year shows (article 8)."""
+
+    contrat: Contrat
+    collectivite: Partie | None
+    etat: Partie | None
+    annee: int
+    bilan: Bilan
+    echeance: date | None
+    axes: list[AxeBilan]
+    groupes: list[str]  # the columns of the beneficiaries table
+    finances: Montants
+    copils_min: int
+    graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
+
+    @property
+    def actions(self) -> list[ActionBilan]:
+        return [a for axe in self.axes for a in axe.actions]
+
+    @property
+    def beneficiaires(self) -> int | None:
+        known = [axe.beneficiaires for axe in self.axes if axe.beneficiaires is not None]
+        return sum(known) if known else None
+
+    def nombre(self, groupe: str) -> int:
+        return sum(axe.nombre(groupe) for axe in self.axes)
+
+    @property
+    def reliquats(self) -> list[ActionBilan]:
+        return [a for a in self.actions if a.reliquat is not None]
+
+    @property
+    def beneficiaires_non_renseignes(self) -> list[ActionBilan]:
+        return [a for a in self.actions if a.beneficiaires is None]
+
+
+@dataclass(frozen=True)
+class DocumentFiches:
+    """Fiches-actions of one year (annexe 1), grouped by axe."""
+
+    contrat: Contrat
+    annexe: Annexe
+    axes: list[tuple[Axe, list[FicheAction]]]
+
+    @property
+    def annee(self) -> int:
+        return self.annexe.annee
+
+    @property
+    def fiches(self) -> list[FicheAction]:
+        return [f for _, fiches in self.axes for f in fiches]
+
+    @property
+    def total_etat(self) -> Decimal | None:
+        budgets = [f.action.budget for f in self.fiches]
+        if not budgets or any(b is None for b in budgets):
+            return None
+        return sum((b.etat_bop104 for b in budgets), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class Annexe1:
+    numero: int
+    titre: str
+    fiches: DocumentFiches
+
+
+@dataclass(frozen=True)
+class Annexe2:
+    numero: int
+    titre: str
+    bilan: DocumentBilan
+
+
+PUBLICS_LIBELLES = {
+    "EPA": "des étrangers primo-arrivants (EPA)",
+    "BPI": "des bénéficiaires d'une protection internationale (BPI)",
+    "BPT": "des bénéficiaires d'une protection temporaire (BPT)",
+}
+
+
+@dataclass(frozen=True)
+class DocumentContrat:
+    contrat: Contrat
+    collectivite: Partie | None
+    etat: Partie | None
+    annexes: list[Annexe1 | Annexe2]
+    echeance_bilan: str  # « 1er juin de l'année n + 1 »
+
+    @property
+    def publics_libelles(self) -> list[str]:
+        return [PUBLICS_LIBELLES[p] for p in _ordered(self.contrat.publics)]
+
+    @property
+    def axes_libelles(self) -> list[str]:
+        return [f"Axe {a.numero} : {a.titre}" for a in self.contrat.axes]
+
+    @property
+    def annees(self) -> list[int]:
+        return list(range(self.contrat.periode.debut, self.contrat.periode.fin + 1))
+
+    @property
+    def enveloppes_libelles(self) -> list[str]:
+        from ctai_cli.formatting import euros
+
+        return [
+            f"{e.annee} : {euros(e.montant)}" for e in sorted(self.contrat.enveloppes, key=lambda e: e.annee)
+        ]
+
+    @property
+    def annexes_libelles(self) -> list[str]:
+        return [f"l'annexe {a.numero} : {a.titre}" for a in self.contrat.annexes]
+
+
+# --- builders ---------------------------------------------------------------------
+
+
+def _partie(contrat: Contrat, role: str) -> Partie | None:
+    return next((p for p in contrat.parties if p.role == role), None)
+
+
+def _porteurs(depot: Depot) -> dict[str, Porteur]:
+    model = depot.porteurs_model
+    return {p.id: p for p in model.porteurs} if model else {}
+
+
+def _axe(contrat: Contrat, numero: int) -> Axe:
+    return contrat.axe(numero) or Axe(numero=numero, titre=f"Axe {numero}", mobilise_bop104=False)
+
+
+def _realisations(action: Action | None, entree: BilanAction | None) -> list[Realisation]:
+    indicateurs = list(entree.indicateurs) if entree else []
+    out: list[Realisation] = []
+    for objectif in action.objectifs if action else []:
+        mesure = next((i for i in indicateurs if i.objectif == objectif.id), None)
+        if mesure is not None:
+            indicateurs.remove(mesure)
+        out.append(
+            Realisation(
+                objectif.libelle,
+                objectif.unite,
+                objectif.cible,
+                mesure.valeur if mesure else None,
+                mesure.note if mesure else None,
+            )
+        )
+    out.extend(Realisation(i.libelle, i.unite, None, i.valeur, i.note) for i in indicateurs)
+    return out
+
+
+def document_fiches(depot: Depot, annee: int, ids: list[str] | None = None) -> DocumentFiches:
+    contrat = depot.contrat_model
+    annexe = depot.annexe(annee)
+    assert contrat is not None and annexe is not None  # the caller checked
+    porteurs = _porteurs(depot)
+    actions = [a for a in annexe.actions if ids is None or a.id in ids]
+    if ids is not None:
+        actions.sort(key=lambda a: ids.index(a.id))
+    axes: list[tuple[Axe, list[FicheAction]]] = []
+    for numero in sorted({a.axe for a in actions}) if ids is None else dict.fromkeys(a.axe for a in actions):
+        fiches = [FicheAction(annee, a, porteurs.get(a.porteur)) for a in actions if a.axe == numero]
+        axes.append((_axe(contrat, numero), fiches))
+    return DocumentFiches(contrat, annexe, axes)
+
+
+def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
+    from ctai_cli.checks.calendrier import echeance_bilan
+
+    contrat = depot.contrat_model
+    bilan: Bilan = depot.bilans[annee].model
+    assert contrat is not None and bilan is not None  # the caller checked
+    annexe = depot.annexe(annee)
+    porteurs = _porteurs(depot)
+    lignes = {ligne.action: ligne for ligne in rapprocher(depot, annee).lignes}
+    entrees = {e.action: e for e in bilan.actions}
+    # The annexe's order (a bilan entry for an action the annexe lacks is a validation error).
+    actions: list[Action] = list(annexe.actions) if annexe else []
+
+    items: list[ActionBilan] = []
+    for action in actions:
+        entree = entrees.get(action.id)
+        items.append(
+            ActionBilan(
+                FicheAction(annee, action, porteurs.get(action.porteur)),
+                entree,
+                _realisations(action, entree),
+                repartition(entree.beneficiaires if entree else None),
+                lignes.get(action.id),
+            )
+        )
+    axes = []
+    for numero in sorted({i.action.axe for i in items}):
+        in_axe = [i for i in items if i.action.axe == numero]
+        axes.append(
+            AxeBilan(_axe(contrat, numero), in_axe, Montants.somme(i.finances for i in in_axe if i.finances))
+        )
+    groupes = ordre_groupes(p.groupe for i in items for p in i.parts)
+    return DocumentBilan(
+        contrat=contrat,
+        collectivite=_partie(contrat, "collectivite"),
+        etat=_partie(contrat, "etat"),
+        annee=annee,
+        bilan=bilan,
+        echeance=echeance_bilan(contrat, annee),
+        axes=axes,
+        groupes=groupes,
+        finances=Montants.somme(lignes.values()),
+        copils_min=contrat.gouvernance.copil_min_par_an,
+    )
+
+
+def document_contrat(depot: Depot) -> DocumentContrat:
+    contrat = depot.contrat_model
+    assert contrat is not None
+    annexes: list[Annexe1 | Annexe2] = []
+    for ref in contrat.annexes:
+        kind, _, name = ref.fichier.partition("/")
+        year = name.removesuffix(".yaml")
+        if not year.isdigit():
+            continue
+        if kind == "actions" and depot.annexe(int(year)) is not None:
+            annexes.append(Annexe1(ref.numero, ref.titre, document_fiches(depot, int(year))))
+        elif kind == "bilans" and int(year) in depot.bilans and depot.bilans[int(year)].model is not None:
+            annexes.append(Annexe2(ref.numero, ref.titre, document_bilan(depot, int(year))))
+    bilan = contrat.gouvernance.bilan
+    from ctai_cli.formatting import date_longue
+
+    try:
+        jour = date_longue(date(2000, bilan.mois, bilan.jour)).removesuffix(" 2000")
+    except ValueError:  # 30 February: validate reports it
+        jour = f"{bilan.jour}/{bilan.mois}"
+    return DocumentContrat(
+        contrat,
+        _partie(contrat, "collectivite"),
+        _partie(contrat, "etat"),
+        annexes,
+        f"{jour} de l'année n + 1",
+    )

@@ -1,0 +1,135 @@
+"""Inline SVG charts for the HTML documents: no script, no external file.
+
+The numbers are always also in a table next to the chart; the chart is there to
+be looked at, the table to be read and copied. Labels are escaped here, so text
+from the YAML files cannot inject markup into the SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+from ctai_cli.documents.contexte import NON_VENTILE, DocumentBilan
+from ctai_cli.documents.jinja import f_euros, f_nombre
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+COULEURS = {"EPA": "#0072B2", "BPI": "#E69F00", "BPT": "#009E73", NON_VENTILE: "#9A9A9A"}
+AUTRES = ("#56B4E9", "#CC79A7", "#D55E00", "#F0E442")
+LARGEUR, MARGE_GAUCHE, MARGE_DROITE = 720, 235, 110
+LIGNE = 26
+
+
+def _couleurs(groupes: Sequence[str]) -> dict[str, str]:
+    autres = iter(AUTRES * 4)
+    return {g: COULEURS.get(g) or next(autres) for g in groupes}
+
+
+def _court(text: str, size: int = 30) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _svg(height: int, titre: str, description: str, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="graphique" role="img" '
+        f'viewBox="0 0 {LARGEUR} {height}" width="{LARGEUR}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">'
+        f"<title>{escape(titre)}</title><desc>{escape(description)}</desc>" + "".join(body) + "</svg>"
+    )
+
+
+def _legende(items: Sequence[tuple[str, str]], y: int) -> list[str]:
+    out, x = [], MARGE_GAUCHE
+    for label, colour in items:
+        out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 16}" y="{y + 10}">{escape(label)}</text>')
+        x += 24 + 7 * len(label)
+    return out
+
+
+def beneficiaires_par_axe(doc: DocumentBilan) -> str | None:
+    """Stacked bars: beneficiaries of each axe, split by public. None when nothing is counted."""
+    rows = [(axe, {g: axe.nombre(g) for g in doc.groupes}) for axe in doc.axes if axe.beneficiaires]
+    if not rows:
+        return None
+    couleurs = _couleurs(doc.groupes)
+    largest = max(sum(counts.values()) for _, counts in rows) or 1
+    span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
+    body = _legende([(g, couleurs[g]) for g in doc.groupes], 4)
+    y = 28
+    for axe, counts in rows:
+        label = f"Axe {axe.axe.numero} – {_court(axe.axe.titre, 22)}"
+        body.append(
+            f'<text x="{MARGE_GAUCHE - 6}" y="{y + 15}" text-anchor="end">'
+            f"<title>{escape(axe.axe.titre)}</title>{escape(label)}</text>"
+        )
+        x = float(MARGE_GAUCHE)
+        for groupe in doc.groupes:
+            n = counts[groupe]
+            if not n:
+                continue
+            w = span * n / largest
+            body.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{LIGNE - 8}" fill="{couleurs[groupe]}">'
+                f"<title>{escape(groupe)} : {f_nombre(n)}</title></rect>"
+            )
+            x += w
+        total = sum(counts.values())
+        body.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{f_nombre(total)}</text>')
+        y += LIGNE
+    description = "; ".join(
+        f"axe {axe.axe.numero} : " + ", ".join(f"{g} {counts[g]}" for g in doc.groupes if counts[g])
+        for axe, counts in rows
+    )
+    return _svg(y + 6, f"Bénéficiaires {doc.annee} par axe et par public", description, body)
+
+
+def depenses_par_action(doc: DocumentBilan) -> str | None:
+    """Paired bars: money available (allocation + report) against money spent, per action."""
+    rows = [
+        a
+        for a in doc.actions
+        if a.finances and a.finances.disponible is not None and a.finances.depense is not None
+    ]
+    rows = [a for a in rows if a.finances.disponible or a.finances.depense]
+    if not rows:
+        return None
+    largest = max(max(a.finances.disponible, a.finances.depense) for a in rows) or Decimal(1)
+    span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
+    dispo, depense = "#BBBBBB", "#0072B2"
+    body = _legende([("Disponible (alloué + report)", dispo), ("Dépensé", depense)], 4)
+    y = 28
+    for a in rows:
+        label = _court(a.action.titre, 30)
+        body.append(
+            f'<text x="{MARGE_GAUCHE - 6}" y="{y + 16}" text-anchor="end">'
+            f"<title>{escape(a.action.titre)}</title>{escape(label)}</text>"
+        )
+        for offset, value, colour in ((3, a.finances.disponible, dispo), (13, a.finances.depense, depense)):
+            w = float(span * value / largest)
+            body.append(
+                f'<rect x="{MARGE_GAUCHE}" y="{y + offset}" width="{w:.1f}" height="9" fill="{colour}">'
+                f"<title>{f_euros(value)}</title></rect>"
+            )
+        body.append(
+            f'<text x="{MARGE_GAUCHE + span * float(max(a.finances.disponible, a.finances.depense) / largest) + 6:.1f}"'
+            f' y="{y + 16}">{escape(f_euros(a.finances.depense))}</text>'
+        )
+        y += LIGNE
+    description = "; ".join(
+        f"{a.action.id} : disponible {f_euros(a.finances.disponible)}, dépensé {f_euros(a.finances.depense)}"
+        for a in rows
+    )
+    return _svg(
+        y + 6, f"Dépenses {doc.annee} par action, rapportées aux crédits disponibles", description, body
+    )
+
+
+def graphiques_bilan(doc: DocumentBilan) -> dict[str, str]:
+    out = {}
+    for name, draw in (("beneficiaires", beneficiaires_par_axe), ("depenses", depenses_par_action)):
+        svg = draw(doc)
+        if svg is not None:
+            out[name] = svg
+    return out
