@@ -506,6 +506,29 @@ _ENTRIES: tuple[Entry, ...] = (
         "(« excedent_raisonnable »).",
         "reportez ou reversez le surplus, ou déclarez l'excédent autorisé par la convention",
     ),
+    # --- avenants (ctai validate --base) ---------------------------------
+    Entry(
+        "CTAI-E230",
+        E,
+        "Termes signés modifiés sans avenant",
+        "{fichier} : termes du contrat signé modifiés depuis {base} sans nouvel avenant ({detail})",
+        "Article 10 du contrat : le contrat ne peut être modifié que par voie d'avenant. Avec "
+        "« ctai validate --base REV » (en intégration continue, REV est la branche visée par la "
+        "pull request), toute modification des termes d'un contrat signé — contrat.yaml hors "
+        "signature et délibération, annexe d'actions qui existait déjà — doit s'accompagner d'un "
+        "nouveau fichier avenants/<n>.yaml. La signature elle-même (statut, délibération) n'est "
+        "pas une modification des termes.",
+        "préparez l'avenant avec « ctai avenant new » puis relisez-le",
+    ),
+    Entry(
+        "CTAI-E231",
+        E,
+        "Avenant signé modifié",
+        "l'avenant {numero}, déjà signé, est {action}",
+        "Un avenant signé fait partie du contrat : il ne se corrige pas après coup. Un nouvel "
+        "avenant doit porter la correction.",
+        "rétablissez l'avenant {numero} et rédigez un nouvel avenant (ctai avenant new)",
+    ),
     # --- document templates (ctai bilan/fiche/contrat render) -------------
     Entry(
         "CTAI-E300",

@@ -71,6 +71,15 @@ def validate_command(
             show_default=False,
         ),
     ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="Révision git de référence (ex. origin/main) : toute modification des termes signés "
+            "depuis celle-ci exige un nouvel avenant.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Valide les fichiers d'un contrat et leur cohérence ; signale tout d'un coup.
 
@@ -79,7 +88,7 @@ def validate_command(
     """
     from ctai_cli.commands import validate
 
-    raise typer.Exit(validate.run([Path(p) for p in paths or []], fmt, strict, date))
+    raise typer.Exit(validate.run([Path(p) for p in paths or []], fmt, strict, date, base))
 
 
 @app.command("explain")
@@ -343,6 +352,127 @@ def contrat_render_command(
     from ctai_cli.commands import documents
 
     raise typer.Exit(documents.contrat(Path(path), fmt, _opt_path(output), force, _opt_path(templates)))
+
+
+avenant_app = _group("avenant", "Les avenants (article 10) : ce qu'une pull request change au contrat.")
+_BASE = Annotated[
+    str | None,
+    typer.Option(
+        "--base",
+        help="Révision git de départ (défaut : point de départ de la branche depuis la branche par défaut).",
+        show_default=False,
+    ),
+]
+
+
+@avenant_app.command("diff")
+def avenant_diff_command(
+    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    base: _BASE = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head", help="Révision git d'arrivée (défaut : l'arbre de travail).", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, md (description de pull request) ou json.")
+    ] = "text",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Écrit le résultat dans ce fichier.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
+    ] = False,
+) -> None:
+    """Ce que les modifications changent au contrat : actions, budgets par action, axe et année,
+    publics, axes, dates."""
+    from ctai_cli.commands import avenant
+
+    raise typer.Exit(avenant.diff(Path(path), base, head, fmt, _opt_path(output), force))
+
+
+@avenant_app.command("new")
+def avenant_new_command(
+    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    base: _BASE = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Date de l'avenant AAAA-MM-JJ (défaut : aujourd'hui).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Écrit le prochain avenants/<n>.yaml, prérempli d'après les modifications (sans rien écraser)."""
+    from ctai_cli.commands import avenant
+    from ctai_cli.commands._common import parse_date_option
+
+    raise typer.Exit(avenant.new(Path(path), base, parse_date_option(date)))
+
+
+@avenant_app.command("render")
+def avenant_render_command(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            help="[DOSSIER] N : dossier du contrat (défaut : dossier courant) et numéro de l'avenant.",
+            show_default=False,
+        ),
+    ],
+    fmt: _FORMAT_DOC = "md",
+    output: _OUTPUT_DOC = None,
+    force: _FORCE_DOC = False,
+    templates: _TEMPLATES = None,
+) -> None:
+    """Produit l'avenant comme document administratif (articles « L'annexe 1 est modifiée comme suit »)."""
+    from ctai_cli.commands import avenant
+
+    raise typer.Exit(avenant.render(args, fmt, _opt_path(output), force, _opt_path(templates)))
+
+
+@app.command("init")
+def init_command(
+    dossier: Annotated[
+        str, typer.Argument(help="Dossier du nouveau dépôt de contrat (défaut : dossier courant).")
+    ] = ".",
+    territoire: Annotated[
+        str | None, typer.Option("--territoire", help="Nom du territoire (ex. « Dax »).", show_default=False)
+    ] = None,
+    departement: Annotated[
+        str | None,
+        typer.Option("--departement", help="Code du département (ex. 40, 2A, 974).", show_default=False),
+    ] = None,
+    debut: Annotated[
+        int | None,
+        typer.Option(
+            "--debut", help="Première année du contrat (défaut : l'année en cours).", show_default=False
+        ),
+    ] = None,
+    fin: Annotated[
+        int | None, typer.Option("--fin", help="Dernière année (défaut : début + 2).", show_default=False)
+    ] = None,
+    ci: Annotated[
+        str, typer.Option("--ci", help="Fichier d'intégration continue : github, gitlab ou aucun.")
+    ] = "github",
+    force: Annotated[bool, typer.Option("--force", help="Remplace les fichiers existants.")] = False,
+) -> None:
+    """Crée un dépôt de contrat prêt à remplir : contrat, porteurs, première annexe, CI et pre-commit.
+
+    Le résultat passe « ctai validate » tel quel.
+    """
+    from ctai_cli.commands import init
+
+    raise typer.Exit(
+        init.run(
+            Path(dossier),
+            territoire=territoire,
+            departement=departement,
+            debut=debut,
+            fin=fin,
+            ci=ci,
+            force=force,
+        )
+    )
 
 
 def _crash(exc: BaseException) -> int:

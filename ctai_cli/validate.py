@@ -15,6 +15,7 @@ class ValidateOptions:
     paths: tuple[Path, ...]
     date: date
     strict: bool = False
+    base: str | None = None  # git revision: signed terms may change only with a new avenant
 
 
 @dataclass
@@ -55,5 +56,10 @@ def validate(options: ValidateOptions) -> ValidationResult:
         result.contracts += 1
         result.files += len(depot.files())
         result.diagnostics.extend(run_checks(depot, contexte))
+        if options.base is not None:
+            # Raises GitProblem (exit 2) when git cannot compare.
+            from ctai_cli.avenants.controle import controler
+
+            result.diagnostics.extend(controler(root, options.base))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result

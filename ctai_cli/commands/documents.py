@@ -21,7 +21,9 @@ def _templates(templates: Path | None) -> Path | None:
     return templates
 
 
-def _render(nom: str, fmt: str, contexte: dict[str, Any], output: Path | None, force: bool, templates) -> int:
+def render_document(
+    nom: str, fmt: str, contexte: dict[str, Any], output: Path | None, force: bool, templates
+) -> int:
     from ctai_cli.documents.rendu import PdfIndisponible, rendre
 
     if fmt == "pdf" and output is None:
@@ -62,7 +64,7 @@ def bilan(path: Path, annee: int, fmt: str, output: Path | None, force: bool, te
     doc = document_bilan(depot, annee)
     if fmt != "md":
         doc = replace(doc, graphiques={k: markup(v) for k, v in graphiques_bilan(doc).items()})
-    return _render("bilan", fmt, {"doc": doc}, output, force, templates)
+    return render_document("bilan", fmt, {"doc": doc}, output, force, templates)
 
 
 def fiche(
@@ -102,7 +104,7 @@ def fiche(
             hint = f" ; vouliez-vous dire « {close} » ?" if close else f" ; actions : {', '.join(known)}"
             raise UsageProblem(f"action « {ident} » absente de l'annexe {annee}{hint}")
     doc = document_fiches(depot, annee, list(dict.fromkeys(args)) or None)
-    return _render("fiche", fmt, {"doc": doc}, output, force, templates)
+    return render_document("fiche", fmt, {"doc": doc}, output, force, templates)
 
 
 def contrat(path: Path, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
@@ -126,4 +128,4 @@ def contrat(path: Path, fmt: str, output: Path | None, force: bool, templates: P
             for a in doc.annexes
         ]
         doc = replace(doc, annexes=annexes)
-    return _render("contrat", fmt, {"doc": doc}, output, force, templates)
+    return render_document("contrat", fmt, {"doc": doc}, output, force, templates)

@@ -4,17 +4,22 @@ import gc
 import sys
 from pathlib import Path
 
-from ctai_cli.commands._common import check_format, parse_date_option
+from ctai_cli.commands._common import UsageProblem, check_format, parse_date_option
 
 
-def run(paths: list[Path], fmt: str | None, strict: bool, date_text: str | None) -> int:
+def run(
+    paths: list[Path], fmt: str | None, strict: bool, date_text: str | None, base: str | None = None
+) -> int:
     from ctai_cli.reporters import REPORTER_BY_NAME, default_format, get_reporter
     from ctai_cli.validate import ValidateOptions, validate
 
     fmt = fmt or default_format()
     check_format(fmt, REPORTER_BY_NAME)
     options = ValidateOptions(
-        paths=tuple(paths) or (Path("."),), date=parse_date_option(date_text), strict=strict
+        paths=tuple(paths) or (Path("."),),
+        date=parse_date_option(date_text),
+        strict=strict,
+        base=base,
     )
     # The documents of each contract stay alive for the cross-file checks: with the
     # default thresholds the collector rescans them (and every imported module) over
@@ -22,6 +27,14 @@ def run(paths: list[Path], fmt: str | None, strict: bool, date_text: str | None)
     # command has no reference cycles worth collecting early.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
-    result = validate(options)
+    if base is None:
+        result = validate(options)
+    else:
+        from ctai_cli.avenants.gitrev import GitProblem
+
+        try:
+            result = validate(options)
+        except GitProblem as exc:
+            raise UsageProblem(str(exc)) from None
     get_reporter(fmt)(result, sys.stdout)
     return result.exit_code(strict)

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ctai_cli.budget import MONEY, Ligne, rapprocher
-from ctai_cli.models import Action, Annexe, Bilan, BilanAction, Contrat
+from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat
 from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
 from ctai_cli.models.common import PUBLICS
 from ctai_cli.models.contrat import Axe, Partie
@@ -410,4 +410,53 @@ def document_contrat(depot: Depot) -> DocumentContrat:
         _partie(contrat, "etat"),
         annexes,
         f"{jour} de l'année n + 1",
+    )
+
+
+@dataclass(frozen=True)
+class ArticleAvenant:
+    cible: str  # « l'annexe 1 (2025) », « le contrat »
+    intitule: str  # « L'annexe 1 (2025) est modifiée comme suit »
+    modifications: list[str]
+
+
+@dataclass(frozen=True)
+class DocumentAvenant:
+    contrat: Contrat
+    collectivite: Partie | None
+    etat: Partie | None
+    avenant: Avenant
+    articles: list[ArticleAvenant]
+
+
+def _article(cible: str, phrases: list[str]) -> ArticleAvenant:
+    if cible == "Contrat":
+        return ArticleAvenant("le contrat", "Le contrat est modifié comme suit", phrases)
+    if cible.startswith("Annexe"):
+        return ArticleAvenant(
+            f"l'{cible[0].lower()}{cible[1:]}",
+            f"L'{cible[0].lower()}{cible[1:]} est modifiée comme suit",
+            phrases,
+        )
+    return ArticleAvenant(cible, f"{cible} : modifications", phrases)
+
+
+def document_avenant(depot: Depot, numero: int) -> DocumentAvenant:
+    """An avenant's modifications grouped by what they amend: one article each.
+
+    ``ctai avenant new`` writes each modification as « Annexe 1 (2025) : … . »; a
+    modification written by hand without that prefix goes to « Dispositions diverses ».
+    """
+    contrat = depot.contrat_model
+    avenant: Avenant = depot.avenants[numero].model
+    assert contrat is not None and avenant is not None  # the caller checked
+    groupes: dict[str, list[str]] = {}
+    for texte in avenant.modifications:
+        cible, sep, reste = texte.partition(" : ")
+        if not sep or not (cible == "Contrat" or cible.startswith("Annexe")):
+            cible, reste = "Dispositions diverses", texte
+        groupes.setdefault(cible, []).append(reste[:1].upper() + reste[1:])
+    articles = [_article(cible, phrases) for cible, phrases in groupes.items()]
+    return DocumentAvenant(
+        contrat, _partie(contrat, "collectivite"), _partie(contrat, "etat"), avenant, articles
     )

@@ -1,0 +1,90 @@
+"""``ctai validate --base REV``: signed terms change only with a new avenant (article 10).
+
+Compared with ``REV``, the working tree of a contract folder must add an avenant file
+when, the base contract being signed, it changes the terms of ``contrat.yaml`` or an
+annexe that already existed (modified or removed), or when it changes an avenant that
+was already signed. Recording the signature itself (statut, délibération, signature)
+is not a change of terms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctai_cli.avenants import ARBRE_DE_TRAVAIL, comparer, localiser, ouvrir_revision, resoudre
+from ctai_cli.catalog import make
+from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.repository import Depot
+
+
+def controler(chemin: Path, base: str) -> list[Diagnostic]:
+    """Diagnostics E230/E231 for the contract folder ``chemin`` against revision ``base``.
+
+    Raises :class:`ctai_cli.avenants.GitProblem` when git cannot answer.
+    """
+    emplacement = localiser(chemin)
+    rev_base = resoudre(emplacement, base)
+    out: list[Diagnostic] = []
+    with (
+        ouvrir_revision(emplacement, rev_base) as (depot_base, _),
+        ouvrir_revision(emplacement, ARBRE_DE_TRAVAIL) as (depot_head, _),
+    ):
+        contrat = depot_base.contrat_model
+        if contrat is None or contrat.statut != "signe":
+            return out
+        diff = comparer(depot_base, depot_head)
+        nouveaux = diff.avenants.ajoutes
+        signed_terms = [
+            f
+            for f in diff.fichiers_termes_modifies
+            if not f.startswith("actions/") or _existed(depot_base, f)
+        ]
+        if signed_terms and not nouveaux:
+            label = rev_base.court
+            for relative in signed_terms:
+                changes = [p for titre, ps in _sections(diff) for p in ps if _concerne(titre, relative)]
+                out.append(
+                    make(
+                        "CTAI-E230",
+                        depot_head.rel(relative),
+                        1,
+                        1,
+                        fichier=relative,
+                        base=label,
+                        detail="; ".join(changes[:3]) + (" ; …" if len(changes) > 3 else "")
+                        if changes
+                        else "contenu modifié",
+                    )
+                )
+        for numero in diff.avenants.modifies + diff.avenants.retires:
+            fichier = depot_base.avenants.get(numero)
+            if fichier is not None and fichier.model is not None and fichier.model.signe:
+                out.append(
+                    make(
+                        "CTAI-E231",
+                        depot_head.rel(f"avenants/{numero}.yaml"),
+                        1,
+                        1,
+                        numero=numero,
+                        action="supprimé" if numero in diff.avenants.retires else "modifié",
+                    )
+                )
+    return out
+
+
+def _existed(depot: Depot, relative: str) -> bool:
+    year = relative.removeprefix("actions/").removesuffix(".yaml")
+    return year.isdigit() and int(year) in depot.actions
+
+
+def _sections(diff):
+    from ctai_cli.avenants.diff import sections
+
+    return sections(diff, termes_seulement=True)
+
+
+def _concerne(titre: str, relative: str) -> bool:
+    if relative == "contrat.yaml":
+        return titre == "Contrat"
+    year = relative.removeprefix("actions/").removesuffix(".yaml")
+    return titre.endswith(f"({year})")

@@ -1,0 +1,57 @@
+"""``ctai avenant new``: the next avenants/<n>.yaml, prefilled from the diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ctai_cli.avenants.diff import DiffContrat, sections
+from ctai_cli.repository import Depot
+
+MODELINE = "# yaml-language-server: $schema={schema}\n"
+
+
+@dataclass(frozen=True)
+class NouvelAvenant:
+    numero: int
+    chemin: str  # relative to the contract folder: "avenants/2.yaml"
+    texte: str
+
+
+def prochain_numero(depot: Depot) -> int:
+    return max(depot.avenants, default=0) + 1
+
+
+def objet(diff: DiffContrat) -> str:
+    """« Modification du contrat et de l'annexe 1 (2025) »."""
+    parts = [titre for titre, _ in sections(diff, termes_seulement=True)]
+    named = [("du contrat" if p == "Contrat" else f"de l'{p[0].lower()}{p[1:]}") for p in parts]
+    if not named:
+        return "À COMPLÉTER"
+    text = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " et " + named[-1]
+    return f"Modification {text}"
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar: always safe, whatever the sentence contains."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def rediger(depot: Depot, diff: DiffContrat, jour: date, schema: str | None = None) -> NouvelAvenant:
+    numero = prochain_numero(depot)
+    lignes = [MODELINE.format(schema=schema)] if schema else []
+    base = diff.base_commit[:12] if diff.base_commit else diff.base
+    lignes += [
+        f"# Avenant n° {numero}, préparé par « ctai avenant new » le {jour.isoformat()}\n",
+        f"# à partir des modifications depuis {base}. Relisez l'objet et la liste des\n",
+        "# modifications, puis passez « signe » à true avec la date de signature.\n",
+        f"numero: {numero}\n",
+        f"date: {jour.isoformat()}\n",
+        f"objet: {_quote(objet(diff))}\n",
+        "signe: false\n",
+        "modifications:\n",
+    ]
+    for titre, sentences in sections(diff, termes_seulement=True):
+        lignes += [f"  - {_quote(f'{titre} : {s}.')}\n" for s in sentences]
+    return NouvelAvenant(numero, f"avenants/{numero}.yaml", "".join(lignes))

@@ -1,0 +1,102 @@
+"""ctai avenant diff, ctai avenant new, ctai avenant render."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from ctai_cli import exitcodes
+from ctai_cli.commands._common import UsageProblem, check_format, open_valid_depot, output_to
+
+DIFF_FORMATS = ("text", "md", "json")
+
+
+def _diff(path: Path, base: str | None, head: str | None):
+    from ctai_cli.avenants import GitProblem, comparer_revisions
+
+    try:
+        return comparer_revisions(path, base, head)
+    except GitProblem as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def diff(path: Path, base: str | None, head: str | None, fmt: str, output: Path | None, force: bool) -> int:
+    from ctai_cli.avenants import en_markdown, en_texte, to_dict
+
+    check_format(fmt, DIFF_FORMATS)
+    result = _diff(path, base, head)
+    with output_to(output, force) as out:
+        if fmt == "json":
+            json.dump(to_dict(result), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(en_markdown(result) if fmt == "md" else en_texte(result))
+    return exitcodes.OK
+
+
+def _schema_line(path: Path) -> str | None:
+    """The avenant's schema, next to the one contrat.yaml names (one folder deeper)."""
+    try:
+        with (path / "contrat.yaml").open(encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    prefix, _, target = first.partition("# yaml-language-server: $schema=")
+    if prefix or not target.endswith("contrat.schema.json"):
+        return None
+    folder = target.removesuffix("contrat.schema.json")
+    if not folder.startswith(("/", "http:", "https:")):
+        folder = "../" + folder
+    return folder + "avenant.schema.json"
+
+
+def new(path: Path, base: str | None, jour: date) -> int:
+    from ctai_cli.avenants.nouveau import rediger
+    from ctai_cli.fsutil import RefusedOverwrite, atomic_write
+    from ctai_cli.repository import FILE_KINDS, open_depot, validate_document
+    from ctai_cli.yamlread import parse_text
+
+    # The working tree may have errors elsewhere (a bilan to update after a budget change):
+    # preparing the avenant only needs the folder and its avenant numbers.
+    depot, problems = open_depot(path)
+    if depot is None:
+        raise UsageProblem(problems[0].message)
+    result = _diff(path, base, None)
+    if not result.termes_modifies:
+        print(f"Aucune modification des termes du contrat depuis {result.base} : pas d'avenant à préparer.")
+        return exitcodes.FINDINGS
+    avenant = rediger(depot, result, jour, _schema_line(path))
+    target = path / avenant.chemin
+    # What we write must validate: parse it back before it reaches the disk.
+    document, problems = parse_text(avenant.texte, avenant.chemin)
+    model, problems = validate_document(document, FILE_KINDS["avenant"].model, problems)
+    if model is None:  # pragma: no cover - a bug of ours, not of the user's files
+        raise RuntimeError(f"avenant généré invalide : {[d.message for d in problems]}")
+    try:
+        atomic_write(target, avenant.texte)
+    except RefusedOverwrite:
+        raise UsageProblem(f"« {target} » existe déjà : rien n'a été écrit") from None
+    print(f"Avenant n° {avenant.numero} préparé : {target.as_posix()}")
+    print(f"  objet : {model.objet}")
+    for texte in model.modifications:
+        print(f"  - {texte}")
+    print("Relisez-le, puis : ctai avenant render", path.as_posix(), avenant.numero)
+    return exitcodes.OK
+
+
+def render(args: list[str], fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
+    """``args`` is ``[PATH] N``."""
+    from ctai_cli.commands.documents import FORMATS, render_document
+    from ctai_cli.documents.contexte import document_avenant
+
+    check_format(fmt, FORMATS)
+    if len(args) not in (1, 2) or not args[-1].isdigit():
+        raise UsageProblem("indiquez le numéro de l'avenant : ctai avenant render [DOSSIER] N")
+    path, numero = Path(args[0] if len(args) == 2 else "."), int(args[-1])
+    depot = open_valid_depot(path)
+    if numero not in depot.avenants:
+        known = ", ".join(str(n) for n in sorted(depot.avenants)) or "aucun"
+        raise UsageProblem(f"pas d'avenant {numero} (avenants/{numero}.yaml) ; avenants présents : {known}")
+    doc = document_avenant(depot, numero)
+    return render_document("avenant", fmt, {"doc": doc}, output, force, templates)

@@ -1,0 +1,143 @@
+"""ctai avenant diff/new/render and ctai validate --base, on real git repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import QUIET_DATE
+from tests.gitutil import NEW_ACTION, commit, edit, git, git_env, make_repo  # noqa: F401
+
+pytestmark = pytest.mark.slow  # runs git
+
+# Codes only these tests produce (counted by the catalog coverage test).
+CODES = ("CTAI-E230", "CTAI-E231")
+
+
+@pytest.fixture
+def pull_request(tmp_path: Path) -> tuple[Path, Path]:
+    """A branch that raises club-emploi's 2025 budget by 3 000 € and adds a 5 000 € action."""
+    repo, contract = make_repo(tmp_path)
+    git(repo, "checkout", "-q", "-b", "budget-2025")
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, "    etat_bop104: 8000\n", "    etat_bop104: 11000\n")
+    annexe.write_text(annexe.read_text(encoding="utf-8") + NEW_ACTION, encoding="utf-8")
+    commit(repo, "Annexe 2025 : club-emploi +3 000 €, atelier numérique")
+    return repo, contract
+
+
+def test_diff_shows_both_changes_with_their_deltas(ctai, pull_request) -> None:
+    _, contract = pull_request
+    run = ctai("avenant", "diff", contract, "--format", "json")
+    assert run.code == 0, run.err
+    diff = json.loads(run.out)
+    actions = {a["id"]: a for annexe in diff["annexes"] for a in annexe["actions"]}
+    assert set(actions) == {"club-emploi", "atelier-numerique"}
+    assert actions["club-emploi"]["budget"] == {"avant": "8000.00", "apres": "11000.00", "delta": "3000.00"}
+    assert actions["atelier-numerique"]["statut"] == "ajout"
+    assert actions["atelier-numerique"]["budget"]["delta"] == "5000.00"
+    assert diff["budget"]["total"]["delta"] == "8000.00"
+    md = ctai("avenant", "diff", contract, "--format", "md").out
+    assert "| 2025 | axe 5 | 39\u202f000,00\u00a0€ | 42\u202f000,00\u00a0€ | +3\u202f000,00\u00a0€ |" in md
+    assert "ajout de l'action « atelier-numerique »" in md
+    text = ctai("avenant", "diff", contract).out
+    assert "passe de 8\u202f000,00\u00a0€ à 11\u202f000,00\u00a0€ (+3\u202f000,00\u00a0€)" in text
+
+
+def test_validate_base_needs_an_avenant_then_passes(ctai, pull_request) -> None:
+    repo, contract = pull_request
+    run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE, "--format", "json")
+    assert run.code == 1
+    found = [
+        (d["code"], d["path"], d["line"])
+        for d in json.loads(run.out)["diagnostics"]
+        if d["severity"] == "error"
+    ]
+    assert found == [("CTAI-E230", f"{contract.as_posix()}/actions/2025.yaml", 1)]
+
+    run = ctai("avenant", "new", contract, "--date", "2025-03-01")
+    assert run.code == 0, run.err
+    avenant = contract / "avenants" / "1.yaml"
+    text = avenant.read_text(encoding="utf-8")
+    assert "numero: 1" in text and "signe: false" in text
+    assert (
+        "le budget État de l'action « club-emploi » passe de 8\u202f000,00\u00a0€ à 11\u202f000,00\u00a0€"
+        in text
+    )
+    assert "ajout de l'action « atelier-numerique »" in text
+    run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE)
+    assert run.code == 0, run.out
+
+    # The next one is numbered 2, and nothing is overwritten.
+    commit(repo, "Avenant 1")
+    edit(contract / "actions" / "2025.yaml", "    etat_bop104: 11000\n", "    etat_bop104: 12000\n")
+    assert ctai("avenant", "new", contract, "--base", "HEAD", "--date", "2025-04-01").code == 0
+    assert (contract / "avenants" / "2.yaml").exists()
+    assert avenant.read_text(encoding="utf-8") == text
+
+
+def test_avenant_render(ctai, pull_request, tmp_path: Path) -> None:
+    _, contract = pull_request
+    assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
+    md = ctai("avenant", "render", contract, "1").out
+    assert md.startswith("# Avenant n° 1 au contrat territorial d'accueil et d'intégration 2024-2026 de Dax")
+    assert "## Article 1 – L'annexe 1 (2025) est modifiée comme suit" in md
+    assert "- Le budget État de l'action « club-emploi » passe de 8\u202f000,00\u00a0€" in md
+    assert "## Article 3 – Prise d'effet" in md
+    out = tmp_path / "avenant-1.html"
+    assert ctai("avenant", "render", contract, "1", "-f", "html", "-o", out).code == 0
+    assert "<h2>Article 1 – L&#39;annexe 1 (2025) est modifiée comme suit</h2>" in out.read_text(
+        encoding="utf-8"
+    )
+    run = ctai("avenant", "render", contract, "7")
+    assert run.code == 2 and "avenants présents : 1" in run.err
+
+
+def test_no_change_no_avenant(ctai, tmp_path: Path) -> None:
+    _, contract = make_repo(tmp_path)
+    assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0
+    run = ctai("avenant", "new", contract)
+    assert run.code == 1 and "pas d'avenant à préparer" in run.out
+    assert not (contract / "avenants").exists()
+
+
+def test_signature_and_unsigned_contract_need_no_avenant(ctai, tmp_path: Path) -> None:
+    repo, contract = make_repo(tmp_path)
+    # Recording the signature date is not a change of terms.
+    edit(
+        contract / "contrat.yaml",
+        "signature:\n  lieu: Dax\n",
+        "signature:\n  lieu: Dax\n  date: 2024-11-04\n",
+    )
+    assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0
+    # A contract still in draft changes freely.
+    edit(contract / "contrat.yaml", "statut: signe", "statut: projet")
+    commit(repo, "projet")
+    edit(contract / "actions" / "2025.yaml", "    etat_bop104: 8000\n", "    etat_bop104: 9000\n")
+    assert ctai("validate", contract, "--base", "HEAD", "--date", QUIET_DATE).code == 0
+
+
+def test_a_signed_avenant_cannot_change(ctai, pull_request) -> None:
+    repo, contract = pull_request
+    assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
+    avenant = contract / "avenants" / "1.yaml"
+    edit(avenant, "signe: false", "signe: true\ndate_signature: 2025-03-10")
+    commit(repo, "Avenant 1 signé")
+    edit(avenant, "date_signature: 2025-03-10", "date_signature: 2025-03-11")
+    run = ctai("validate", contract, "--base", "HEAD", "--date", QUIET_DATE)
+    assert run.code == 1 and "CTAI-E231" in run.out and "l'avenant 1, déjà signé, est modifié" in run.out
+
+
+def test_git_problems_are_usage_errors(ctai, tmp_path: Path, pull_request) -> None:
+    _, contract = pull_request
+    run = ctai("validate", contract, "--base", "nulle-part")
+    assert run.code == 2 and "nulle-part" in run.err and "Traceback" not in run.err
+    run = ctai("avenant", "diff", contract, "--base", "nulle-part")
+    assert run.code == 2 and "nulle-part" in run.err
+    alone = tmp_path / "hors-git"
+    alone.mkdir()
+    (alone / "contrat.yaml").write_text("x: 1\n")
+    run = ctai("avenant", "diff", alone)
+    assert run.code == 2 and "git" in run.err
