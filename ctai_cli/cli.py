@@ -29,6 +29,12 @@ app = typer.Typer(
 )
 
 
+# Options shared by several commands.
+_PATH = Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")]
+_OUTPUT = Annotated[str | None, typer.Option("--output", "-o", help="Écrit le résultat dans ce fichier.")]
+_FORCE = Annotated[bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")]
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"ctai {__version__}")
@@ -153,9 +159,7 @@ def eligibility_check_command(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Avec --batch : écrit les verdicts dans ce fichier.")
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
-    ] = False,
+    force: _FORCE = False,
     avec_donnees: Annotated[
         bool, typer.Option("--avec-donnees", help="Avec --batch : ajoute les raisons de chaque verdict.")
     ] = False,
@@ -250,17 +254,13 @@ budget_app = _group("budget", "Rapprochement des crédits : alloué, reporté, v
 
 @budget_app.command("reconcile")
 def budget_reconcile_command(
-    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    path: _PATH = ".",
     annee: Annotated[int | None, typer.Option("--annee", help="Une seule année.")] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text, json, csv ou xlsx (avec --output).")
     ] = "text",
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Écrit le résultat dans ce fichier.")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
-    ] = False,
+    output: _OUTPUT = None,
+    force: _FORCE = False,
 ) -> None:
     """Par action et par année : alloué, report entrant, disponible, versé, dépensé, reliquat et sa disposition."""
     from ctai_cli.commands import budget
@@ -273,7 +273,6 @@ _OUTPUT_DOC = Annotated[
     str | None,
     typer.Option("--output", "-o", help="Écrit le document dans ce fichier (défaut : sortie standard)."),
 ]
-_FORCE_DOC = Annotated[bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")]
 _TEMPLATES = Annotated[
     str | None,
     typer.Option(
@@ -294,10 +293,10 @@ bilan_app = _group("bilan", "La fiche-bilan annuelle (article 8), due aux servic
 @bilan_app.command("render")
 def bilan_render_command(
     annee: Annotated[int, typer.Option("--annee", help="Année du bilan (bilans/<année>.yaml).")],
-    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    path: _PATH = ".",
     fmt: _FORMAT_DOC = "md",
     output: _OUTPUT_DOC = None,
-    force: _FORCE_DOC = False,
+    force: _FORCE = False,
     templates: _TEMPLATES = None,
 ) -> None:
     """Produit la fiche-bilan d'une année : objectifs et réalisations, bénéficiaires par public,
@@ -326,7 +325,7 @@ def fiche_render_command(
     ] = None,
     fmt: _FORMAT_DOC = "md",
     output: _OUTPUT_DOC = None,
-    force: _FORCE_DOC = False,
+    force: _FORCE = False,
     templates: _TEMPLATES = None,
 ) -> None:
     """Produit les fiches-actions d'une année, à la manière de l'annexe 1 du contrat."""
@@ -342,10 +341,10 @@ contrat_app = _group("contrat", "Le contrat lui-même.")
 
 @contrat_app.command("render")
 def contrat_render_command(
-    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    path: _PATH = ".",
     fmt: _FORMAT_DOC = "md",
     output: _OUTPUT_DOC = None,
-    force: _FORCE_DOC = False,
+    force: _FORCE = False,
     templates: _TEMPLATES = None,
 ) -> None:
     """Produit le contrat complet, articles et annexes, en un seul document."""
@@ -367,7 +366,7 @@ _BASE = Annotated[
 
 @avenant_app.command("diff")
 def avenant_diff_command(
-    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    path: _PATH = ".",
     base: _BASE = None,
     head: Annotated[
         str | None,
@@ -378,12 +377,8 @@ def avenant_diff_command(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text, md (description de pull request) ou json.")
     ] = "text",
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Écrit le résultat dans ce fichier.")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
-    ] = False,
+    output: _OUTPUT = None,
+    force: _FORCE = False,
 ) -> None:
     """Ce que les modifications changent au contrat : actions, budgets par action, axe et année,
     publics, axes, dates."""
@@ -394,7 +389,7 @@ def avenant_diff_command(
 
 @avenant_app.command("new")
 def avenant_new_command(
-    path: Annotated[str, typer.Argument(help="Dossier du contrat (défaut : dossier courant).")] = ".",
+    path: _PATH = ".",
     base: _BASE = None,
     date: Annotated[
         str | None,
@@ -421,7 +416,7 @@ def avenant_render_command(
     ],
     fmt: _FORMAT_DOC = "md",
     output: _OUTPUT_DOC = None,
-    force: _FORCE_DOC = False,
+    force: _FORCE = False,
     templates: _TEMPLATES = None,
 ) -> None:
     """Produit l'avenant comme document administratif (articles « L'annexe 1 est modifiée comme suit »)."""
