@@ -534,7 +534,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-E300",
         E,
         "Modèle de document mal formé",
-        "modèle « {modele} » : erreur de syntaxe Jinja : {detail}",
+        "modèle « {modele} » : {detail}",
         "Un modèle de document (dossier --templates) n'est pas un modèle Jinja valide : balise "
         "non fermée, bloc « {% if %} » sans « {% endif %} », filtre inconnu… Rien n'est écrit.",
         "comparez avec le modèle fourni (dossier templates/ de ctai) et la documentation de Jinja",

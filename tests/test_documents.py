@@ -163,6 +163,19 @@ def test_pdf_without_weasyprint(ctai, tmp_path: Path, monkeypatch: pytest.Monkey
     assert not out.exists()
 
 
+def test_pdf_without_pango(ctai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "faux" / "weasyprint"
+    fake.mkdir(parents=True)
+    # What WeasyPrint does when the system has no Pango: an OSError from cffi's dlopen.
+    (fake / "__init__.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.syspath_prepend(str(fake.parent))
+    run = ctai("bilan", "render", DAX, "--annee", "2023", "-f", "pdf", "-o", tmp_path / "b.pdf")
+    assert run.code == 2, run.err
+    assert "Pango" in run.err and "apt-get install libpango-1.0-0" in run.err
+    assert "bogue" not in run.err
+
+
 def test_pdf_needs_an_output_file(ctai) -> None:
     run = ctai("contrat", "render", DAX, "-f", "pdf")
     assert run.code == 2 and "--output" in run.err
@@ -225,7 +238,8 @@ def test_templates_folder_must_exist(ctai, tmp_path: Path) -> None:
 
 def test_fiche_arguments(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     run = ctai("fiche", "render", DAX, "club-emplo")
-    assert run.code == 2 and "vouliez-vous dire « club-emploi »" in run.err
+    assert run.code == 2 and run.err.count("vouliez-vous dire") == 1
+    assert "absente de l'annexe 2024 ; vouliez-vous dire « club-emploi » ?" in run.err
     # Without a folder, the current directory is the contract.
     monkeypatch.chdir(DAX)
     run = ctai("fiche", "render", "copilotage", "--annee", "2023")

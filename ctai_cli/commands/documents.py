@@ -33,10 +33,9 @@ def render_document(
         raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer")
     try:
         rendu = rendre(nom, fmt, contexte, _templates(templates))
-    except PdfIndisponible:
+    except PdfIndisponible as exc:
         raise UsageProblem(
-            "le format pdf demande WeasyPrint, qui n'est pas installé : pip install 'ctai[pdf]' "
-            "(ou produisez le HTML avec --format html et imprimez-le en PDF depuis un navigateur)"
+            f"{exc} (ou produisez le HTML avec --format html et imprimez-le en PDF depuis un navigateur)"
         ) from None
     if rendu.contenu is None:
         # stdout may be the document: the diagnostics go to stderr.
@@ -100,9 +99,9 @@ def fiche(
     known = [a.id for a in annexe.actions]
     for ident in args:
         if ident not in known:
-            close = suggest(ident, known)
-            hint = f" ; vouliez-vous dire « {close} » ?" if close else f" ; actions : {', '.join(known)}"
-            raise UsageProblem(f"action « {ident} » absente de l'annexe {annee}{hint}")
+            raise UsageProblem(
+                f"action « {ident} » absente de l'annexe {annee} ; {suggest(ident, known, 'actions')}"
+            )
     doc = document_fiches(depot, annee, list(dict.fromkeys(args)) or None)
     return render_document("fiche", fmt, {"doc": doc}, output, force, templates)
 

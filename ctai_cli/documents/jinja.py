@@ -96,7 +96,9 @@ def f_paragraphes(text: str | None) -> list[str]:
 
 
 def f_md(text: object) -> str:
-    """Text for Markdown: markup typed in the data is shown, not interpreted."""
+    """Text for Markdown: markup typed in the data is shown, not interpreted (None: nothing)."""
+    if text is None:
+        return ""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -62,7 +62,14 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
 
     if isinstance(exc, TemplateSyntaxError):
         path = _shown(exc.filename, templates)
-        return make("CTAI-E300", path, exc.lineno or 0, 0, modele=exc.name or nom, detail=exc.message)
+        return make(
+            "CTAI-E300",
+            path,
+            exc.lineno or 0,
+            0,
+            modele=exc.name or nom,
+            detail=f"erreur de syntaxe Jinja : {exc.message}",
+        )
     if isinstance(exc, TemplateNotFound):
         filename, line = _template_frame(exc)
         return make(
@@ -121,7 +128,14 @@ def en_pdf(html: str) -> bytes:
     try:
         import weasyprint
     except ImportError:
-        raise PdfIndisponible() from None
+        raise PdfIndisponible(
+            "le format pdf demande WeasyPrint, qui n'est pas installé : pip install 'ctai[pdf]'"
+        ) from None
+    except OSError as exc:  # WeasyPrint is there but the system's Pango is not
+        raise PdfIndisponible(
+            f"WeasyPrint ne trouve pas la bibliothèque Pango du système ({exc}) : sous Debian ou "
+            "Ubuntu, apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from None
     from weasyprint.urls import URLFetcher
 
     # Documents are self-contained: only data: URLs are read, never a file or the network

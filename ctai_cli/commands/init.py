@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctai_cli import exitcodes
+from ctai_cli.commands._common import UsageProblem
+
+
+def run(
+    dossier: Path,
+    *,
+    territoire: str | None,
+    departement: str | None,
+    debut: int | None,
+    fin: int | None,
+    ci: str,
+    force: bool,
+) -> int:
+    """Write a new contract repository in ``dossier``; nothing at all if a target exists."""
+    from datetime import date
+
+    from ctai_cli import scaffold
+    from ctai_cli.fsutil import RefusedOverwrite, atomic_write
+
+    try:
+        choix = scaffold.options(
+            territoire=territoire,
+            departement=departement,
+            debut=debut,
+            fin=fin,
+            ci=ci,
+            annee_courante=date.today().year,
+        )
+    except scaffold.ScaffoldProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    if (dossier.exists() or dossier.is_symlink()) and not dossier.is_dir():
+        raise UsageProblem(f"« {dossier} » existe et n'est pas un dossier")
+
+    files = scaffold.plan(choix)
+    existing, blocking = scaffold.conflicts(dossier, files)
+    if blocking:
+        raise UsageProblem(
+            f"impossible de créer le dépôt dans « {dossier} » : "
+            + ", ".join(blocking)
+            + " existe(nt) et gêne(nt) (un fichier là où il faut un dossier, ou l'inverse) ; rien n'a été écrit"
+        )
+    if existing and not force:
+        raise UsageProblem(
+            f"{len(existing)} fichier(s) existe(nt) déjà dans « {dossier} » : "
+            + ", ".join(existing)
+            + " ; rien n'a été écrit (relancez avec --force pour les remplacer)"
+        )
+    try:
+        for rel, text in files.items():
+            atomic_write(dossier.joinpath(*rel.split("/")), text, force=force)
+    except RefusedOverwrite as exc:  # created by someone else since the check
+        raise UsageProblem(f"« {exc} » est apparu pendant l'écriture ; relancez la commande") from None
+
+    _summary(dossier, choix, files, replaced=existing)
+    return exitcodes.OK
+
+
+def _summary(dossier: Path, choix, files: dict[str, str], replaced: list[str]) -> None:
+    from ctai_cli.scaffold import A_COMPLETER
+
+    shown = [rel for rel in files if not rel.startswith("schemas/")]
+    schemas = len(files) - len(shown)
+    print(f"Dépôt de contrat CTAI créé dans {dossier} :")
+    for rel in shown:
+        print(f"  {rel}{' (remplacé)' if rel in replaced else ''}")
+    print(f"  schemas/ ({schemas} schémas JSON pour l'éditeur)")
+    print()
+    print("Étapes suivantes :")
+    steps = [f'remplacez les « {A_COMPLETER} » : grep -rn "{A_COMPLETER}" {dossier}']
+    if choix.departement_provisoire:
+        steps.append(
+            f"le département est provisoire (« {choix.departement} ») : corrigez-le dans "
+            "contrat.yaml, ou relancez avec --departement XX --force"
+        )
+    steps.append(f"ctai validate {dossier}")
+    steps.append(f'cd {dossier} && git init && git add . && git commit -m "Contrat CTAI : création"')
+    adapter = ".pre-commit-config.yaml"
+    if choix.ci != "aucun":
+        from ctai_cli.scaffold import CI_FILES
+
+        adapter += f" et {CI_FILES[choix.ci]}"
+    steps.append(f"adaptez l'adresse du dépôt de ctai dans {adapter}, puis : pre-commit install")
+    for number, step in enumerate(steps, 1):
+        print(f"  {number}. {step}")
