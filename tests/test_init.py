@@ -1,0 +1,635 @@
+"""ctai init: a new contract repository that validates at once, and its CI files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from ctai_cli import scaffold
+from ctai_cli.repository import FILE_KINDS
+from ctai_cli.yamlread import parse_text
+from tests.conftest import ROOT
+
+DOCS_CI = {
+    "github": ROOT / "docs" / "ci" / "github-actions.yml",
+    "gitlab": ROOT / "docs" / "ci" / "gitlab-ci.yml",
+}
+GENERATED_CI = {"github": ".github/workflows/ctai.yml", "gitlab": ".gitlab-ci.yml"}
+MODELINE = "# yaml-language-server: $schema="
+MARKER = "<!-- ctai avenant diff -->"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _validate_json(ctai, path: Path, *extra: str) -> dict:
+    done = ctai("validate", path, "--format", "json", *extra)
+    report = json.loads(done.out)
+    report["code"] = done.code
+    return report
+
+
+def _kind(rel: str) -> str:
+    folder = rel.split("/")[0] if "/" in rel else None
+    return next(k.name for k in FILE_KINDS.values() if (k.folder == folder and folder) or k.filename == rel)
+
+
+# --- the scaffold validates -----------------------------------------------------------
+
+
+def test_init_then_validate_without_any_diagnostic(ctai, tmp_path: Path) -> None:
+    target = tmp_path / "nouveau" / "contrat-dax"  # parents are created
+    done = ctai("init", target, "--territoire", "Dax", "--departement", "40")
+    assert done.code == 0, done.err
+    for shown in ("contrat.yaml", "porteurs.yaml", f"actions/{date.today().year}.yaml", "README.md"):
+        assert shown in done.out
+    assert "ctai validate" in done.out and "provisoire" not in done.out
+    report = _validate_json(ctai, target, "--strict")
+    assert report["code"] == 0
+    assert report["diagnostics"] == []  # no warning either, at today's date
+    assert report["summary"]["files"] == 3
+    contrat = yaml.safe_load((target / "contrat.yaml").read_text(encoding="utf-8"))
+    assert contrat["territoire"] == "Dax" and contrat["departement"] == "40"
+    assert contrat["statut"] == "projet"
+    year = date.today().year
+    assert contrat["periode"] == {"debut": year, "fin": year + 2}
+    assert contrat["publics"] == ["EPA", "BPI", "BPT"]
+    assert (contrat["imputation"]["programme"], contrat["imputation"]["action"]) == (104, 12)
+    assert contrat["annexes"] == [
+        {"numero": 1, "titre": f"Fiches-actions {year}", "fichier": f"actions/{year}.yaml"}
+    ]
+    assert sorted(p["role"] for p in contrat["parties"]) == ["collectivite", "etat"]
+    assert "À COMPLÉTER" in contrat["parties"][0]["nom"]
+    actions = yaml.safe_load((target / "actions" / f"{year}.yaml").read_text(encoding="utf-8"))
+    (action,) = actions["actions"]
+    assert action["objectifs"] and "etat_bop104" in action["budget"]
+    porteurs = yaml.safe_load((target / "porteurs.yaml").read_text(encoding="utf-8"))
+    assert [p["id"] for p in porteurs["porteurs"]] == [action["porteur"]]
+
+
+def test_defaults_are_valid_placeholders(ctai, tmp_path: Path) -> None:
+    done = ctai("init", tmp_path)
+    assert done.code == 0, done.err
+    assert "provisoire" in done.out  # the département placeholder is pointed out
+    assert _validate_json(ctai, tmp_path, "--strict")["diagnostics"] == []
+    text = (tmp_path / "contrat.yaml").read_text(encoding="utf-8")
+    contrat = yaml.safe_load(text)
+    assert contrat["territoire"] == "À COMPLÉTER"
+    assert contrat["departement"] == scaffold.DEPARTEMENT_PROVISOIRE
+    departement_line = next(line for line in text.splitlines() if line.startswith("departement:"))
+    assert "À COMPLÉTER" in departement_line  # grep finds it too
+
+
+@pytest.mark.parametrize(
+    ("args", "debut", "fin", "quiet"),
+    [
+        (["--debut", "2030"], 2030, 2032, "2031-05-31"),
+        (["--debut", "2030", "--fin", "2030"], 2030, 2030, "2031-05-31"),
+        (["--debut", "2024", "--fin", "2026"], 2024, 2026, "2025-05-31"),
+        (["--debut", "2099"], 2099, 2100, "2100-05-31"),  # default end kept within the model's range
+    ],
+)
+def test_periods_validate_before_the_first_bilan_is_due(
+    ctai, tmp_path: Path, args: list[str], debut: int, fin: int, quiet: str
+) -> None:
+    assert ctai("init", tmp_path, *args).code == 0
+    assert yaml.safe_load((tmp_path / "contrat.yaml").read_text(encoding="utf-8"))["periode"] == {
+        "debut": debut,
+        "fin": fin,
+    }
+    assert (tmp_path / "actions" / f"{debut}.yaml").is_file()
+    assert _validate_json(ctai, tmp_path, "--strict", "--date", quiet)["diagnostics"] == []
+
+
+def test_a_past_start_only_brings_the_overdue_bilan_warning(ctai, tmp_path: Path) -> None:
+    assert ctai("init", tmp_path, "--debut", "2024", "--fin", "2026").code == 0
+    report = _validate_json(ctai, tmp_path, "--date", "2025-06-02")
+    assert report["code"] == 0
+    assert [d["code"] for d in report["diagnostics"]] == ["CTAI-W214"]  # bilan 2024 due 1 June 2025
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [("2a", "2A"), ("2B", "2B"), ("5", "05"), ("974", "974"), (" 40 ", "40"), ("95", "95")],
+)
+def test_departement_is_normalised(ctai, tmp_path: Path, given: str, written: str) -> None:
+    assert ctai("init", tmp_path, "--departement", given).code == 0
+    assert yaml.safe_load((tmp_path / "contrat.yaml").read_text(encoding="utf-8"))["departement"] == written
+    assert _validate_json(ctai, tmp_path)["code"] == 0
+
+
+@pytest.mark.parametrize(
+    "territoire",
+    ["Saint-Denis", 'Ville "nouvelle" : test # pas un commentaire', "L'Haÿ-les-Roses", "NO", "[x]"],
+)
+def test_territoire_is_written_safely(ctai, tmp_path: Path, territoire: str) -> None:
+    assert ctai("init", tmp_path, "--territoire", territoire).code == 0
+    contrat = yaml.safe_load((tmp_path / "contrat.yaml").read_text(encoding="utf-8"))
+    assert contrat["territoire"] == territoire
+    assert territoire in contrat["intitule"]
+    assert _validate_json(ctai, tmp_path, "--strict")["diagnostics"] == []
+
+
+# --- CI variants ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab", "aucun", "GitLab"])
+def test_each_ci_variant_writes_its_file(ctai, tmp_path: Path, ci: str) -> None:
+    done = ctai("init", tmp_path, "--ci", ci)
+    assert done.code == 0, done.err
+    chosen = ci.lower()
+    for name, rel in GENERATED_CI.items():
+        path = tmp_path / rel
+        if name == chosen:
+            assert path.read_bytes() == DOCS_CI[name].read_bytes()
+            assert rel in done.out
+        else:
+            assert not path.exists()
+    assert not (tmp_path / ".github").exists() or chosen == "github"
+    assert (tmp_path / ".pre-commit-config.yaml").is_file()
+    assert _validate_json(ctai, tmp_path, "--strict")["diagnostics"] == []
+
+
+def test_default_ci_is_github(ctai, tmp_path: Path) -> None:
+    assert ctai("init", tmp_path).code == 0
+    assert (tmp_path / GENERATED_CI["github"]).is_file()
+    assert not (tmp_path / GENERATED_CI["gitlab"]).exists()
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_docs_ci_files_are_what_init_writes(ci: str) -> None:
+    assert DOCS_CI[ci].read_text(encoding="utf-8") == scaffold.ci_text(ci), (
+        f"{DOCS_CI[ci].relative_to(ROOT)} diffère de ce qu'écrit « ctai init --ci {ci} » : "
+        f"ctai init /tmp/x --ci {ci} puis copiez /tmp/x/{GENERATED_CI[ci]} à sa place "
+        "(ou corrigez ctai_cli/scaffold.py)"
+    )
+
+
+# --- never overwrite ------------------------------------------------------------------
+
+
+def test_refuses_when_a_target_exists_and_writes_nothing(ctai, tmp_path: Path) -> None:
+    (tmp_path / "contrat.yaml").write_bytes(b"ancien contrat\n")
+    (tmp_path / "README.md").write_bytes(b"# mon README\n")
+    (tmp_path / "notes.txt").write_bytes(b"autre")
+    before = _files(tmp_path)
+    done = ctai("init", tmp_path, "--territoire", "Dax")
+    assert done.code == 2
+    assert "contrat.yaml" in done.err and "README.md" in done.err
+    assert "porteurs.yaml" not in done.err  # only the existing ones are listed
+    assert "--force" in done.err and "rien n'a été écrit" in done.err
+    assert _files(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "contrat.yaml", "notes.txt"]
+
+
+def test_refuses_for_a_single_nested_target(ctai, tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "bilan.schema.json").write_text("{}", encoding="utf-8")
+    done = ctai("init", tmp_path, "--ci", "gitlab")
+    assert done.code == 2 and "schemas/bilan.schema.json" in done.err
+    assert _files(tmp_path) == {"schemas/bilan.schema.json": b"{}"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schemas"]  # no actions/, no .gitlab-ci.yml
+
+
+def test_force_replaces_and_the_result_validates(ctai, tmp_path: Path) -> None:
+    (tmp_path / "contrat.yaml").write_text("ancien\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("gardé", encoding="utf-8")
+    done = ctai("init", tmp_path, "--force")
+    assert done.code == 0, done.err
+    assert "remplacé" in done.out
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "gardé"
+    assert _validate_json(ctai, tmp_path, "--strict")["diagnostics"] == []
+
+
+def test_a_file_where_a_folder_is_needed_is_refused_even_with_force(ctai, tmp_path: Path) -> None:
+    (tmp_path / "actions").write_text("pas un dossier", encoding="utf-8")
+    done = ctai("init", tmp_path, "--force")
+    assert done.code == 2 and "actions" in done.err
+    assert _files(tmp_path) == {"actions": b"pas un dossier"}
+
+
+def test_target_that_is_a_file(ctai, tmp_path: Path) -> None:
+    (tmp_path / "fichier").write_text("x", encoding="utf-8")
+    done = ctai("init", tmp_path / "fichier")
+    assert done.code == 2 and "n'est pas un dossier" in done.err
+
+
+def test_init_in_the_current_folder(ctai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert ctai("init", "--ci", "aucun").code == 0
+    assert (tmp_path / "contrat.yaml").is_file()
+    assert _validate_json(ctai, Path("."))["code"] == 0
+
+
+# --- bad options ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--departement", "20"], "département « 20 » invalide"),
+        (["--departement", "96"], "département « 96 » invalide"),
+        (["--departement", "977"], "département « 977 » invalide"),
+        (["--departement", "4O"], "2A, 2B, ou 971 à 976"),
+        (["--departement", ""], "département «  » invalide"),
+        (["--debut", "2027", "--fin", "2026"], "--fin 2026 est avant --debut 2027"),
+        (["--debut", "1999"], "--debut 1999 invalide"),
+        (["--debut", "2101"], "--debut 2101 invalide"),
+        (["--debut", "2026", "--fin", "2101"], "--fin 2101 invalide : une année entre 2000 et 2100"),
+        (
+            ["--ci", "jenkins"],
+            "intégration continue « jenkins » inconnue ; choix possibles : github, gitlab, aucun",
+        ),
+        (["--territoire", "  "], "territoire vide"),
+        (["--territoire", "Dax\nPau"], "tenir sur une ligne"),
+    ],
+)
+def test_bad_options_exit_2_in_french_and_write_nothing(
+    ctai, tmp_path: Path, args: list[str], message: str
+) -> None:
+    target = tmp_path / "contrat"
+    done = ctai("init", target, *args)
+    assert done.code == 2
+    assert message in done.err
+    assert done.err.startswith("ctai : ")
+    assert not target.exists()
+
+
+# --- the files themselves -------------------------------------------------------------
+
+
+@pytest.fixture
+def generated(ctai, tmp_path: Path) -> Path:
+    assert ctai("init", tmp_path, "--territoire", "Dax", "--departement", "40").code == 0
+    return tmp_path
+
+
+def test_generated_yaml_parses_with_ctai_and_points_editors_at_a_schema(generated: Path) -> None:
+    contract_files = [
+        p.relative_to(generated).as_posix()
+        for p in generated.rglob("*.yaml")
+        if not p.relative_to(generated).as_posix().startswith(".")
+    ]
+    assert sorted(contract_files) == sorted(
+        ["contrat.yaml", "porteurs.yaml", f"actions/{date.today().year}.yaml"]
+    )
+    for rel in contract_files:
+        path = generated / rel
+        text = path.read_text(encoding="utf-8")
+        first = text.splitlines()[0]
+        assert first.startswith(MODELINE), rel
+        schema_path = (path.parent / first[len(MODELINE) :]).resolve()
+        assert schema_path == (generated / "schemas" / FILE_KINDS[_kind(rel)].schema).resolve()
+        doc, diags = parse_text(text, rel)
+        assert diags == [], rel
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        assert list(Draft202012Validator(schema).iter_errors(doc.data)) == [], rel
+
+
+def test_generated_schemas_are_ctais(generated: Path) -> None:
+    from ctai_cli.schemas import build_schemas
+
+    expected = build_schemas()
+    assert {p.name: p.read_text(encoding="utf-8") for p in (generated / "schemas").iterdir()} == expected
+
+
+def test_every_generated_file_is_valid_yaml_or_markdown(generated: Path) -> None:
+    for rel, content in _files(generated).items():
+        text = content.decode("utf-8")
+        assert text.endswith("\n") and "\t" not in text, rel
+        if rel.endswith((".yaml", ".yml")):
+            assert isinstance(yaml.safe_load(text), dict), rel
+        elif rel.endswith(".json"):
+            json.loads(text)
+        else:
+            assert rel == "README.md"
+
+
+def test_readme_explains_the_usual_tasks(generated: Path) -> None:
+    readme = (generated / "README.md").read_text(encoding="utf-8")
+    for needle in (
+        "ctai validate",
+        "ctai bilan render",
+        "avenants/1.yaml",
+        "ctai avenant diff",
+        "pre-commit install",
+    ):
+        assert needle in readme
+    assert scaffold.CTAI_PIP in readme
+
+
+def test_documents_render_from_the_scaffold(ctai, generated: Path) -> None:
+    year = str(date.today().year)
+    contrat = ctai("contrat", "render", generated)
+    assert contrat.code == 0, contrat.err
+    assert "programme 104, action 12" in contrat.out
+    fiche = ctai("fiche", "render", generated, "--annee", year)
+    assert fiche.code == 0, fiche.err
+    assert "Coordination et animation du CTAI" in fiche.out
+
+
+def test_placeholders_are_all_greppable(generated: Path) -> None:
+    contrat = (generated / "contrat.yaml").read_text(encoding="utf-8")
+    assert contrat.count("À COMPLÉTER") >= 10
+    data = yaml.safe_load(contrat)
+    etat = next(p for p in data["parties"] if p["role"] == "etat")
+    assert etat["nom"] == etat["representant"]["nom"] == "À COMPLÉTER"
+
+
+def test_precommit_config_uses_the_ctai_hook(generated: Path) -> None:
+    config = yaml.safe_load((generated / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (repo,) = config["repos"]
+    assert repo["rev"] == scaffold.CTAI_REV and repo["repo"] == scaffold.CTAI_GIT_URL
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in repo["hooks"]] == [hooks[0]["id"]] == ["ctai-validate"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git absent")
+def test_generated_folder_is_ready_for_git(ctai, generated: Path) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+            cwd=generated,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "--no-verify", "-m", "Contrat CTAI : création")
+    tracked = set(git("ls-files").splitlines())
+    assert set(_files(generated)) - {p for p in _files(generated) if p.startswith(".git/")} == tracked
+    assert git("status", "--porcelain") == ""
+    assert _validate_json(ctai, generated, "--strict")["diagnostics"] == []
+
+
+# --- the CI files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_ci_files_are_valid_yaml(ci: str) -> None:
+    data = yaml.safe_load(DOCS_CI[ci].read_text(encoding="utf-8"))
+    if ci == "github":
+        # PyYAML reads the key « on » as the boolean true (YAML 1.1); GitHub reads it as "on".
+        assert data[True] == {"pull_request": None}
+        assert data["permissions"]["pull-requests"] == "write"
+        steps = data["jobs"]["contrat"]["steps"]
+        assert steps[0]["with"]["fetch-depth"] == 0
+        runs = [s["run"] for s in steps if "run" in s]
+    else:
+        job = data["ctai"]
+        assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+        assert job["variables"]["GIT_DEPTH"] == "0"
+        runs = job["before_script"] + job["script"]
+    text = "\n".join(runs)
+    assert 'ctai validate --base "' in text
+    assert 'ctai avenant diff --base "' in text and "--format md > avenant-diff.md" in text
+    assert scaffold.CTAI_PIP in text
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_ci_files_match_the_official_schemas(ci: str) -> None:
+    pytest.importorskip("check_jsonschema")
+    schema = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}[ci]
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(DOCS_CI[ci])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _github_runs() -> list[str]:
+    data = yaml.safe_load(DOCS_CI["github"].read_text(encoding="utf-8"))
+    return [s["run"] for s in data["jobs"]["contrat"]["steps"] if "run" in s]
+
+
+def test_ci_shell_is_valid_and_free_of_expression_injection() -> None:
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash absent")
+    gitlab = yaml.safe_load(DOCS_CI["gitlab"].read_text(encoding="utf-8"))["ctai"]
+    scripts = [*_github_runs(), "\n".join(gitlab["before_script"] + gitlab["script"])]
+    for script in scripts:
+        # GitHub expressions go through env:, never pasted into a script.
+        assert "${{" not in script
+        done = subprocess.run([bash, "-n"], input=script, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+
+
+FAKE_GH = """\
+import json, os, subprocess, sys
+args = sys.argv[1:]
+stdin = sys.stdin.read() if "--input" in args else None
+with open(os.environ["FAKE_GH_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps({"args": args, "stdin": stdin}) + "\\n")
+if args[0] == "api" and "--jq" in args:
+    expr = args[args.index("--jq") + 1]
+    out = subprocess.run(["jq", "-r", expr], input=os.environ["FAKE_GH_COMMENTS"], text=True,
+                         capture_output=True, check=True).stdout
+    sys.stdout.write(out)
+"""
+
+
+@pytest.mark.parametrize(
+    ("comments", "expected"),
+    [
+        ([{"id": 1, "body": "LGTM"}], "create"),
+        (
+            [
+                {"id": 1, "body": "LGTM"},
+                {"id": 42, "body": MARKER + "\nancien résumé"},
+                {"id": 43, "body": MARKER + "\nautre"},
+            ],
+            "update 42",
+        ),
+    ],
+)
+def test_github_comment_step_creates_then_updates(tmp_path: Path, comments: list, expected: str) -> None:
+    if shutil.which("bash") is None or shutil.which("jq") is None:
+        pytest.skip("bash ou jq absent")
+    (script,) = [run for run in _github_runs() if "gh " in run]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    gh = bin_dir / "gh"
+    gh.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+    gh.chmod(0o755)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "avenant-diff.md").write_text("## Changements\n\n- axe 3 : budget + 1 000 €\n", encoding="utf-8")
+    log = tmp_path / "gh.log"
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "FAKE_GH_LOG": str(log),
+        "FAKE_GH_COMMENTS": json.dumps(comments),
+        "GITHUB_REPOSITORY": "territoire/ctai-dax",
+        "PR": "7",
+        "GH_TOKEN": "x",
+    }
+    # GitHub runs `run:` with bash -e -o pipefail.
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    body = MARKER + "\n## Changements\n\n- axe 3 : budget + 1 000 €\n"
+    assert calls[0]["args"][:3] == ["api", "--paginate", "repos/territoire/ctai-dax/issues/7/comments"]
+    if expected == "create":
+        assert calls[1]["args"] == [
+            "pr", "comment", "7", "--repo", "territoire/ctai-dax", "--body-file", "commentaire.md"
+        ]  # fmt: skip
+        assert (work / "commentaire.md").read_text(encoding="utf-8") == body
+    else:
+        assert calls[1]["args"][:4] == [
+            "api",
+            "--method",
+            "PATCH",
+            "repos/territoire/ctai-dax/issues/comments/42",
+        ]
+        assert json.loads(calls[1]["stdin"]) == {"body": body}
+    assert len(calls) == 2
+
+
+class _FakeGitLab(BaseHTTPRequestHandler):
+    # Replaced by fresh lists in each test's subclass (fixture fake_gitlab).
+    notes: ClassVar[list[dict]] = []
+    requests: ClassVar[list[tuple[str, str, dict | None, str | None]]] = []
+
+    def _answer(self, payload: object) -> None:
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self) -> dict | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length)) if length else None
+        self.requests.append((self.command, self.path, body, self.headers.get("PRIVATE-TOKEN")))
+        return body
+
+    def do_GET(self) -> None:
+        self._record()
+        self._answer(self.notes)
+
+    def do_POST(self) -> None:
+        self._answer({"id": 1, "body": self._record()["body"]})
+
+    def do_PUT(self) -> None:
+        self._answer({"id": 2, "body": self._record()["body"]})
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_gitlab() -> Iterator[tuple[str, type[_FakeGitLab]]]:
+    handler = type("Handler", (_FakeGitLab,), {"notes": [], "requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api/v4", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _gitlab_note_script() -> str:
+    job = yaml.safe_load(DOCS_CI["gitlab"].read_text(encoding="utf-8"))["ctai"]
+    (entry,) = [s for s in job["script"] if "<<'EOF'" in s]
+    lines = entry.splitlines()
+    return "\n".join(lines[1 : lines.index("EOF")]) + "\n"
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_gitlab_note_step_creates_then_updates(tmp_path: Path, fake_gitlab, existing: bool) -> None:
+    url, handler = fake_gitlab
+    if existing:
+        # Most recent first (sort=desc): the latest summary is the one updated.
+        handler.notes = [
+            {"id": 5, "body": "merci"},
+            {"id": 9, "body": MARKER + "\nancien"},
+            {"id": 4, "body": MARKER + "\nplus ancien"},
+        ]
+    (tmp_path / "avenant-diff.md").write_text("## Changements\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "CTAI_GITLAB_TOKEN": "jeton",
+        "CI_API_V4_URL": url,
+        "CI_PROJECT_ID": "12",
+        "CI_MERGE_REQUEST_IID": "3",
+    }
+    done = subprocess.run(
+        [sys.executable, "-"],
+        input=_gitlab_note_script(),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    notes = "/api/v4/projects/12/merge_requests/3/notes"
+    (get, write) = handler.requests
+    assert get[0] == "GET" and get[1].startswith(notes + "?") and "sort=desc" in get[1]
+    assert {r[3] for r in handler.requests} == {"jeton"}
+    if existing:
+        assert write[:2] == ("PUT", notes + "/9")
+    else:
+        assert write[:2] == ("POST", notes)
+    assert write[2] == {"body": MARKER + "\n## Changements\n"}
+
+
+def test_gitlab_note_step_without_token_posts_nothing(tmp_path: Path, fake_gitlab) -> None:
+    url, handler = fake_gitlab
+    (tmp_path / "avenant-diff.md").write_text("x\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "CTAI_GITLAB_TOKEN"}
+    env |= {"CI_API_V4_URL": url, "CI_PROJECT_ID": "12", "CI_MERGE_REQUEST_IID": "3"}
+    done = subprocess.run(
+        [sys.executable, "-"],
+        input=_gitlab_note_script(),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "CTAI_GITLAB_TOKEN" in done.stdout
+    assert handler.requests == []
