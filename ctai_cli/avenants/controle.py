@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctai_cli.avenants import ARBRE_DE_TRAVAIL, comparer, localiser, ouvrir_revision, resoudre
+from ctai_cli.avenants.diff import sections
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.repository import Depot
@@ -33,16 +34,17 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
         if contrat is None or contrat.statut != "signe":
             return out
         diff = comparer(depot_base, depot_head)
-        nouveaux = diff.avenants.ajoutes
-        signed_terms = [
+        # An annexe added for a new year is not a signed term yet; one that existed is.
+        signed = [
             f
             for f in diff.fichiers_termes_modifies
             if not f.startswith("actions/") or _existed(depot_base, f)
         ]
-        if signed_terms and not nouveaux:
-            label = rev_base.court
-            for relative in signed_terms:
-                changes = [p for titre, ps in _sections(diff) for p in ps if _concerne(titre, relative)]
+        if signed and not diff.avenants.ajoutes:
+            parts = sections(diff, termes_seulement=True)
+            for relative in signed:
+                changes = [p for titre, ps in parts if _concerne(titre, relative) for p in ps]
+                detail = "; ".join(changes[:3]) + (" ; …" if len(changes) > 3 else "")
                 out.append(
                     make(
                         "CTAI-E230",
@@ -50,10 +52,8 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
                         1,
                         1,
                         fichier=relative,
-                        base=label,
-                        detail="; ".join(changes[:3]) + (" ; …" if len(changes) > 3 else "")
-                        if changes
-                        else "contenu modifié",
+                        base=rev_base.court,
+                        detail=detail or "contenu modifié",
                     )
                 )
         for numero in diff.avenants.modifies + diff.avenants.retires:
@@ -75,12 +75,6 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
 def _existed(depot: Depot, relative: str) -> bool:
     year = relative.removeprefix("actions/").removesuffix(".yaml")
     return year.isdigit() and int(year) in depot.actions
-
-
-def _sections(diff):
-    from ctai_cli.avenants.diff import sections
-
-    return sections(diff, termes_seulement=True)
 
 
 def _concerne(titre: str, relative: str) -> bool:

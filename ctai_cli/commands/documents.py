@@ -52,8 +52,7 @@ def render_document(
 
 def bilan(path: Path, annee: int, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
     from ctai_cli.documents.contexte import document_bilan
-    from ctai_cli.documents.graphiques import graphiques_bilan
-    from ctai_cli.documents.jinja import markup
+    from ctai_cli.documents.graphiques import avec_graphiques
 
     check_format(fmt, FORMATS)
     depot = open_valid_depot(path)
@@ -62,7 +61,7 @@ def bilan(path: Path, annee: int, fmt: str, output: Path | None, force: bool, te
         raise UsageProblem(f"pas de bilan {annee} (bilans/{annee}.yaml) ; bilans présents : {known}")
     doc = document_bilan(depot, annee)
     if fmt != "md":
-        doc = replace(doc, graphiques={k: markup(v) for k, v in graphiques_bilan(doc).items()})
+        doc = avec_graphiques(doc)
     return render_document("bilan", fmt, {"doc": doc}, output, force, templates)
 
 
@@ -107,24 +106,15 @@ def fiche(
 
 
 def contrat(path: Path, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
-    from ctai_cli.documents.contexte import document_contrat
-    from ctai_cli.documents.graphiques import graphiques_bilan
-    from ctai_cli.documents.jinja import markup
+    from ctai_cli.documents.contexte import Annexe2, document_contrat
+    from ctai_cli.documents.graphiques import avec_graphiques
 
     check_format(fmt, FORMATS)
     depot = open_valid_depot(path)
     doc = document_contrat(depot)
-    if fmt != "md":
+    if fmt != "md":  # the bilans annexed to the contract get their charts
         annexes = [
-            replace(
-                a,
-                bilan=replace(
-                    a.bilan, graphiques={k: markup(v) for k, v in graphiques_bilan(a.bilan).items()}
-                ),
-            )
-            if hasattr(a, "bilan")
-            else a
-            for a in doc.annexes
+            replace(a, bilan=avec_graphiques(a.bilan)) if isinstance(a, Annexe2) else a for a in doc.annexes
         ]
         doc = replace(doc, annexes=annexes)
     return render_document("contrat", fmt, {"doc": doc}, output, force, templates)

@@ -126,10 +126,15 @@ def depenses_par_action(doc: DocumentBilan) -> str | None:
     )
 
 
-def graphiques_bilan(doc: DocumentBilan) -> dict[str, str]:
+def avec_graphiques(doc: DocumentBilan) -> DocumentBilan:
+    """``doc`` with its charts, as trusted markup for the HTML templates."""
+    from dataclasses import replace
+
+    from ctai_cli.documents.jinja import markup
+
     out = {}
     for name, draw in (("beneficiaires", beneficiaires_par_axe), ("depenses", depenses_par_action)):
         svg = draw(doc)
         if svg is not None:
-            out[name] = svg
-    return out
+            out[name] = markup(svg)
+    return replace(doc, graphiques=out)
