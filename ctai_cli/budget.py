@@ -69,10 +69,10 @@ class Ligne:
             "axe": self.axe,
             "porteur": self.porteur,
             "titre": self.titre,
-            **{name: _money(getattr(self, name)) for name in MONEY},
+            **{name: money_text(getattr(self, name)) for name in MONEY},
             "disposition": self.disposition,
             "vers": self.vers,
-            "ecart": _money(self.ecart),
+            "ecart": money_text(self.ecart),
             "ecart_pct": None if self.ecart_pct is None else f"{self.ecart_pct:.2f}",
         }
 
@@ -91,7 +91,7 @@ class Total:
                 self.sums[name] += value
 
     def to_dict(self) -> dict[str, Any]:
-        return {**{name: _money(value) for name, value in self.sums.items()}, "complet": self.complet}
+        return {**{name: money_text(value) for name, value in self.sums.items()}, "complet": self.complet}
 
 
 @dataclass
@@ -114,7 +114,8 @@ class Rapprochement:
         }
 
 
-def _money(value: Decimal | None) -> str | None:
+def money_text(value: Decimal | None) -> str | None:
+    """``Decimal("8000")`` → ``"8000.00"`` (JSON and CSV amounts); None stays None."""
     return None if value is None else f"{value.quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
 
 

@@ -21,13 +21,13 @@ checks that they are identical).
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ctai_cli import __version__
+from ctai_cli.yamlread import quote
 
 A_COMPLETER = "À COMPLÉTER"
 """The placeholder of every free text the coordinator has to write."""
@@ -138,11 +138,6 @@ def options(
     )
 
 
-def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _modeline(schema: str, depth: int) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}schemas/{schema}\n"
 
@@ -165,8 +160,8 @@ def contrat_yaml(o: Options) -> str:
 # Remplacez chaque « {A_COMPLETER} » ; les commentaires (après #) donnent des exemples,
 # pris pour la plupart dans le CTAI de Dax 2024-2026. Le format de chaque champ est décrit
 # dans docs/format.md de ctai. Vérifiez le résultat avec « ctai validate ».
-intitule: {_q(intitule)}
-territoire: {_q(o.territoire)}{territoire_note}
+intitule: {quote(intitule)}
+territoire: {quote(o.territoire)}{territoire_note}
 departement: "{o.departement}"   {departement_note}
 statut: projet             # projet, puis signe une fois le contrat signé
 periode:                   # article 2

@@ -388,6 +388,13 @@ def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [make("CTAI-E002", path, line, col, octet=f"{raw[exc.start]:02X}")]
 
 
+def quote(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar, safe whatever it holds (JSON strings are YAML)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
 def read_document(fs_path: Path, path: str) -> tuple[Document | None, list[Diagnostic]]:
     text, diagnostics = read_bytes(fs_path, path)
     if text is None:

@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ctai_cli.budget import money_text
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
 from ctai_cli.repository import Depot, Fichier
@@ -148,9 +149,9 @@ class DiffConvention:
             "enveloppes": [
                 {
                     "annee": e.annee,
-                    "avant": _money(e.avant),
-                    "apres": _money(e.apres),
-                    "delta": _money(e.delta),
+                    "avant": money_text(e.avant),
+                    "apres": money_text(e.apres),
+                    "delta": money_text(e.delta),
                 }
                 for e in self.enveloppes
             ],
@@ -185,9 +186,9 @@ class DiffAction:
             "axe_avant": self.axe_avant,
             "porteur": self.porteur,
             "budget": {
-                "avant": _money(self.budget_avant),
-                "apres": _money(self.budget_apres),
-                "delta": _money(self.ecart),
+                "avant": money_text(self.budget_avant),
+                "apres": money_text(self.budget_apres),
+                "delta": money_text(self.ecart),
             },
             "changements": [c.to_dict() for c in self.changements],
         }
@@ -273,7 +274,12 @@ class EcartBudget:
             out["annee"] = self.annee
         if self.axe is not None:
             out["axe"] = self.axe
-        return {**out, "avant": _money(self.avant), "apres": _money(self.apres), "delta": _money(self.delta)}
+        return {
+            **out,
+            "avant": money_text(self.avant),
+            "apres": money_text(self.apres),
+            "delta": money_text(self.delta),
+        }
 
 
 @dataclass(frozen=True)
@@ -1132,10 +1138,6 @@ def en_markdown(diff: DiffContrat) -> str:
 def to_dict(diff: DiffContrat) -> dict[str, Any]:
     """JSON-ready form (amounts as text with two decimals, dates ISO)."""
     return diff.to_dict()
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def _json(value: Any) -> Any:

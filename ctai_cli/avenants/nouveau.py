@@ -7,6 +7,7 @@ from datetime import date
 
 from ctai_cli.avenants.diff import DiffContrat, sections
 from ctai_cli.repository import Depot
+from ctai_cli.yamlread import quote
 
 MODELINE = "# yaml-language-server: $schema={schema}\n"
 
@@ -32,12 +33,6 @@ def objet(diff: DiffContrat) -> str:
     return f"Modification {text}"
 
 
-def _quote(text: str) -> str:
-    """A YAML double-quoted scalar: always safe, whatever the sentence contains."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 def rediger(depot: Depot, diff: DiffContrat, jour: date, schema: str | None = None) -> NouvelAvenant:
     numero = prochain_numero(depot)
     lignes = [MODELINE.format(schema=schema)] if schema else []
@@ -48,10 +43,10 @@ def rediger(depot: Depot, diff: DiffContrat, jour: date, schema: str | None = No
         "# modifications, puis passez « signe » à true avec la date de signature.\n",
         f"numero: {numero}\n",
         f"date: {jour.isoformat()}\n",
-        f"objet: {_quote(objet(diff))}\n",
+        f"objet: {quote(objet(diff))}\n",
         "signe: false\n",
         "modifications:\n",
     ]
     for titre, sentences in sections(diff, termes_seulement=True):
-        lignes += [f"  - {_quote(f'{titre} : {s}.')}\n" for s in sentences]
+        lignes += [f"  - {quote(f'{titre} : {s}.')}\n" for s in sentences]
     return NouvelAvenant(numero, f"avenants/{numero}.yaml", "".join(lignes))
