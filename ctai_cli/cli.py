@@ -483,12 +483,24 @@ def _crash(exc: BaseException) -> int:
     return exitcodes.INTERNAL
 
 
+def _framework_exceptions() -> tuple[type[Exception], type[Exception]]:
+    """The command-line framework's usage-error and base exception classes.
+
+    typer vendors click as a private module (``typer._click``) and only exports
+    ``typer.BadParameter``; its ancestors are the classes we need. Reaching them
+    through the public class keeps us off private modules whatever the release.
+    """
+    ancestors = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+    return ancestors["UsageError"], ancestors["ClickException"]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the single place where exceptions become exit codes."""
-    from typer._click.exceptions import ClickException, UsageError
     from typer.main import get_command
 
     from ctai_cli.commands._common import UsageProblem, error
+
+    usage_error, click_exception = _framework_exceptions()
 
     command = get_command(app)
     try:
@@ -496,10 +508,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageProblem as exc:
         error(str(exc))
         return exitcodes.USAGE
-    except UsageError as exc:
+    except usage_error as exc:
         exc.show()
         return exitcodes.USAGE
-    except ClickException as exc:
+    except click_exception as exc:
         exc.show()
         return exc.exit_code
     except typer.Exit as exc:

@@ -263,34 +263,89 @@ class _Walker:
         )
 
 
-_YAML_MESSAGES = (
+# libyaml's and PyYAML's messages, by a fragment that identifies each (the full texts vary
+# between releases: "found character %r that cannot start any token" in Python,
+# "found character that cannot start any token" in C). First match wins, so more
+# specific fragments come first. No library text ever reaches the user: what is not
+# listed here gets the generic French message of ``_UNKNOWN_PROBLEM``.
+_YAML_MESSAGES: tuple[tuple[str, str], ...] = (
     (
         "mapping values are not allowed",
         "« : » inattendu ; une valeur qui contient « : » doit être entre guillemets",
     ),
+    ("mapping keys are not allowed", "clé « ? » inattendue à cet endroit"),
     ("could not find expected ':'", "« : » attendu après la clé"),
     ("did not find expected key", "indentation incohérente : une clé était attendue"),
     ("did not find expected '-' indicator", "indentation incohérente dans une liste"),
+    ("expected <block end>", "indentation incohérente : fin de bloc attendue"),
     ("did not find expected ',' or ']'", "liste entre crochets non fermée (« ] » ou « , » attendu)"),
+    ("expected ',' or ']'", "liste entre crochets non fermée (« ] » ou « , » attendu)"),
     ("did not find expected ',' or '}'", "dictionnaire entre accolades non fermé (« } » ou « , » attendu)"),
+    ("expected ',' or '}'", "dictionnaire entre accolades non fermé (« } » ou « , » attendu)"),
+    ("invalid indentation or unclosed", "indentation incohérente, ou « [ » / « { » non fermé"),
     ("found unexpected end of stream", "fin de fichier inattendue (guillemet non fermé ?)"),
     ("found undefined alias", "alias (*nom) sans ancre (&nom) correspondante"),
+    ("found duplicate anchor", "ancre (&nom) définie deux fois"),
+    ("found invalid Unicode character escape", "séquence d'échappement Unicode invalide (\\u… ou \\U…)"),
+    (
+        "hexdecimal number",
+        "séquence d'échappement hexadécimale incomplète (\\x…, \\u…, \\U…)",
+    ),  # libyaml's spelling
+    ("hexadecimal number", "séquence d'échappement hexadécimale incomplète (\\x…, \\u…, \\U…)"),
     (
         "found unknown escape character",
         "séquence d'échappement inconnue dans un texte entre guillemets doubles",
     ),
     ("control characters are not allowed", "caractère de contrôle interdit dans un fichier YAML"),
-    ("found character that cannot start any token", "caractère inattendu"),
+    ("special characters are not allowed", "caractère de contrôle interdit dans un fichier YAML"),
+    ("unacceptable character", "caractère de contrôle interdit dans un fichier YAML"),
+    ("invalid Unicode character", "caractère Unicode interdit dans un fichier YAML"),
+    ("surrogate", "caractère Unicode invalide (demi-paire de substitution)"),
+    ("UTF-8", "suite d'octets UTF-8 invalide"),
+    ("UTF-16", "suite d'octets UTF-16 invalide"),
+    ("input is too long", "fichier trop long pour le lecteur YAML"),
+    ("tab character", "tabulation utilisée pour l'indentation"),
+    ("cannot start any token", "caractère inattendu"),
     ("block sequence entries are not allowed", "tiret de liste inattendu à cet endroit"),
-    ("found duplicate anchor", "ancre (&nom) définie deux fois"),
+    ("sequence entries are not allowed", "tiret de liste inattendu à cet endroit"),
+    ("found unexpected document", "séparateur de document (« --- » ou « ... ») inattendu"),
+    ("document start", "début de document (« --- ») attendu"),
+    ("stream-start", "début de fichier invalide"),
+    ("found unexpected ':'", "« : » inattendu"),
+    ("did not find expected node content", "valeur attendue à cet endroit"),
+    ("expected the node content", "valeur attendue à cet endroit"),
+    ("indentation indicator", "indicateur d'indentation de bloc invalide (chiffre de 1 à 9 attendu)"),
+    ("chomping", "indicateur de bloc « | » ou « > » invalide"),
+    ("directive", "directive (« % ») invalide ou en double"),
+    ("version number", "numéro de version YAML invalide"),
+    ("incompatible YAML document", "version de YAML non prise en charge"),
+    ("tag handle", "étiquette (« ! ») invalide"),
+    ("non-specific tag", "étiquette (« ! ») invalide"),
+    ("URI", "étiquette (« ! ») invalide"),
+    ("expected '!'", "étiquette (« ! ») invalide"),
+    ("expected '>'", "étiquette (« !<…> ») non fermée"),
+    ("alphabetic or numeric character", "nom d'ancre ou d'alias invalide (lettres et chiffres attendus)"),
+    ("whitespace", "espace ou fin de ligne attendue"),
+    ("comment or", "commentaire ou fin de ligne attendue après l'indicateur de bloc"),
+    ("expected ' '", "espace attendue"),
+    ("digit", "chiffre attendu"),
+    ("non-alphabetical", "caractère inattendu dans le nom d'une directive (« % »)"),
 )
+_UNKNOWN_PROBLEM = "construction YAML invalide à cet endroit"
+# libyaml's own depth limits (1 000 levels in the releases that have one) say so in words
+# that changed between releases: "exceeded maximum nesting depth",
+# "Maximum nesting level reached".
+_NESTING = ("nesting", "nest level")
+# YAML limits an implicit key to 1 024 characters; libyaml then reports the colon.
+_MAX_SIMPLE_KEY = 1024
 
 
-def _french(problem: str) -> str:
+def french_problem(problem: str) -> str:
+    """The French text for a libyaml or PyYAML ``problem``; never the library's words."""
     for needle, french in _YAML_MESSAGES:
         if needle in problem:
             return french
-    return f"erreur de lecture ({problem})"
+    return _UNKNOWN_PROBLEM
 
 
 def _position_of_index(text: str, index: int) -> tuple[int, int]:
@@ -302,20 +357,27 @@ def _position_of_index(text: str, index: int) -> tuple[int, int]:
 def _syntax_diagnostic(path: str, text: str, exc: yaml.YAMLError) -> Diagnostic:
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = _position_of_index(text, exc.position)
-        return make("CTAI-E005", path, line, col, detail=_french(str(exc.reason)))
+        return make("CTAI-E005", path, line, col, detail=french_problem(str(exc.reason)))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None) or ""
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = str(getattr(exc, "problem", None) or exc)
+    context = str(getattr(exc, "context", None) or "")
+    if any(word in problem.lower() or word in context.lower() for word in _NESTING):
+        return make("CTAI-E012", path, line, col, limite=MAX_DEPTH)
     lines = text.splitlines()
     if 0 < line <= len(lines):
         current = lines[line - 1]
         indent = current[: len(current) - len(current.lstrip(" \t"))]
         if "\t" in indent or ("cannot start any token" in problem and current[col - 1 : col] == "\t"):
             return make("CTAI-E006", path, line, current.index("\t") + 1)
+        if "mapping values are not allowed" in problem and col > _MAX_SIMPLE_KEY:
+            detail = f"« : » après une clé de plus de {_MAX_SIMPLE_KEY:,} caractères, la longueur maximale en YAML".replace(
+                ",", "\u202f"
+            )
+            return make("CTAI-E005", path, line, col, detail=detail)
     if "expected a single document" in context:
         return make("CTAI-E010", path, line, col)
-    return make("CTAI-E005", path, line, col, detail=_french(problem))
+    return make("CTAI-E005", path, line, col, detail=french_problem(problem))
 
 
 def _too_deep(text: str) -> bool:

@@ -1,11 +1,12 @@
 """The pre-commit hook of ctai (.pre-commit-hooks.yaml), run by the real pre-commit.
 
-pre-commit installs ctai from a git repository. ``pre-commit try-repo`` on the work
-tree of ctai only carries *tracked* files into its shadow repository (``git add -u``):
-an uncommitted new file, such as a new hook manifest, would be missing. So the tests
-first commit a snapshot of the work tree (tracked and untracked, ignored files left
-out) in a temporary repository, which pre-commit then installs like any hook
-repository: pip builds ctai and installs its dependencies from PyPI.
+A hook repository is installed by pre-commit with pip, from the package registry:
+slow, and at the mercy of the network. These tests never download anything. They
+check the manifest and the configuration ``ctai init`` writes with pre-commit's own
+validators, then run the manifest's hook as a *local* hook (``repo: local``,
+``language: system``): the same id, entry, file pattern and ``pass_filenames``, with
+the ctai of this environment on PATH. What pip would install is the package this
+test suite runs on.
 
 Skipped when git or pre-commit is missing, unless ``CTAI_REQUIRE_PRECOMMIT=1``.
 """
@@ -17,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,108 +88,82 @@ def test_generated_config_is_valid(ctai, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-# --- slow: pre-commit builds an environment with ctai ------------------------------------
+# --- the manifest's hook, run by pre-commit on a contract repository ----------------------
 
 
-@pytest.fixture(scope="session")
-def ctai_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The ctai work tree, committed as it is in a temporary repository: (path, commit)."""
-    _pre_commit()
-    if not (ROOT / ".git").exists():
-        _missing(f"{ROOT} n'est pas un dépôt git : impossible d'y prendre le hook")
-    listed = _run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
-    assert listed.returncode == 0, listed.stderr
-    snapshot = tmp_path_factory.mktemp("ctai-snapshot")
-    for rel in filter(None, listed.stdout.split("\0")):
-        source = ROOT / rel
-        if not (source.is_file() or source.is_symlink()):
-            continue  # deleted in the work tree, or a submodule
-        target = snapshot / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target, follow_symlinks=False)
-    _git(snapshot, "init", "-q")
-    _git(snapshot, "add", "-A")
-    _git(snapshot, "commit", "-q", "--no-verify", "-m", "instantané de ctai")
-    return snapshot, _git(snapshot, "rev-parse", "HEAD").strip()
+def _manifest_hook() -> dict:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return hook
 
 
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """pre-commit's cache, shared by the runs of this session, away from the user's."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+def _local_config(hook: dict) -> str:
+    """The manifest's hook as a local hook, run with the ctai installed here."""
+    local = {
+        key: value for key, value in hook.items() if key not in ("language", "minimum_pre_commit_version")
+    }
+    local["language"] = "system"
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}, sort_keys=False)
+
+
+def _env(home: Path) -> dict[str, str]:
+    # The ctai of this environment first on PATH; pre-commit's cache away from the user's.
+    scripts = str(Path(sys.executable).parent)
+    return {"PATH": scripts + os.pathsep + os.environ.get("PATH", ""), "PRE_COMMIT_HOME": str(home)}
 
 
 @pytest.fixture
-def contract_repo(ctai, tmp_path: Path) -> Callable[[], Path]:
-    def make(**replace: str) -> Path:
-        repo = tmp_path / "contrat"
-        assert ctai("init", repo, "--territoire", "Dax", "--departement", "40", "--ci", "aucun").code == 0
-        config = repo / ".pre-commit-config.yaml"
-        text = config.read_text(encoding="utf-8")
-        for old, new in replace.items():
-            assert old in text
-            text = text.replace(old, new)
-        config.write_text(text, encoding="utf-8")
-        _git(repo, "init", "-q")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "--no-verify", "-m", "Contrat CTAI : création")
-        return repo
-
-    return make
+def contract_repo(ctai, tmp_path: Path) -> Path:
+    """A repository made by ``ctai init``, its pre-commit hook pointed at the manifest's, committed."""
+    repo = tmp_path / "contrat"
+    assert ctai("init", repo, "--territoire", "Dax", "--departement", "40", "--ci", "aucun").code == 0
+    generated = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (remote,) = generated["repos"]
+    assert remote["repo"] == scaffold.CTAI_GIT_URL and remote["rev"] == scaffold.CTAI_REV
+    hook = _manifest_hook()
+    assert [h["id"] for h in remote["hooks"]] == [hook["id"]]
+    (repo / ".pre-commit-config.yaml").write_text(_local_config(hook), encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "--no-verify", "-m", "Contrat CTAI : création")
+    return repo
 
 
 def _report(done: subprocess.CompletedProcess[str]) -> str:
     return f"code {done.returncode}\n{done.stdout}\n{done.stderr}"
 
 
-@pytest.mark.slow
-def test_try_repo_passes_on_the_scaffold(contract_repo, ctai_snapshot, pre_commit_home: Path) -> None:
+def test_hook_passes_then_fails_on_a_broken_file(contract_repo: Path, tmp_path: Path) -> None:
     pre_commit = _pre_commit()
-    snapshot, _ = ctai_snapshot
-    repo = contract_repo()
-    done = _run(
-        [*pre_commit, "try-repo", str(snapshot), "ctai-validate", "--all-files", "--color", "never"],
-        repo,
-        {"PRE_COMMIT_HOME": str(pre_commit_home)},
-        timeout=900,
-    )
-    assert done.returncode == 0, _report(done)
-    assert "ctai validate" in done.stdout and "Passed" in done.stdout
-
-
-@pytest.mark.slow
-def test_generated_config_passes_then_fails_on_a_broken_file(
-    contract_repo, ctai_snapshot, pre_commit_home: Path
-) -> None:
-    pre_commit = _pre_commit()
-    snapshot, commit = ctai_snapshot
-    # The generated configuration, pointed at the snapshot instead of the placeholder URL.
-    repo = contract_repo(
-        **{scaffold.CTAI_GIT_URL: str(snapshot), f"rev: {scaffold.CTAI_REV}": f"rev: {commit}"}
-    )
-    env = {"PRE_COMMIT_HOME": str(pre_commit_home)}
+    env = _env(tmp_path / "pre-commit-home")
     run = [*pre_commit, "run", "--all-files", "--color", "never"]
 
-    clean = _run(run, repo, env, timeout=900)
+    clean = _run(run, contract_repo, env)
     assert clean.returncode == 0, _report(clean)
-    assert "Passed" in clean.stdout
+    assert "ctai validate" in clean.stdout and "Passed" in clean.stdout
 
-    contrat = repo / "contrat.yaml"
+    contrat = contract_repo / "contrat.yaml"
     contrat.write_text(
         contrat.read_text(encoding="utf-8").replace("statut: projet", "statu: projet"), encoding="utf-8"
     )
-    broken = _run(run, repo, env, timeout=900)
+    broken = _run(run, contract_repo, env)
     assert broken.returncode != 0, _report(broken)
     assert "CTAI-E100" in broken.stdout and "contrat.yaml" in broken.stdout
     assert "Failed" in broken.stdout
 
-    # Only YAML files trigger the hook: a README change alone is not validated.
-    contrat.write_text(
-        contrat.read_text(encoding="utf-8").replace("statu: projet", "statut: projet"), encoding="utf-8"
-    )
-    _git(repo, "add", "-A")
-    (repo / "README.md").write_text("# modifié\n", encoding="utf-8")
-    _git(repo, "add", "README.md")
-    skipped = _run([*pre_commit, "run", "--color", "never"], repo, env, timeout=900)
+
+def test_hook_runs_only_when_a_yaml_file_changes(contract_repo: Path, tmp_path: Path) -> None:
+    pre_commit = _pre_commit()
+    env = _env(tmp_path / "pre-commit-home")
+    (contract_repo / "README.md").write_text("# modifié\n", encoding="utf-8")
+    _git(contract_repo, "add", "README.md")
+    skipped = _run([*pre_commit, "run", "--color", "never"], contract_repo, env)
     assert skipped.returncode == 0, _report(skipped)
     assert "no files to check" in skipped.stdout and "Skipped" in skipped.stdout
+
+    (contract_repo / "porteurs.yaml").write_text(
+        (contract_repo / "porteurs.yaml").read_text(encoding="utf-8") + "# relu\n", encoding="utf-8"
+    )
+    _git(contract_repo, "add", "porteurs.yaml")
+    ran = _run([*pre_commit, "run", "--color", "never"], contract_repo, env)
+    assert ran.returncode == 0, _report(ran)
+    assert "Passed" in ran.stdout
