@@ -160,6 +160,26 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     # --- repository layout ---------------------------------------------
     Entry(
+        "CTAI-E014",
+        E,
+        "Nombre trop long",
+        "nombre de {longueur} caractères : au-delà de {limite}, il n'est pas lu",
+        "Aucun nombre d'un contrat (année, montant, effectif, SIRET) n'a autant de chiffres. "
+        "Un nombre démesuré est refusé avant toute conversion, pour protéger l'outil (Python "
+        "refuse de convertir plus de 4 300 chiffres).",
+        "vérifiez la valeur ; un identifiant fait de chiffres s'écrit entre guillemets",
+    ),
+    Entry(
+        "CTAI-E015",
+        E,
+        "Trop de problèmes dans un fichier",
+        "{nombre} autres problèmes dans ce fichier ne sont pas affichés (limite de {limite} par fichier)",
+        "Au-delà d'un certain nombre de problèmes, un fichier n'est visiblement pas un fichier de "
+        "contrat, ou une erreur se répète : les suivants ne sont pas affichés, pour que le rapport "
+        "reste lisible et rapide. Corrigez les premiers et relancez.",
+        "corrigez les problèmes affichés puis relancez ctai validate",
+    ),
+    Entry(
         "CTAI-E020",
         E,
         "Dossier de contrat introuvable",

@@ -10,6 +10,17 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+APERCU_MAX = 80
+
+
+def apercu(value: Any, limite: int = APERCU_MAX) -> str:
+    """A value as quoted in a message, cut to ``limite`` characters: a 1 MB text in a
+    YAML file (or aliased 5 000 times) must not become 1 MB of report."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= limite:
+        return text
+    return f"{text[: limite - 1]}… ({len(text):,} caractères)".replace(",", "\u202f")
+
 
 class Severity(enum.StrEnum):
     ERROR = "error"

@@ -48,6 +48,9 @@ FILE_KINDS: dict[str, FileKind] = {
     )
 }
 
+# Beyond this many problems in one file, the rest are counted, not listed (CTAI-E015).
+MAX_DIAGNOSTICS_PER_FILE = 200
+
 _YEAR = re.compile(r"(?:19|20|21)[0-9]{2}\Z")
 _NUMBER = re.compile(r"[1-9][0-9]{0,3}\Z")  # avenants/1.yaml, not 01.yaml
 
@@ -148,10 +151,46 @@ def validate_document(
     try:
         return model.model_validate(document.data), diagnostics
     except ValidationError as exc:
-        for diagnostic in diagnostics_from_error(exc, model, document):
+        # Only the first errors are turned into messages (suggestions cost time): a file
+        # with 100 000 unknown keys is reported in milliseconds, the rest counted by E015.
+        for shown, diagnostic in enumerate(diagnostics_from_error(exc, model, document)):
+            if shown >= MAX_DIAGNOSTICS_PER_FILE:
+                diagnostics.append(_e015(document.path, exc.error_count() - shown, MAX_DIAGNOSTICS_PER_FILE))
+                break
             if (diagnostic.line, diagnostic.col) not in blocked:
                 diagnostics.append(diagnostic)
         return None, diagnostics
+
+
+def cap_per_file(diagnostics: list[Diagnostic], limite: int | None = None) -> list[Diagnostic]:
+    """At most ``limite`` diagnostics per file, in position order, then one E015 that counts the rest.
+
+    An E015 already made for a file (by :func:`validate_document`) is folded into the count.
+    """
+    limite = MAX_DIAGNOSTICS_PER_FILE if limite is None else limite
+    by_path: dict[str, list[Diagnostic]] = {}
+    hidden: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code == "CTAI-E015":
+            hidden[diagnostic.path] = hidden.get(diagnostic.path, 0) + int(diagnostic.extra.get("nombre", 0))
+            continue
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    kept: list[Diagnostic] = []
+    for path, group in by_path.items():
+        group.sort(key=Diagnostic.sort_key)
+        kept.extend(group[:limite])
+        hidden[path] = hidden.get(path, 0) + max(0, len(group) - limite)
+    for path, count in hidden.items():
+        if count:
+            kept.append(_e015(path, count, limite))
+    return kept
+
+
+def _e015(path: str, count: int, limite: int) -> Diagnostic:
+    from dataclasses import replace
+
+    diagnostic = make("CTAI-E015", path, nombre=count, limite=limite)
+    return replace(diagnostic, extra={"nombre": count})
 
 
 def load_file(fichier: Fichier, fs_path: Path) -> list[Diagnostic]:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ctai_cli.catalog import make
-from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.diagnostics import Diagnostic, apercu
 from ctai_cli.yamlread import Document
 
 _TYPE_NAMES = {
@@ -117,7 +117,9 @@ def diagnostics_from_error(
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
-        value = error.get("input")
+        raw = error.get("input")
+        # Messages quote values; a huge one is cut.
+        value = apercu(raw) if isinstance(raw, str | list | dict) else raw
         ctx = error.get("ctx") or {}
         field = _field_label(loc)
         if kind == "extra_forbidden":
@@ -154,7 +156,7 @@ def diagnostics_from_error(
                 detail = f"valeur vide pour « {field} » : {expected} est attendu"
                 hint = f"renseignez « {field} » ou supprimez la ligne si le champ est facultatif"
             else:
-                detail = f"« {field} » : {expected} est attendu, pas {_type_name(value)} ({value!r})"
+                detail = f"« {field} » : {expected} est attendu, pas {_type_name(raw)} ({apercu(repr(raw))})"
             yield make("CTAI-E102", path, line, col, detail=detail, hint=hint)
         elif kind == "string_pattern_mismatch":
             template = _PATTERN_MESSAGES.get(
@@ -186,5 +188,5 @@ def diagnostics_from_error(
                 path,
                 line,
                 col,
-                detail=f"valeur invalide pour « {field} » ({error['msg']})",
+                detail=f"valeur invalide pour « {field} » ({apercu(error['msg'], 300)})",
             )

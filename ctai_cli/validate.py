@@ -61,5 +61,8 @@ def validate(options: ValidateOptions) -> ValidationResult:
             from ctai_cli.avenants.controle import controler
 
             result.diagnostics.extend(controler(root, options.base))
+    from ctai_cli.repository import cap_per_file
+
+    result.diagnostics = cap_per_file(result.diagnostics)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result

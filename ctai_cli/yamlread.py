@@ -8,9 +8,11 @@ YAML 1.2 core rules and flags what YAML 1.1 tools would read differently, so a
 file means the same thing to every tool. Round-trip editing (keeping comments)
 belongs to the commands that rewrite YAML, not to reading.
 
-Protections: size limit, UTF-8 only, duplicate keys, alias expansion budget
-(billion laughs), recursion through aliases, nesting depth (libyaml's composer
-recurses in C and would crash the interpreter on very deep input).
+Protections: regular files only (a named pipe or a device is refused, never read),
+size limit, UTF-8 only, duplicate keys, alias expansion budgets (billion laughs: in
+values for lists and maps, in characters for texts), recursion through aliases,
+nesting depth (libyaml's composer recurses in C and would crash the interpreter on
+very deep input), number length (Python refuses to convert more than 4 300 digits).
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from ctai_cli.diagnostics import Diagnostic
 MAX_FILE_SIZE = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 10_000
+# Characters of scalars reached again through aliases: a 100 KB text aliased 5 000
+# times would otherwise be 500 MB of values (and of messages quoting them).
+MAX_ALIAS_CHARS = 1_000_000
+# Only texts at least this long are tracked for the character budget: shorter ones
+# cannot add up to much within the file size limit, and the hot path stays cheap.
+_TRACKED_SCALAR = 16
+# No number in a contract has more digits than this (a SIRET has 14, an amount in
+# cents fewer than 15); longer ones are refused before Python converts them.
+MAX_NUMBER_LENGTH = 30
 # Below this many nesting characters a file cannot nest deep enough to hurt
 # libyaml's recursive composer, so the event pre-scan is skipped.
 _NESTING_SCAN_THRESHOLD = 5_000
@@ -132,6 +143,8 @@ class _Walker:
         self.active: set[int] = set()
         self.expanded = 0
         self.expansion_site: Loc | None = None
+        self.long_scalars: set[int] = set()
+        self.expanded_chars = 0
 
     @staticmethod
     def pos(node: yaml.Node) -> tuple[int, int]:
@@ -145,6 +158,8 @@ class _Walker:
         if node.__class__ is yaml.ScalarNode:  # the hot path: most nodes are scalars
             mark = node.start_mark
             self.values[loc] = (mark.line + 1, mark.column + 1)
+            if len(node.value) >= _TRACKED_SCALAR:
+                self.count_long_scalar(node, loc)
             return self.scalar(node.value, mark) if node.tag == _PLAIN else node.value
         if depth > MAX_DEPTH:
             self.diag("CTAI-E012", node, limite=MAX_DEPTH)
@@ -177,6 +192,22 @@ class _Walker:
             self.active.discard(ident)
             if outermost:
                 self.expansion_site = None
+
+    def count_long_scalar(self, node: yaml.ScalarNode, loc: Loc) -> None:
+        """Charge the alias budget in characters when a long text is reached again."""
+        ident = id(node)
+        if ident not in self.long_scalars:
+            self.long_scalars.add(ident)
+            return
+        self.expanded_chars += len(node.value)
+        if self.expanded_chars > MAX_ALIAS_CHARS:
+            line, col = self.keys.get(loc) or self.pos(node)
+            detail = (
+                f"les alias répètent plus de {MAX_ALIAS_CHARS:,} caractères de texte".replace(",", "\u202f")
+                + " (attaque par amplification ?)"
+            )
+            self.diagnostics.append(make("CTAI-E008", self.path, line, col, detail=detail))
+            raise _Stop
 
     def mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -228,6 +259,18 @@ class _Walker:
             )
             return text
         if text[0] not in _NUMERIC_START:
+            return text
+        if len(text) > MAX_NUMBER_LENGTH and (_INT.match(text) or _FLOAT.match(text)):
+            self.diagnostics.append(
+                make(
+                    "CTAI-E014",
+                    self.path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    longueur=len(text),
+                    limite=MAX_NUMBER_LENGTH,
+                )
+            )
             return text
         if _INT.match(text):
             digits = text.lstrip("+-")
@@ -422,25 +465,66 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
 
 
 _OS_REASONS = {
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.EISDIR: "c'est un dossier, pas un fichier",
-    errno.ENOENT: "fichier introuvable (lien symbolique cassé ?)",
-    errno.ELOOP: "boucle de liens symboliques",
+    getattr(errno, name): reason
+    for name, reason in (
+        ("EACCES", "permission refusée"),
+        ("EPERM", "opération non permise"),
+        ("EISDIR", "c'est un dossier, pas un fichier"),
+        ("ENOENT", "fichier introuvable (lien symbolique cassé ?)"),
+        ("ELOOP", "boucle de liens symboliques"),
+        ("ENAMETOOLONG", "chemin trop long pour le système"),
+        ("ENOTDIR", "un élément du chemin n'est pas un dossier"),
+        ("ENOSPC", "disque plein"),
+        ("EROFS", "système de fichiers en lecture seule"),
+        ("EDQUOT", "quota disque dépassé"),
+        ("EIO", "erreur d'entrée-sortie du disque"),
+        ("EMFILE", "trop de fichiers ouverts"),
+        ("ENXIO", "périphérique absent"),
+        ("EAGAIN", "ressource momentanément indisponible"),
+        ("EEXIST", "le fichier existe déjà"),
+        ("EXDEV", "déplacement impossible entre deux systèmes de fichiers"),
+        ("EBUSY", "ressource occupée"),
+        ("ETXTBSY", "fichier occupé"),
+        ("EFBIG", "fichier trop gros pour le système"),
+    )
+    if hasattr(errno, name)
 }
 
 
 def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read and decode a file, enforcing the size limit and UTF-8."""
+    """Read and decode a regular file, enforcing the size limit and UTF-8.
+
+    The file is opened without blocking and checked with ``fstat`` before any read:
+    a named pipe would block forever, a device (``/dev/zero``) never ends.
+    """
+    import os
+    import stat
+
     try:
-        with fs_path.open("rb") as handle:
+        fd = os.open(fs_path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError) as exc:
+        return None, [make("CTAI-E001", path, raison=os_reason(exc))]
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raison = (
+                _OS_REASONS[errno.EISDIR]
+                if stat.S_ISDIR(info.st_mode)
+                else "ce n'est pas un fichier ordinaire (tube nommé, socket ou périphérique) : il n'est pas lu"
+            )
+            return None, [make("CTAI-E001", path, raison=raison)]
+        if info.st_size > MAX_FILE_SIZE:
+            return None, [make("CTAI-E003", path, taille=info.st_size, limite=MAX_FILE_SIZE)]
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
             raw = handle.read(MAX_FILE_SIZE + 1)
-            if len(raw) > MAX_FILE_SIZE:
-                size = fs_path.stat().st_size
-                return None, [make("CTAI-E003", path, taille=size, limite=MAX_FILE_SIZE)]
+        if len(raw) > MAX_FILE_SIZE:  # grew while being read
+            return None, [make("CTAI-E003", path, taille=len(raw), limite=MAX_FILE_SIZE)]
     except OSError as exc:
-        reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
-        return None, [make("CTAI-E001", path, raison=reason)]
+        return None, [make("CTAI-E001", path, raison=os_reason(exc))]
+    finally:
+        if fd >= 0:
+            os.close(fd)
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -448,6 +532,15 @@ def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         return None, [make("CTAI-E002", path, line, col, octet=f"{raw[exc.start]:02X}")]
+
+
+def os_reason(exc: BaseException) -> str:
+    """A French reason for an operating-system error (never the system's English text)."""
+    if isinstance(exc, OSError) and exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    if isinstance(exc, ValueError):  # a NUL byte in the path
+        return "chemin invalide (caractère nul)"
+    return f"erreur du système ({errno.errorcode.get(getattr(exc, 'errno', None) or 0, 'inconnue')})"
 
 
 def quote(text: str) -> str:

@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ctai_cli.diagnostics import apercu
+
 
 class Modele(BaseModel):
     """Base of every file model: unknown keys refused, no silent coercion."""
@@ -40,19 +42,26 @@ Identifiant = Annotated[
 ]
 
 Annee = Annotated[int, Field(ge=2000, le=2100)]
-Effectif = Annotated[int, Field(ge=0)]
+# Counts (people, hours, meetings) and amounts are bounded far above any contract's
+# figures and far below what exact arithmetic and formatting can hold (Decimal's
+# default context has 28 digits): no sum of a contract's amounts can overflow.
+EFFECTIF_MAX = 1_000_000_000
+Effectif = Annotated[int, Field(ge=0, le=EFFECTIF_MAX)]
 
-_MONTANT = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+MONTANT_CHIFFRES_MAX = 12  # 999 999 999 999,99 € at most
+_MONTANT = re.compile(rf"[0-9]{{1,{MONTANT_CHIFFRES_MAX}}}(?:\.[0-9]{{1,2}})?")
 _MONTANT_JSON = {
     "description": 'Montant en euros : entier (1200) ou texte avec au plus deux décimales ("1200.50").',
     "anyOf": [
-        {"type": "integer", "minimum": 0},
-        {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+        {"type": "integer", "minimum": 0, "maximum": 10**MONTANT_CHIFFRES_MAX - 1},
+        {"type": "string", "pattern": rf"^[0-9]{{1,{MONTANT_CHIFFRES_MAX}}}(\.[0-9]{{1,2}})?$"},
     ],
 }
 
 
 def _montant_error(detail: str, **ctx: Any) -> PydanticCustomError:
+    if "valeur" in ctx:
+        ctx["valeur"] = apercu(ctx["valeur"])
     return PydanticCustomError("ctai_montant", detail, ctx)
 
 
@@ -80,6 +89,14 @@ def parse_montant(value: Any) -> Decimal:
         raise _montant_error("montant attendu (entier ou texte « 1200.50 »)")
     if _MONTANT.fullmatch(text):
         return Decimal(text)
+    if (
+        re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text)
+        and len(text.split(".")[0].lstrip("0")) > MONTANT_CHIFFRES_MAX
+    ):
+        raise _montant_error(
+            "montant démesuré ({chiffres} chiffres avant la virgule) : au plus 999 999 999 999,99 €",
+            chiffres=len(text.split(".")[0].lstrip("0")),
+        )
     if text.startswith("-"):
         raise _montant_error("montant négatif « {valeur} » : les montants sont positifs", valeur=text)
     if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
@@ -117,10 +134,10 @@ def parse_date(value: Any) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError(
-                "ctai_date", "date inexistante « {valeur} »", {"valeur": value}
+                "ctai_date", "date inexistante « {valeur} »", {"valeur": apercu(value)}
             ) from None
     raise PydanticCustomError(
-        "ctai_date", "date invalide « {valeur} » : format attendu AAAA-MM-JJ", {"valeur": value}
+        "ctai_date", "date invalide « {valeur} » : format attendu AAAA-MM-JJ", {"valeur": apercu(value)}
     )
 
 
