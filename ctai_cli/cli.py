@@ -499,13 +499,14 @@ def main(argv: list[str] | None = None) -> int:
     from typer.main import get_command
 
     from ctai_cli.commands._common import UsageProblem, error
+    from ctai_cli.fsutil import WriteProblem
 
     usage_error, click_exception = _framework_exceptions()
 
     command = get_command(app)
     try:
         result = command.main(args=argv, prog_name="ctai", standalone_mode=False)
-    except UsageProblem as exc:
+    except (UsageProblem, WriteProblem) as exc:
         error(str(exc))
         return exitcodes.USAGE
     except usage_error as exc:

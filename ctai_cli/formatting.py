@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from decimal import Decimal
 
 LOCALE = "fr_FR"
+
+# Markdown that text from the files must not produce: links and images ([x](…), ![x](…)),
+# raw HTML and autolinks (<…>), code spans, emphasis, headings, table cells.
+_MARKDOWN_ACTIF = re.compile(r"([\\`*_\[\]|#])")
+
+
+def texte_markdown(text: str) -> str:
+    """Text from the files, inert in a Markdown document: shown as typed, never interpreted.
+
+    ``[x](javascript:…)`` stays text (brackets escaped), ``<script>`` too (entities).
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_ACTIF.sub(r"\\\1", text)
 
 
 def euros(amount: Decimal | int) -> str:

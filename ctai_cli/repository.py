@@ -12,6 +12,7 @@ Layout (see docs/format.md)::
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat, Porteurs
 from ctai_cli.schema_errors import diagnostics_from_error
-from ctai_cli.yamlread import Document, Loc, read_document
+from ctai_cli.yamlread import Document, Loc, os_reason, read_document
 
 
 @dataclass(frozen=True)
@@ -213,12 +214,16 @@ def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
     """
     display = _display(root)
     shown = display or "."
-    if not root.exists():
+    try:
+        os.stat(root)
+    except FileNotFoundError:
         return None, [make("CTAI-E020", shown, detail=f"le dossier « {shown} » n'existe pas")]
-    if not root.is_dir():
+    except (OSError, ValueError) as exc:
+        return None, [make("CTAI-E020", shown, detail=f"dossier « {shown} » inaccessible : {os_reason(exc)}")]
+    if not os.path.isdir(root):
         return None, [make("CTAI-E020", shown, detail=f"« {shown} » n'est pas un dossier")]
     contrat_path = root / "contrat.yaml"
-    if not (contrat_path.exists() or contrat_path.is_symlink()):
+    if not os.path.lexists(contrat_path):
         detail = f"« {shown} » n'est pas un dossier de contrat : contrat.yaml est absent"
         hint = None
         if (root / "contrat.yml").is_file():
@@ -232,7 +237,7 @@ def open_depot(root: Path) -> tuple[Depot | None, list[Diagnostic]]:
         kind = FILE_KINDS[kind_name]
         fs_path = root / kind.filename
         fichier = Fichier(kind_name, depot.rel(kind.filename))
-        if not (fs_path.exists() or fs_path.is_symlink()):
+        if not os.path.lexists(fs_path):
             diagnostics.append(make("CTAI-E021", fichier.path, fichier=kind.filename))
             continue
         setattr(depot, kind_name, fichier)

@@ -21,6 +21,7 @@ checks that they are identical).
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -569,11 +570,11 @@ def conflicts(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
         parts = rel.split("/")
         for i in range(1, len(parts)):
             parent = root.joinpath(*parts[:i])
-            if (parent.exists() or parent.is_symlink()) and not parent.is_dir():
+            if os.path.lexists(parent) and not os.path.isdir(parent):
                 blocking.add("/".join(parts[:i]))
         target = root / rel
-        if target.is_dir():
+        if os.path.isdir(target):
             blocking.add(rel)
-        elif target.exists() or target.is_symlink():
+        elif os.path.lexists(target):
             existing.append(rel)
     return existing, sorted(blocking)

@@ -1070,13 +1070,11 @@ def en_texte(diff: DiffContrat) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
-
-
 def _md(text: str) -> str:
     """Escape Markdown in a sentence (titles may hold '*', '_', '|'…); no HTML tags."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    from ctai_cli.formatting import texte_markdown
+
+    return texte_markdown(text)
 
 
 def en_markdown(diff: DiffContrat) -> str:

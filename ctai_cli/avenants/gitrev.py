@@ -147,9 +147,9 @@ def _git(args: Sequence[str], cwd: Path, *, entree: bytes | None = None) -> byte
 
 def localiser(chemin: Path) -> Emplacement:
     """The git repository holding the contract folder ``chemin`` (which may be a sub-folder)."""
-    if not chemin.exists():
-        raise GitProblem(f"le dossier « {_shown(chemin)} » n'existe pas")
-    if not chemin.is_dir():
+    if not os.path.lexists(chemin):
+        raise GitProblem(f"le dossier « {_shown(chemin)} » n'existe pas ou n'est pas accessible")
+    if not os.path.isdir(chemin):
         raise GitProblem(f"« {_shown(chemin)} » n'est pas un dossier")
     process = _run(["rev-parse", "--show-toplevel", "--show-prefix"], chemin)
     if process.returncode != 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -129,7 +130,8 @@ def annexes_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]
     for i, annexe in enumerate(contrat.annexes):
         target = PurePosixPath(annexe.fichier)
         inside = not target.is_absolute() and ".." not in target.parts
-        if inside and (depot.root / target).is_file():
+        # os.path.isfile: a path longer than the system allows is "absent", not a crash.
+        if inside and os.path.isfile(depot.root / target):
             continue
         if inside:
             present = [f.path[len(depot.display) + 1 :] if depot.display else f.path for f in depot.files()]

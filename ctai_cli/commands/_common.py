@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO
+
+from ctai_cli.terminal import sur
 
 
 class UsageProblem(Exception):
@@ -15,14 +18,18 @@ class UsageProblem(Exception):
 def parse_date_option(text: str | None) -> date:
     if text is None:
         return date.today()
+    # The documented form only: Python also reads 20250101 and 2025-W01-1 as dates.
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise UsageProblem(f"date invalide « {sur(text)} » : format attendu AAAA-MM-JJ")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageProblem(f"date invalide « {text} » : format attendu AAAA-MM-JJ") from None
+        raise UsageProblem(f"date inexistante « {text} » (format AAAA-MM-JJ)") from None
 
 
 def error(message: str) -> None:
-    print(f"ctai : {message}", file=sys.stderr)
+    # Messages quote paths and option values as typed: no control character reaches the terminal.
+    print(f"ctai : {sur(message)}", file=sys.stderr)
 
 
 def check_format(fmt: str, formats: Iterable[str]) -> None:
@@ -34,16 +41,14 @@ def check_format(fmt: str, formats: Iterable[str]) -> None:
 @contextmanager
 def output_to(output: Path | None, force: bool, *, binary: bool = False) -> Iterator[IO]:
     """Standard output, or ``output`` written atomically and never replaced without --force."""
-    from ctai_cli.fsutil import RefusedOverwrite, atomic_output
+    from ctai_cli.fsutil import atomic_output
 
     if output is None:
         yield sys.stdout
         return
-    try:
-        with atomic_output(output, force=force, binary=binary) as handle:
-            yield handle
-    except RefusedOverwrite:
-        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer") from None
+    # A WriteProblem (refused target, disk full…) is a French message and exit 2 (cli.main).
+    with atomic_output(output, force=force, binary=binary) as handle:
+        yield handle
 
 
 def open_valid_depot(path: Path):

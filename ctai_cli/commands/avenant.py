@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -31,17 +32,21 @@ def diff(path: Path, base: str | None, head: str | None, fmt: str, output: Path 
             json.dump(to_dict(result), out, ensure_ascii=False, indent=2)
             out.write("\n")
         else:
-            out.write(en_markdown(result) if fmt == "md" else en_texte(result))
+            from ctai_cli.terminal import sur_lignes
+
+            out.write(sur_lignes(en_markdown(result) if fmt == "md" else en_texte(result)))
     return exitcodes.OK
 
 
 def _schema_line(path: Path) -> str | None:
     """The avenant's schema, next to the one contrat.yaml names (one folder deeper)."""
-    try:
-        with (path / "contrat.yaml").open(encoding="utf-8") as handle:
-            first = handle.readline().strip()
-    except (OSError, UnicodeDecodeError):
+    from ctai_cli.yamlread import read_bytes
+
+    # The bounded reader: contrat.yaml may be a link to /dev/zero or a pipe.
+    text, _ = read_bytes(path / "contrat.yaml", "contrat.yaml")
+    if text is None:
         return None
+    first = text.partition("\n")[0].strip()
     prefix, _, target = first.partition("# yaml-language-server: $schema=")
     if prefix or not target.endswith("contrat.schema.json"):
         return None
@@ -53,7 +58,7 @@ def _schema_line(path: Path) -> str | None:
 
 def new(path: Path, base: str | None, jour: date) -> int:
     from ctai_cli.avenants.nouveau import rediger
-    from ctai_cli.fsutil import RefusedOverwrite, atomic_write
+    from ctai_cli.fsutil import RefusedOverwrite, atomic_write_many
     from ctai_cli.repository import FILE_KINDS, open_depot, validate_document
     from ctai_cli.yamlread import parse_text
 
@@ -66,6 +71,14 @@ def new(path: Path, base: str | None, jour: date) -> int:
     if not result.termes_modifies:
         print(f"Aucune modification des termes du contrat depuis {result.base} : pas d'avenant à préparer.")
         return exitcodes.FINDINGS
+    invalides = [f for f in result.fichiers_invalides if f.fichier in result.fichiers_termes_modifies]
+    if invalides:
+        # The change of an invalid file cannot be described: an avenant would list nothing.
+        details = "; ".join(f"{f.fichier} ({f.raison})" for f in invalides)
+        raise UsageProblem(
+            f"impossible de décrire les modifications : {details}. Corrigez d'abord "
+            f"(ctai validate {path.as_posix()}) ; rien n'a été écrit"
+        )
     avenant = rediger(depot, result, jour, _schema_line(path))
     target = path / avenant.chemin
     # What we write must validate: parse it back before it reaches the disk.
@@ -74,7 +87,7 @@ def new(path: Path, base: str | None, jour: date) -> int:
     if model is None:  # pragma: no cover - a bug of ours, not of the user's files
         raise RuntimeError(f"avenant généré invalide : {[d.message for d in problems]}")
     try:
-        atomic_write(target, avenant.texte)
+        atomic_write_many({target: avenant.texte})  # creates avenants/ for the first one
     except RefusedOverwrite:
         raise UsageProblem(f"« {target} » existe déjà : rien n'a été écrit") from None
     print(f"Avenant n° {avenant.numero} préparé : {target.as_posix()}")
@@ -91,8 +104,11 @@ def render(args: list[str], fmt: str, output: Path | None, force: bool, template
     from ctai_cli.documents.contexte import document_avenant
 
     check_format(fmt, FORMATS)
-    if len(args) not in (1, 2) or not args[-1].isdigit():
-        raise UsageProblem("indiquez le numéro de l'avenant : ctai avenant render [DOSSIER] N")
+    # ASCII digits only, as in avenants/<n>.yaml: str.isdigit() accepts « ² » and « ١ ».
+    if len(args) not in (1, 2) or not re.fullmatch(r"[0-9]{1,4}", args[-1]):
+        raise UsageProblem(
+            "indiquez le numéro de l'avenant (1 à 9999, en chiffres) : ctai avenant render [DOSSIER] N"
+        )
     path, numero = Path(args[0] if len(args) == 2 else "."), int(args[-1])
     depot = open_valid_depot(path)
     if numero not in depot.avenants:

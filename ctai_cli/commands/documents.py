@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import replace
@@ -16,7 +17,7 @@ _IDENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def _templates(templates: Path | None) -> Path | None:
-    if templates is not None and not templates.is_dir():
+    if templates is not None and not os.path.isdir(templates):
         raise UsageProblem(f"dossier de modèles introuvable : « {templates} »")
     return templates
 
@@ -28,9 +29,11 @@ def render_document(
 
     if fmt == "pdf" and output is None:
         raise UsageProblem("le format pdf s'écrit dans un fichier : ajoutez --output document.pdf")
-    if output is not None and output.exists() and not force:
-        # Refuse before rendering: a PDF can take seconds to build.
-        raise UsageProblem(f"« {output} » existe déjà ; relancez avec --force pour le remplacer")
+    if output is not None:
+        from ctai_cli.fsutil import check_target
+
+        check_target(output, force=force)  # refuse before rendering: a PDF can take seconds
+
     try:
         rendu = rendre(nom, fmt, contexte, _templates(templates))
     except PdfIndisponible as exc:
@@ -39,10 +42,12 @@ def render_document(
         ) from None
     if rendu.contenu is None:
         # stdout may be the document: the diagnostics go to stderr.
+        from ctai_cli.terminal import sur
+
         for d in rendu.diagnostics:
-            print(f"{d.location()}: {d.severity.label} {d.code} {d.message}", file=sys.stderr)
+            print(f"{sur(d.location())}: {d.severity.label} {d.code} {sur(d.message)}", file=sys.stderr)
             if d.hint:
-                print(f"    → {d.hint}", file=sys.stderr)
+                print(f"    → {sur(d.hint)}", file=sys.stderr)
         print("ctai : rien n'a été écrit.", file=sys.stderr)
         return exitcodes.USAGE
     with output_to(output, force, binary=isinstance(rendu.contenu, bytes)) as out:
@@ -80,7 +85,7 @@ def fiche(
     check_format(fmt, FORMATS)
     path = Path(".")
     # The first argument is the folder when it is one (or cannot be an action identifier).
-    if args and ((Path(args[0]) / "contrat.yaml").exists() or not _IDENT.match(args[0])):
+    if args and (os.path.exists(Path(args[0]) / "contrat.yaml") or not _IDENT.match(args[0])):
         path, args = Path(args[0]), args[1:]
     depot = open_valid_depot(path)
     years = sorted(depot.actions)

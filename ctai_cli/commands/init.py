@@ -20,7 +20,7 @@ def run(
     from datetime import date
 
     from ctai_cli import scaffold
-    from ctai_cli.fsutil import RefusedOverwrite, atomic_write
+    from ctai_cli.fsutil import atomic_write_many
 
     try:
         choix = scaffold.options(
@@ -33,8 +33,13 @@ def run(
         )
     except scaffold.ScaffoldProblem as exc:
         raise UsageProblem(str(exc)) from None
-    if (dossier.exists() or dossier.is_symlink()) and not dossier.is_dir():
-        raise UsageProblem(f"« {dossier} » existe et n'est pas un dossier")
+    try:
+        if (dossier.exists() or dossier.is_symlink()) and not dossier.is_dir():
+            raise UsageProblem(f"« {dossier} » existe et n'est pas un dossier")
+    except OSError as exc:  # a path longer than the system allows, a loop of links…
+        from ctai_cli.yamlread import os_reason
+
+        raise UsageProblem(f"dossier « {dossier} » inutilisable : {os_reason(exc)}") from None
 
     files = scaffold.plan(choix)
     existing, blocking = scaffold.conflicts(dossier, files)
@@ -50,11 +55,8 @@ def run(
             + ", ".join(existing)
             + " ; rien n'a été écrit (relancez avec --force pour les remplacer)"
         )
-    try:
-        for rel, text in files.items():
-            atomic_write(dossier.joinpath(*rel.split("/")), text, force=force)
-    except RefusedOverwrite as exc:  # created by someone else since the check
-        raise UsageProblem(f"« {exc} » est apparu pendant l'écriture ; relancez la commande") from None
+    # All files or none: a full disk never leaves a half-made repository.
+    atomic_write_many({dossier.joinpath(*rel.split("/")): text for rel, text in files.items()}, force=force)
 
     _summary(dossier, choix, files, replaced=existing)
     return exitcodes.OK

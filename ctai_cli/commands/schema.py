@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ctai_cli import exitcodes
@@ -14,7 +15,7 @@ def run(output_dir: Path, check: bool, force: bool) -> int:
     stale = []
     for name, text in schemas.items():
         target = output_dir / name
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        current = target.read_text(encoding="utf-8") if os.path.isfile(target) else None
         if current == text:
             continue
         stale.append(target)
@@ -26,7 +27,7 @@ def run(output_dir: Path, check: bool, force: bool) -> int:
             return exitcodes.FINDINGS
         print(f"{len(schemas)} schémas à jour dans {output_dir}")
         return exitcodes.OK
-    existing = [t for t in stale if t.exists()]
+    existing = [t for t in stale if os.path.lexists(t)]
     if existing and not force:
         names = ", ".join(str(t) for t in existing)
         raise UsageProblem(f"{names} existe(nt) déjà et diffère(nt) ; relancez avec --force pour remplacer")

@@ -17,10 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.filters import do_format as _FORMAT
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from ctai_cli.formatting import LOCALE, date_longue, euros
+from ctai_cli.formatting import LOCALE, date_longue, euros, texte_markdown
 
 NON_RENSEIGNE = "—"
 
@@ -99,12 +100,12 @@ def f_md(text: object) -> str:
     """Text for Markdown: markup typed in the data is shown, not interpreted (None: nothing)."""
     if text is None:
         return ""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return texte_markdown(str(text))
 
 
 def f_md_cellule(text: object) -> str:
-    """Text for a Markdown table cell: one line, pipes escaped."""
-    return " ".join(f_md(text).split()).replace("|", "\\|")
+    """Text for a Markdown table cell: one line, pipes escaped (by :func:`f_md`)."""
+    return " ".join(f_md(text).split())
 
 
 def f_publics(publics: Iterable[str]) -> str:
@@ -134,12 +135,113 @@ FILTERS = {
 }
 
 
+# --- limits of the sandbox ------------------------------------------------------------
+# A user template is code the user chose to run: bounded, not trusted. Besides the time,
+# memory and output budgets of :mod:`ctai_cli.documents.rendu`, the operations that build
+# a huge value in one step are refused before they run.
+TAILLE_MAX = 1_000_000  # characters (or items) one operation may build
+TAILLE_MODELE_MAX = 1_000_000  # bytes of one template file
+
+
+class Demesure(Exception):
+    """An operation of a template would build a value beyond the limits."""
+
+
+def _taille(value: object) -> int | None:
+    return len(value) if isinstance(value, str | list | tuple) else None
+
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*([0-9]*)(?:\.([0-9]*))?[a-zA-Z%]")
+_FORMAT_SPEC = re.compile(r"\{[^{}]*:([^{}]*)\}")
+
+
+def _largeurs(fmt: str) -> list[int]:
+    """Widths and precisions of a %-format and of str.format specifications."""
+    found = [int(n) for match in _PERCENT_SPEC.finditer(fmt) for n in match.groups() if n]
+    found += [int(n) for spec in _FORMAT_SPEC.findall(fmt) for n in re.findall(r"[0-9]+", spec)]
+    return found
+
+
+class _BacASable(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context, operator, left, right):  # type: ignore[override]
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                size = _taille(seq)
+                if size is not None and isinstance(count, int) and size * max(count, 0) > TAILLE_MAX:
+                    raise Demesure(f"répétition de {size} × {count} éléments")
+        elif operator == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
+            if right * abs(left).bit_length() > 100_000:
+                raise Demesure(f"puissance {left} ** {right}")
+        elif operator == "%" and isinstance(left, str) and any(n > 10_000 for n in _largeurs(left)):
+            raise Demesure("largeur de format démesurée")
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value):  # type: ignore[override]
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and any(n > 10_000 for n in _largeurs(str(getattr(value, "__self__", "")))):
+
+            def refuse(*args, **kwargs):
+                raise Demesure("largeur de format démesurée")
+
+            return refuse
+        return wrapped
+
+
+def _format_borne(value, *args, **kwargs):
+    if any(n > 10_000 for n in _largeurs(str(value))):
+        raise Demesure("largeur de format démesurée")
+    return _FORMAT(value, *args, **kwargs)
+
+
+def _borne(filtre, *positions: int):
+    """``filtre`` with its width arguments (at ``positions``) limited to 10 000."""
+
+    def borne(*args, **kwargs):
+        for i in positions:
+            if i < len(args) and isinstance(args[i], int) and args[i] > 10_000:
+                raise Demesure(f"argument {args[i]} du filtre « {filtre.__name__} »")
+        for value in kwargs.values():
+            if isinstance(value, int) and not isinstance(value, bool) and value > 10_000:
+                raise Demesure(f"argument {value} du filtre « {filtre.__name__} »")
+        return filtre(*args, **kwargs)
+
+    borne.__name__ = filtre.__name__.removeprefix("do_")
+    return borne
+
+
+class _Chargeur(FileSystemLoader):
+    """A FileSystemLoader that reads only regular files of a bounded size (not a pipe)."""
+
+    def get_source(self, environment, template):  # type: ignore[override]
+        import os
+        import stat
+
+        from jinja2 import TemplateNotFound
+        from jinja2.loaders import split_template_path
+
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            filename = os.path.join(searchpath, *pieces)
+            try:
+                info = os.stat(filename)
+            except (OSError, ValueError):
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                raise TemplateNotFound(f"{template} (pas un fichier ordinaire)")
+            if info.st_size > TAILLE_MODELE_MAX:
+                raise TemplateNotFound(f"{template} (plus de {TAILLE_MODELE_MAX} octets)")
+            return super().get_source(environment, template)
+        raise TemplateNotFound(template)
+
+
 def environnement(templates: Path | None = None) -> ImmutableSandboxedEnvironment:
     """The sandboxed environment; ``templates`` overrides built-in templates by name."""
-    loaders = [FileSystemLoader(str(builtin_templates()))]
+    loaders = [_Chargeur(str(builtin_templates()))]
     if templates is not None:
-        loaders.insert(0, FileSystemLoader(str(templates)))
-    env = ImmutableSandboxedEnvironment(
+        loaders.insert(0, _Chargeur(str(templates)))
+    env = _BacASable(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=_autoescape,
@@ -147,6 +249,11 @@ def environnement(templates: Path | None = None) -> ImmutableSandboxedEnvironmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # Never invent text: no lorem ipsum generator in a document sent to the State.
+    env.globals.pop("lipsum", None)
+    for name, positions in (("center", (1,)), ("indent", (1,)), ("wordwrap", (1,)), ("truncate", (1,))):
+        env.filters[name] = _borne(env.filters[name], *positions)
+    env.filters["format"] = _format_borne
     env.filters.update(FILTERS)
     return env
 

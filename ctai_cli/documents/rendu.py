@@ -10,12 +10,14 @@ template's file and line, and no content: nothing half-rendered is written.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ctai_cli.catalog import make
-from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.diagnostics import Diagnostic, apercu
 
 FORMATS = ("md", "html", "pdf")
 EXTENSIONS = {"md": ".md", "html": ".html", "pdf": ".pdf"}
@@ -87,7 +89,34 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
         return make("CTAI-E302", path, line, 0, modele=modele, detail=str(exc))
     if isinstance(exc, UndefinedError):
         return make("CTAI-E301", path, line, 0, modele=modele, detail=_undefined_fr(str(exc)))
-    return make("CTAI-E303", path, line, 0, modele=modele, detail=f"{type(exc).__name__} : {exc}")
+    return make("CTAI-E303", path, line, 0, modele=modele, detail=_echec_fr(exc))
+
+
+def _echec_fr(exc: BaseException) -> str:
+    """A French reason for a failure while rendering (the exception's own words are English)."""
+    from ctai_cli.documents.jinja import Demesure
+
+    if isinstance(exc, _HorsBudget):
+        return str(exc)
+    if isinstance(exc, Demesure):
+        return f"opération démesurée refusée ({exc})"
+    if isinstance(exc, RecursionError):
+        return "récursion sans fin (macro qui s'appelle elle-même, modèle qui s'inclut lui-même ?)"
+    if isinstance(exc, MemoryError):
+        return f"mémoire épuisée (plus de {MEMOIRE_MAX // 1024**3} Go demandés)"
+    if isinstance(exc, ZeroDivisionError):
+        return "division par zéro"
+    if isinstance(exc, UnicodeError):
+        return "caractère impossible à encoder ou décoder"
+    if isinstance(exc, OverflowError):
+        return "nombre trop grand"
+    if isinstance(exc, TypeError):
+        return f"opération ou filtre appliqué à une valeur du mauvais type ({apercu(str(exc), 120)})"
+    if isinstance(exc, KeyError | IndexError):
+        return f"élément absent ({apercu(str(exc), 120)})"
+    if isinstance(exc, ValueError):
+        return f"valeur invalide ({apercu(str(exc), 120)})"
+    return f"{type(exc).__name__} ({apercu(str(exc), 120)})"
 
 
 def _undefined_fr(message: str) -> str:
@@ -100,16 +129,92 @@ def _undefined_fr(message: str) -> str:
     return message
 
 
-def rendre_texte(nom: str, fmt: str, contexte: dict[str, Any], templates: Path | None) -> Rendu:
-    """Render ``<nom>.<fmt>.j2`` (md or html) to text."""
-    from jinja2 import TemplateError
+# Budgets of one template rendering (built-in or the user's). A normal document takes
+# well under a second and a few megabytes; these stop a runaway template, with E303.
+DELAI_S = 20
+SORTIE_MAX = 20_000_000  # characters of output
+MEMOIRE_MAX = 2 * 1024**3  # bytes of address space beyond what the process already uses
 
+
+class _HorsBudget(Exception):
+    pass
+
+
+@contextmanager
+def _budget() -> Iterator[None]:
+    """Time (SIGALRM) and memory (RLIMIT_AS) limits around a rendering, where the system has them.
+
+    The alarm only works in the main thread of a Unix process; elsewhere the rendering
+    runs with the output and operation limits alone.
+    """
+    import signal
+    import threading
+
+    alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if alarm:
+
+        def stop(signum, frame):
+            raise _HorsBudget(f"délai de {DELAI_S} s dépassé (boucle trop longue ?)")
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, DELAI_S)
+    limits = _limit_memory()
+    try:
+        yield
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if limits is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, limits)
+
+
+def _limit_memory() -> tuple[int, int] | None:
+    """Lower the soft RLIMIT_AS to current use + MEMOIRE_MAX; returns the limits to restore."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            used = int(handle.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        target = used + MEMOIRE_MAX
+        if soft != resource.RLIM_INFINITY and soft <= target:
+            return None
+        if hard != resource.RLIM_INFINITY and hard < target:
+            return None
+        resource.setrlimit(resource.RLIMIT_AS, (target, hard))
+        return soft, hard
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def _rendu_borne(template, contexte: dict[str, Any]) -> str:
+    parts: list[str] = []
+    size = 0
+    for part in template.generate(contexte):
+        size += len(part)
+        if size > SORTIE_MAX:
+            raise _HorsBudget(f"document de plus de {SORTIE_MAX // 1_000_000} millions de caractères")
+        parts.append(part)
+    return "".join(parts)
+
+
+def rendre_texte(nom: str, fmt: str, contexte: dict[str, Any], templates: Path | None) -> Rendu:
+    """Render ``<nom>.<fmt>.j2`` (md or html) to text, within the budgets.
+
+    Every failure of a template is a diagnostic, never an exception: syntax (E300),
+    unknown variable (E301), sandbox (E302), and anything else on the data or the budgets
+    (E303: recursion, memory, time, output size, a filter given the wrong type…).
+    """
     from ctai_cli.documents.jinja import environnement
 
     try:
-        env = environnement(templates)
-        text = env.get_template(f"{nom}.{fmt}.j2").render(contexte)
-    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        with _budget():
+            env = environnement(templates)
+            text = _rendu_borne(env.get_template(f"{nom}.{fmt}.j2"), contexte)
+    except Exception as exc:
         return Rendu(None, [_diagnostic(exc, f"{nom}.{fmt}.j2", templates)])
     return Rendu(text)
 
