@@ -287,7 +287,9 @@ def reports_entrants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                 (s for s in chaine.sortants if (s.annee, s.action) == (origine, entrant.depuis)), None
             )
             if ailleurs is not None:
-                raison = f"le reliquat « {entrant.depuis} » est reporté vers « {ailleurs.vers} », pas vers elle"
+                raison = (
+                    f"le reliquat « {entrant.depuis} » est reporté vers « {ailleurs.vers} », pas vers elle"
+                )
             else:
                 raison = (
                     f"aucun reliquat « {entrant.depuis} » n'est reporté vers elle dans bilans/{origine}.yaml"
