@@ -47,12 +47,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ctai_cli.budget import money_text
+from ctai_cli.budget import ZERO, money_text
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
 from ctai_cli.repository import Depot, Fichier
 
-ZERO = Decimal("0.00")
 Statut = Literal["ajout", "suppression", "modification"]
 Cote = Literal["base", "head"]
 
@@ -728,7 +727,7 @@ _LABELS_ACTION: dict[str, tuple[str, bool, bool]] = {
     "partenaires": ("les partenaires", _M, True),
     "budget.cofinancements": ("les cofinancements", _M, True),
     "budget.versements": ("les versements de l'État", _M, True),
-    "budget.report_entrant.montant": ("le report entrant", _M, False),
+    "budget.report_entrant": ("les reports entrants", _M, True),
     "budget.excedent_raisonnable": ("l'excédent raisonnable", _M, False),
     "agir.ouverte_public_agir": ("l'ouverture au public suivi par AGIR", _F, False),
     "agir.similaire_agir": ("la similarité avec l'accompagnement AGIR", _F, False),
