@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 COLONNES = ("alloue", "report_entrant", "disponible", "verse", "depense", "reliquat")
-MONEY = COLONNES  # former name, kept for the spreadsheet and the documents
 LIBELLES = {
     "alloue": "alloué",
     "report_entrant": "report entrant",
@@ -82,10 +81,6 @@ class Somme:
             else:
                 connu += value
         return cls(connu, termes, inconnus)
-
-    @classmethod
-    def inconnue(cls) -> Somme:
-        return cls(ZERO, 1, 1)
 
     def __add__(self, other: Somme) -> Somme:
         return Somme(self.connu + other.connu, self.termes + other.termes, self.inconnus + other.inconnus)
@@ -390,17 +385,21 @@ class Totaux:
         return out
 
 
-def cofinancements(lignes: Iterable[Ligne]) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
-    """Per funder and in total, prévu against réalisé, over several rows."""
+def cofinancements(
+    lignes: Iterable[Ligne], annexes_absentes: int = 0
+) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
+    """Per funder and in total, prévu against réalisé, over several rows (and missing annexes)."""
     lignes = list(lignes)
+    unknown = Somme.de([None] * annexes_absentes)
+    missing = PrevuRealise(unknown, unknown)
     names = list(dict.fromkeys(name for ligne in lignes for name in ligne.financeurs()))
     par_financeur: dict[str, PrevuRealise] = {}
     for name in names:
-        total = PrevuRealise()
+        total = missing
         for ligne in lignes:
             total = total + ligne.cofinancement(name)
         par_financeur[name] = total
-    total = PrevuRealise()
+    total = missing
     for ligne in lignes:
         total = total + ligne.cofinancements_total
     return par_financeur, total
@@ -467,11 +466,7 @@ class AnneeBudget:
         return self._cofinancements()[1]
 
     def _cofinancements(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
-        par_financeur, total = cofinancements(self.lignes)
-        if self.annexe:
-            return par_financeur, total
-        unknown = PrevuRealise(Somme.inconnue(), Somme.inconnue())
-        return {k: v + unknown for k, v in par_financeur.items()}, total + unknown
+        return cofinancements(self.lignes, 0 if self.annexe else 1)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -496,10 +491,6 @@ class Rapprochement:
 
     def annee(self, year: int) -> AnneeBudget | None:
         return next((a for a in self.annees if a.annee == year), None)
-
-    @property
-    def par_annee(self) -> dict[int, Totaux]:
-        return {a.annee: a.totaux for a in self.annees}
 
     # Contract-wide totals: the years of the contract only (not the previous contract's).
     def _du_contrat(self) -> tuple[list[Ligne], list[int]]:
@@ -536,10 +527,7 @@ class Rapprochement:
     def cofinancements_contrat(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
         """Per funder and in total over the contract's years (a missing annexe: unknown)."""
         lignes, absentes = self._du_contrat()
-        par_financeur, total = cofinancements(lignes)
-        n = len(absentes)
-        missing = PrevuRealise(Somme.de([None] * n), Somme.de([None] * n))
-        return {k: v + missing for k, v in par_financeur.items()}, total + missing
+        return cofinancements(lignes, len(absentes))
 
     @property
     def enveloppes(self) -> Somme | None:
