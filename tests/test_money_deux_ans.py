@@ -302,3 +302,22 @@ def test_xlsx(ctai, tmp_path: Path) -> None:
     assert rows(formulas, "Contrat")["Total contrat"][2] == "=SUM(C2:C3)"
     assert contrat["CAF du Lys"][3:6] == [15500, 15450, -50]
     assert contrat["Total tous financeurs"][3:6] == [16500, 16250, -250]
+
+
+def test_fiche_bilan_shows_bop104_and_co_financements_apart(ctai) -> None:
+    md = ctai("bilan", "render", DEUX_ANS, "--annee", "2025").out
+    assert (
+        f"| **Total** | **{eur('47 500,50')}** | **{eur('0,00')}** | **{eur('47 500,50')}** | "
+        f"**{eur('44 865,35')}** | **{eur('2 635,15')}** | **−5,55\u202f%** |"
+    ) in md
+    assert f"| CAF du Lys | {eur('7 500,00')} | {eur('7 250,00')} | −3,33\u202f% |" in md
+    assert f"| Ville de Valbonne-sur-Lys | {eur('1 000,00')} | {eur('800,00')} | −20\u202f% |" in md
+    assert f"| **Total** | **{eur('8 500,00')}** | **{eur('8 050,00')}** | **−5,29\u202f%** |" in md
+    md_2026 = ctai("bilan", "render", DEUX_ANS, "--annee", "2026").out
+    assert f"report entrant {eur('2 134,65')} (2025/accueil, 2025/numerique)" in md_2026
+    assert f"Cofinancements : CAF du Lys {eur('3 000,00')} prévus, {eur('3 200,00')} reçus." in md_2026
+    html = ctai("bilan", "render", DEUX_ANS, "--annee", "2025", "--format", "html").out
+    assert "Cofinancements (hors crédits de l'État)" in html
+    assert (
+        f'<td>CAF du Lys</td><td class="n">{eur("7 500,00")}</td><td class="n">{eur("7 250,00")}</td>' in html
+    )
