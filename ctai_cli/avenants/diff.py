@@ -47,7 +47,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ctai_cli.budget import ZERO, money_text
+from ctai_cli.budget import ZERO, Somme, money_text
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
 from ctai_cli.repository import Depot, Fichier
@@ -933,17 +933,18 @@ def _phrases_annexe(annexe: DiffAnnexe) -> list[str]:
     out = []
     if annexe.statut in ("ajout", "suppression"):
         n = len(annexe.actions)
-        total = sum(
-            (
-                (a.budget_apres if annexe.statut == "ajout" else a.budget_avant) or ZERO
-                for a in annexe.actions
-            ),
-            ZERO,
+        total = Somme.de(
+            a.budget_apres if annexe.statut == "ajout" else a.budget_avant for a in annexe.actions
         )
         what = "ajout" if annexe.statut == "ajout" else "suppression"
+        if total.valeur is not None:
+            budget = f"budget État total de {euros(total.valeur)}"
+        else:  # unknown is never zero: an action without budget makes the total unknown
+            budget = f"budget État total inconnu, {total.inconnus} action{'s' if total.inconnus > 1 else ''} sans budget"
+            if total.partiel is not None:
+                budget += f" (somme partielle des autres : {euros(total.partiel)})"
         out.append(
-            f"{what} de l'annexe des actions de {annexe.annee} ({n} action{'s' if n > 1 else ''}, "
-            f"budget État total de {euros(total)})"
+            f"{what} de l'annexe des actions de {annexe.annee} ({n} action{'s' if n > 1 else ''}, {budget})"
         )
     out += [_phrase_changement(c, _LABELS_ANNEXE, "de l'annexe") for c in annexe.champs]
     for action in annexe.actions:
