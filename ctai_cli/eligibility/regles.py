@@ -165,6 +165,7 @@ _ACCORDE = {
     "apatride": "statut d'apatride reconnu",
     "temporaire": "protection temporaire accordée",
 }
+_AUTORITES = {"OFPRA": "l'OFPRA", "CNDA": "la CNDA", "prefecture": "la préfecture"}
 _LIBELLES_FIN = {
     "cessation": "cessation",
     "retrait": "retrait",
@@ -681,7 +682,8 @@ class _Evaluation:
         return self.raison(
             "bpi",
             "oui",
-            f"{libelle} reconnu par {protection.autorite} le {date_longue(protection.date)} (donné), "
+            f"{_ACCORDE[protection.type]} par {_AUTORITES[protection.autorite]} le {date_longue(protection.date)} "
+            "(donné), "
             f"primo-arrivant {_jusqu_au(limite)}",
             reference,
             faits,
