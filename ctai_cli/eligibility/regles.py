@@ -67,7 +67,7 @@ class FaitManquant:
         return {"fait": self.fait, "question": self.question}
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     date: date
     public: str | None
@@ -136,6 +136,11 @@ def plus_annees(day: date, years: int) -> date | None:
     if day.month == 2 and day.day == 29 and not calendar.isleap(year):
         return date(year, 2, 28)
     return day.replace(year=year)
+
+
+@functools.lru_cache(maxsize=256)
+def _joindre(*references: str) -> str:
+    return " ; ".join(references)
 
 
 def atteint(jour: date, limite: date | None) -> bool:
@@ -232,6 +237,7 @@ class _Evaluation:
         self.depart = depart
         self.raisons: list[Raison] = []
         self.manquants: list[FaitManquant] = []
+        self._demandes: set[str] = set()
         self.valeurs = params.en_vigueur(jour)
         self.types: dict[str, dict[str, Any]] = self.param("titres.types").valeur
         # The titres started on the day, those valid on the day, and the latest one (a new
@@ -274,7 +280,8 @@ class _Evaluation:
         return resultat
 
     def manque(self, question: FaitManquant) -> None:
-        if all(m.fait != question.fait for m in self.manquants):
+        if question.fait not in self._demandes:
+            self._demandes.add(question.fait)
             self.manquants.append(question)
 
     def combiner(self, id: str, parts: list[_Part], reference: str) -> Resultat:
@@ -343,7 +350,7 @@ class _Evaluation:
     # --- the rules -------------------------------------------------------
     def nationalite(self) -> Resultat:
         ue = self.param("ue_eee_suisse")
-        reference = f"{CONTRAT} (ressortissants de pays tiers à l'Union européenne) ; {ue.reference}"
+        reference = _joindre(f"{CONTRAT} (ressortissants de pays tiers à l'Union européenne)", ue.reference)
         codes = self.p.nationalite
         if not codes:
             self.manque(
@@ -628,7 +635,7 @@ class _Evaluation:
     def bpi(self) -> Resultat:
         p, jour = self.p, self.jour
         duree = self.param("bpi.duree_primo_annees")
-        reference = f"{BPI_TEXTES} ; {duree.reference}"
+        reference = _joindre(BPI_TEXTES, duree.reference)
         protection = p.protection
         if protection is None or protection.type not in _INTERNATIONALE:
             return self.raison("bpi", "non", "pas de protection internationale", reference)
@@ -878,7 +885,7 @@ class _Evaluation:
         jour = self.jour
         duree = self.param("epa.duree_sejour_max_annees")
         comptes = self.param("epa.titres_comptes")
-        reference = f"{duree.reference} ; {comptes.reference}"
+        reference = _joindre(duree.reference, comptes.reference)
         probleme, depart, wording = self._depart(comptes)
         if probleme is not None:
             delai = probleme
@@ -935,12 +942,11 @@ def evaluer(
             ],
             [],
         )
-    publics = (("BPT", bpt), ("BPI", bpi), ("EPA", epa))
-    if "non" in (nationalite, exclusions) or all(r == "non" for _, r in publics):
+    if nationalite == "non" or exclusions == "non" or bpt == bpi == epa == "non":
         # No answer to any question could make the person eligible.
         return Verdict(jour, None, "non_eligible", e.raisons, [])
     if nationalite == "oui" and exclusions == "oui":
-        for public, resultat in publics:
+        for public, resultat in (("BPT", bpt), ("BPI", bpi), ("EPA", epa)):
             if resultat == "oui":
                 return Verdict(jour, public, "eligible", e.raisons, [])
     return Verdict(jour, None, "indetermine", e.raisons, e.manquants)
