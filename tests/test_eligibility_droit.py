@@ -324,3 +324,40 @@ def test_the_person_file_documentation_lists_every_key_and_titre_type() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for column in CSV_COLUMNS:
         assert f"`{column}`" in readme + section, column
+
+
+def test_counter_options_pack_the_end_of_a_protection_and_the_asylum_decision(ctai) -> None:
+    out = check(
+        ctai,
+        "--nationalite",
+        "AF",
+        "--naissance",
+        "1990-01-01",
+        "--protection",
+        "refugie:OFPRA:2023-05-10:2025-03-01:retrait",
+        date_="2025-02-28",
+    )
+    assert out["public"] == "BPI"
+    out = check(
+        ctai,
+        "--nationalite",
+        "CD",
+        "--naissance",
+        "1990-01-01",
+        "--demande-asile",
+        "2023-01-05:2024-06-01",
+        "--titres",
+        "vie_privee_familiale_autre:2024-06-01:2025-05-31",
+        "--oui",
+        "intention_installation",
+        date_="2024-06-01",
+    )
+    assert out["public"] == "EPA"
+    assert (
+        "demande d'asile du 5 janvier 2023 tranchée le 1er juin 2024"
+        in raison(out, "exclusions")["explication"]
+    )
+    run = ctai(
+        "eligibility", "check", "--nationalite", "AF", "--protection", "refugie:OFPRA:2023-05-10:2025-03-01"
+    )
+    assert run.code == 2 and "« motif »" in run.out
