@@ -246,3 +246,10 @@ def test_large_files_use_every_core(tmp_path: Path) -> None:
     large.write_text(HEADER + "\n" + (GOOD + "\n") * (PARALLELE_OCTETS // len(GOOD) + 1), encoding="utf-8")
     assert processus_par_defaut(small) == 1
     assert processus_par_defaut(large) >= 1
+
+
+def test_an_id_cannot_forge_lines_or_colours_in_text_output(ctai, tmp_path: Path) -> None:
+    rows = write(tmp_path, "p.jsonl", json.dumps({"id": "a\nb\tligne 9\teligible EPA\x1b[31m\u2028"}) + "\n")
+    run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01")
+    assert run.out.count("\n") == 1 and "\x1b" not in run.out and "\u2028" not in run.out
+    assert run.out.startswith("a\\x0ab\\x09ligne 9\\x09eligible EPA\\x1b[31m\\u2028\tligne 1\t")

@@ -391,6 +391,10 @@ class Resume:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
+# A tab, a newline or an escape sequence in an id would forge lines or colours in text output.
+_CONTROLES = {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0))} | {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029)
+}
 
 
 @dataclass(frozen=True)
@@ -441,7 +445,8 @@ def evaluer_ligne(options: _Options, number: int, raw: Any) -> tuple[str, str]:
         if record["faits_manquants"]:
             detail += " — manque : " + ", ".join(record["faits_manquants"])
     row_id = record["id"]
-    return key, f"{row_id if row_id is not None else '-'}\tligne {number}\t{detail}\n"
+    shown = "-" if row_id is None else row_id.translate(_CONTROLES) if not row_id.isprintable() else row_id
+    return key, f"{shown}\tligne {number}\t{detail}\n"
 
 
 # --- running on every core ------------------------------------------------------
