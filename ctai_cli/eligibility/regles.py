@@ -40,6 +40,12 @@ class Constat:
         return out
 
 
+@functools.lru_cache(maxsize=512)
+def _faits(fait: str, origine: Origine, source: str | None = None) -> tuple[Constat, ...]:
+    """One fact and how it is known (shared: rows often know the same fact the same way)."""
+    return (Constat(fait, origine, source),)
+
+
 @dataclass(slots=True)
 class Raison:
     id: str
@@ -361,7 +367,7 @@ class _Evaluation:
                 )
             )
             return self.raison("pays-tiers", "inconnu", "nationalité non renseignée", reference)
-        faits = (Constat("nationalite", "donne"),)
+        faits = _faits("nationalite", "donne")
         if codes == ["apatride"]:
             return self.raison(
                 "pays-tiers", "oui", "apatride (donné) : ressortissant d'aucun État", reference, faits
@@ -402,11 +408,11 @@ class _Evaluation:
             return _Part(
                 "non",
                 "mineur non accompagné (donné) : relève de l'aide sociale à l'enfance",
-                faits=(Constat("mineur_non_accompagne", "donne"),),
+                faits=_faits("mineur_non_accompagne", "donne"),
             )
         if p.mineur_non_accompagne is False:
             return _Part(
-                "oui", "pas mineur non accompagné (donné)", faits=(Constat("mineur_non_accompagne", "donne"),)
+                "oui", "pas mineur non accompagné (donné)", faits=_faits("mineur_non_accompagne", "donne")
             )
         if p.date_naissance is not None:
             majorite = plus_annees(p.date_naissance, 18)
@@ -415,7 +421,7 @@ class _Evaluation:
                 return _Part(
                     "oui",
                     f"majeur depuis le {date_longue(majorite)} (déduit de la date de naissance donnée)",
-                    faits=(Constat("mineur_non_accompagne", "deduit", "date_naissance"),),
+                    faits=_faits("mineur_non_accompagne", "deduit", "date_naissance"),
                     reference=MAJORITE,
                 )
             return _Part(
@@ -447,10 +453,10 @@ class _Evaluation:
         p = self.p
         if p.sejour_irregulier:
             return _Part(
-                "non", "en situation irrégulière (donné)", faits=(Constat("sejour_irregulier", "donne"),)
+                "non", "en situation irrégulière (donné)", faits=_faits("sejour_irregulier", "donne")
             )
         if p.sejour_irregulier is False:
-            return _Part("oui", "en séjour régulier (donné)", faits=(Constat("sejour_irregulier", "donne"),))
+            return _Part("oui", "en séjour régulier (donné)", faits=_faits("sejour_irregulier", "donne"))
         if self.valides:
             i, titre = self.valides[-1]
             source = f"titres_sejour.{i}"
@@ -458,7 +464,7 @@ class _Evaluation:
             return _Part(
                 "oui",
                 f"en séjour régulier : {self.titre_valide_texte(i, titre)} (déduit du titre donné)",
-                faits=(Constat("sejour_irregulier", "deduit", source),),
+                faits=_faits("sejour_irregulier", "deduit", source),
                 reference=reference,
             )
         if self.protection_en_vigueur():
@@ -468,7 +474,7 @@ class _Evaluation:
                 "oui",
                 f"en séjour régulier : {_ACCORDE[protection.type]} le {date_longue(protection.date)} "
                 "(déduit de la protection donnée)",
-                faits=(Constat("sejour_irregulier", "deduit", "protection"),),
+                faits=_faits("sejour_irregulier", "deduit", "protection"),
                 reference="CESEDA, art. L424-1, L424-9, L424-18 (titre de séjour de droit des personnes protégées)"
                 if protection.type != "temporaire"
                 else "CESEDA, art. L581-1 et suivants (autorisation provisoire de séjour)",
@@ -481,11 +487,11 @@ class _Evaluation:
             return _Part(
                 "non",
                 "demandeur d'asile à cette date (donné)",
-                faits=(Constat("demandeur_asile", "donne"),),
+                faits=_faits("demandeur_asile", "donne"),
             )
         if p.demandeur_asile is False:
             return _Part(
-                "oui", "pas de demande d'asile en cours (donné)", faits=(Constat("demandeur_asile", "donne"),)
+                "oui", "pas de demande d'asile en cours (donné)", faits=_faits("demandeur_asile", "donne")
             )
         protection = p.protection
         protege = (
@@ -503,7 +509,7 @@ class _Evaluation:
                 return _Part(
                     "oui",
                     f"demande d'asile déposée le {date_longue(asile.depot)}, après cette date (donné)",
-                    faits=(Constat("demandeur_asile", "deduit", "demande_asile"),),
+                    faits=_faits("demandeur_asile", "deduit", "demande_asile"),
                 )
             if decision is not None and decision <= jour:
                 return _Part(
@@ -519,7 +525,7 @@ class _Evaluation:
             return _Part(
                 "non",
                 f"demandeur d'asile depuis le {date_longue(asile.depot)}, sans décision à cette date (donné)",
-                faits=(Constat("demandeur_asile", "deduit", "demande_asile"),),
+                faits=_faits("demandeur_asile", "deduit", "demande_asile"),
             )
         if protege and self.protection_en_vigueur():
             assert protection is not None and protection.date is not None
@@ -527,7 +533,7 @@ class _Evaluation:
                 "oui",
                 f"pas de demande d'asile en cours : {_ACCORDE[protection.type]} le "
                 f"{date_longue(protection.date)} (déduit de la protection donnée)",
-                faits=(Constat("demandeur_asile", "deduit", "protection"),),
+                faits=_faits("demandeur_asile", "deduit", "protection"),
             )
         return _Part(
             "inconnu",
@@ -578,7 +584,7 @@ class _Evaluation:
                 "non",
                 f"ne résidait pas en Ukraine le {date_longue(residence.valeur)} ou avant (donné)",
                 residence.reference,
-                (Constat("residence_ukraine_24_02_2022", "donne"),),
+                _faits("residence_ukraine_24_02_2022", "donne"),
             )
         if not temporaire:
             self.manque(
@@ -605,7 +611,7 @@ class _Evaluation:
             return self.raison(
                 "bpt", "inconnu", "date de la protection temporaire non renseignée", debut.reference
             )
-        faits = (Constat("protection", "donne"),)
+        faits = _faits("protection", "donne")
         if protection.date > jour:
             return self.raison(
                 "bpt",
@@ -647,7 +653,7 @@ class _Evaluation:
             if protection.autorite is None:
                 self.manque(_question_autorite(protection.type))
             return self.raison("bpi", "inconnu", f"date de la décision ({libelle}) non renseignée", reference)
-        faits = (Constat("protection", "donne"),)
+        faits = _faits("protection", "donne")
         if protection.date > jour:
             return self.raison(
                 "bpi",
@@ -760,7 +766,7 @@ class _Evaluation:
                             "non",
                             f"{self.libelle(titre)} délivrée le {date_longue(debut)} (donné) après {avant} : "
                             f"{duree} ans de séjour régulier révolus au plus tard le {date_longue(limite)}",  # type: ignore[arg-type]
-                            faits=(Constat("debut_sejour_regulier", "deduit", f"titres_sejour.{i}"),),
+                            faits=_faits("debut_sejour_regulier", "deduit", f"titres_sejour.{i}"),
                             reference=genre["article"],
                         ),
                         None,
@@ -809,7 +815,7 @@ class _Evaluation:
             return _Part(
                 "oui",
                 f"{self.titre_valide_texte(i, titre)} (donné) : {_MOTIFS[genre['motif']]}",
-                faits=(Constat("titres_sejour", "donne"),),
+                faits=_faits("titres_sejour", "donne"),
                 reference=reference,
             )
         a_preciser = [(i, t) for i, t in valides if self.types[t.type]["motif"] == "a_preciser"]
@@ -839,7 +845,7 @@ class _Evaluation:
             return _Part(
                 "non",
                 f"titre en cours : {self.titre_valide_texte(i, titre)} (donné) : {motif}",
-                faits=(Constat("titres_sejour", "donne"),),
+                faits=_faits("titres_sejour", "donne"),
                 reference=genre["article"],
             )
         # No titre known to be valid on the day: the latest one decides what to ask.
@@ -876,7 +882,7 @@ class _Evaluation:
                     ),
                 ),
             )
-        faits = (Constat("intention_installation", "donne"),)
+        faits = _faits("intention_installation", "donne")
         if not intention:
             return _Part("non", "n'a pas l'intention de s'installer durablement (donné)", faits=faits)
         return _Part("oui", "intention de s'installer durablement (donnée)", faits=faits)
@@ -896,13 +902,13 @@ class _Evaluation:
                 delai = _Part(
                     "non",
                     f"séjour régulier compté {wording} : {duree.valeur} ans révolus le {date_longue(limite)}",  # type: ignore[arg-type]
-                    faits=(Constat("debut_sejour_regulier", "donne"),),
+                    faits=_faits("debut_sejour_regulier", "donne"),
                 )
             else:
                 delai = _Part(
                     "oui",
                     f"séjour régulier compté {wording} : moins de {duree.valeur} ans {_jusqu_au(limite)}",
-                    faits=(Constat("debut_sejour_regulier", "donne"),),
+                    faits=_faits("debut_sejour_regulier", "donne"),
                 )
         return self.combiner("epa", [delai, self._titre_ouvrant(), self._intention()], reference)
 
