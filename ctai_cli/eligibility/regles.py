@@ -195,7 +195,6 @@ _INTERNATIONALE = frozenset({"refugie", "protection_subsidiaire", "apatride"})
 _ASILE = frozenset({"refugie", "protection_subsidiaire"})
 
 CONTRAT = "CTAI de Dax 2024-2026, préambule et article 1er"
-MAJORITE = "Code civil, art. 414 (majorité à dix-huit ans accomplis)"
 RECEPISSE = "CESEDA, art. R431-12 (le récépissé autorise la présence pour la durée qu'il précise)"
 BPI_TEXTES = "CESEDA, art. L511-1 (réfugié), L512-1 (protection subsidiaire), L582-1 (apatride)"
 RETRAIT = (
@@ -415,18 +414,19 @@ class _Evaluation:
                 "oui", "pas mineur non accompagné (donné)", faits=_faits("mineur_non_accompagne", "donne")
             )
         if p.date_naissance is not None:
-            majorite = plus_annees(p.date_naissance, 18)
+            age = self.param("majorite.age_annees")
+            majorite = plus_annees(p.date_naissance, age.valeur)
             if atteint(jour, majorite):
                 assert majorite is not None
                 return _Part(
                     "oui",
                     f"majeur depuis le {date_longue(majorite)} (déduit de la date de naissance donnée)",
                     faits=_faits("mineur_non_accompagne", "deduit", "date_naissance"),
-                    reference=MAJORITE,
+                    reference=age.reference,
                 )
             return _Part(
                 "inconnu",
-                f"mineur à cette date (date de naissance donnée : 18 ans {_le(majorite)}) : "
+                f"mineur à cette date (date de naissance donnée : {age.valeur} ans {_le(majorite)}) : "
                 "accompagné ou non ?",
                 (
                     FaitManquant(
@@ -435,7 +435,7 @@ class _Evaluation:
                         "représentant légal ?",
                     ),
                 ),
-                reference=MAJORITE,
+                reference=age.reference,
             )
         return _Part(
             "inconnu",
