@@ -1,117 +1,44 @@
-"""Reconcile State money per action and year: allocation, carry-over, payments, spending, reliquat.
+"""The one money aggregate: State money (BOP 104) per action and year, co-financements, envelopes.
 
 Everything is ``Decimal``, exact to the cent. For each action of each annexe::
 
-    disponible = alloue + report_entrant
+    disponible = alloue + Σ reports entrants
     reliquat   = disponible - depense        (when the bilan gives the spending)
-    ecart      = depense - disponible, and in % of disponible (CERFA 15059 logic:
-                 réalisé against prévu)
+    ecart      = realise - prevu, and in % of prevu (CERFA 15059 logic: réalisé against
+                 prévu); for BOP 104, prevu is the disponible and realise the spending
 
-Totals per year, axe, porteur and for the whole contract are sums of the rows; a
-total is ``complet: false`` when some amount in it is not known (no budget in the
-annexe, no spending in the bilan yet): unknown is never shown as zero.
+Unknown is never zero. A :class:`Somme` adds terms of which some may be unknown (no
+budget in the annexe, no spending in the bilan, no annexe at all for a year of the
+period): its value is then ``None`` (« — » in text and documents, ``null`` in JSON, an
+empty cell with a note in a spreadsheet); the sum of the known terms is only offered as
+``partiel``, to be shown labelled as partial. Every total, gap and percentage of
+``ctai budget reconcile``, of the documents and of the checks comes from here.
+
+Co-financements (other funders than the State's programme 104) are reconciled the same
+way, funder by funder, prévu (annexe) against réalisé (bilan), and never added to BOP 104.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ctai_cli.repository import Depot
+if TYPE_CHECKING:
+    from ctai_cli.repository import Depot
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-MONEY = ("alloue", "report_entrant", "disponible", "verse", "depense", "reliquat")
-
-
-@dataclass
-class Ligne:
-    annee: int
-    action: str
-    axe: int
-    porteur: str
-    titre: str
-    alloue: Decimal | None  # None: the annexe gives no budget (unknown, not zero)
-    report_entrant: Decimal | None
-    verse: Decimal | None
-    depense: Decimal | None
-    disposition: str | None = None
-    vers: str | None = None  # "2025/club-emploi" for a report
-
-    @property
-    def disponible(self) -> Decimal | None:
-        if self.alloue is None or self.report_entrant is None:
-            return None
-        return self.alloue + self.report_entrant
-
-    @property
-    def reliquat(self) -> Decimal | None:
-        disponible = self.disponible
-        return None if self.depense is None or disponible is None else disponible - self.depense
-
-    @property
-    def ecart(self) -> Decimal | None:
-        reliquat = self.reliquat
-        return None if reliquat is None else -reliquat
-
-    @property
-    def ecart_pct(self) -> Decimal | None:
-        if self.ecart is None or not self.disponible:
-            return None
-        return (self.ecart * 100 / self.disponible).quantize(CENT, rounding=ROUND_HALF_UP)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "annee": self.annee,
-            "action": self.action,
-            "axe": self.axe,
-            "porteur": self.porteur,
-            "titre": self.titre,
-            **{name: money_text(getattr(self, name)) for name in MONEY},
-            "disposition": self.disposition,
-            "vers": self.vers,
-            "ecart": money_text(self.ecart),
-            "ecart_pct": None if self.ecart_pct is None else f"{self.ecart_pct:.2f}",
-        }
-
-
-@dataclass
-class Total:
-    sums: dict[str, Decimal] = field(default_factory=lambda: {name: ZERO for name in MONEY})
-    complet: bool = True
-
-    def add(self, ligne: Ligne) -> None:
-        for name in MONEY:
-            value = getattr(ligne, name)
-            if value is None:
-                self.complet = False
-            else:
-                self.sums[name] += value
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**{name: money_text(value) for name, value in self.sums.items()}, "complet": self.complet}
-
-
-@dataclass
-class Rapprochement:
-    lignes: list[Ligne]
-    par_annee: dict[int, Total]
-    par_axe: dict[int, Total]
-    par_porteur: dict[str, Total]
-    contrat: Total
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "lignes": [ligne.to_dict() for ligne in self.lignes],
-            "totaux": {
-                "par_annee": {str(k): v.to_dict() for k, v in sorted(self.par_annee.items())},
-                "par_axe": {str(k): v.to_dict() for k, v in sorted(self.par_axe.items())},
-                "par_porteur": {k: v.to_dict() for k, v in sorted(self.par_porteur.items())},
-                "contrat": self.contrat.to_dict(),
-            },
-        }
+COLONNES = ("alloue", "report_entrant", "disponible", "verse", "depense", "reliquat")
+LIBELLES = {
+    "alloue": "alloué",
+    "report_entrant": "report entrant",
+    "disponible": "disponible",
+    "verse": "versé",
+    "depense": "dépensé",
+    "reliquat": "reliquat",
+}
 
 
 def money_text(value: Decimal | None) -> str | None:
@@ -119,45 +46,634 @@ def money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
 
 
-def rapprocher(depot: Depot, annee: int | None = None) -> Rapprochement:
-    """One row per action and year of the valid annexes (``annee`` restricts to one year)."""
-    lignes: list[Ligne] = []
-    for year in sorted(depot.actions):
-        fichier = depot.actions[year]
-        if fichier.model is None or (annee is not None and year != annee):
-            continue
-        bilan_file = depot.bilans.get(year)
-        bilan = bilan_file.model if bilan_file else None
-        entries = {entry.action: entry for entry in bilan.actions} if bilan else {}
-        for action in fichier.model.actions:
-            budget = action.budget
-            entry = entries.get(action.id)
-            reliquat = entry.reliquat if entry else None
-            vers = None
-            if reliquat is not None and reliquat.disposition == "report":
-                vers = f"{year + 1}/{reliquat.vers_action or action.id}"
-            lignes.append(
-                Ligne(
-                    annee=year,
-                    action=action.id,
-                    axe=action.axe,
-                    porteur=action.porteur,
-                    titre=action.titre,
-                    alloue=budget.etat_bop104 if budget else None,
-                    report_entrant=(budget.report_entrant.montant if budget.report_entrant else ZERO)
-                    if budget
-                    else None,
-                    verse=sum((v.montant for v in budget.versements), ZERO) if budget else None,
-                    depense=entry.depenses_realisees if entry else None,
-                    disposition=reliquat.disposition if reliquat else None,
-                    vers=vers,
-                )
+def pct_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def ecart(prevu: Decimal | None, realise: Decimal | None) -> Decimal | None:
+    """Réalisé − prévu; None when either is unknown."""
+    return None if prevu is None or realise is None else realise - prevu
+
+
+def ecart_pct(prevu: Decimal | None, realise: Decimal | None) -> Decimal | None:
+    """The gap in % of the prévu, to two decimals; None when unknown or when the prévu is 0."""
+    gap = ecart(prevu, realise)
+    if gap is None or not prevu:
+        return None
+    return (gap * 100 / prevu).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Somme:
+    """A sum of amounts of which some may be unknown."""
+
+    connu: Decimal = ZERO  # the sum of the known terms
+    termes: int = 0
+    inconnus: int = 0
+
+    @classmethod
+    def de(cls, values: Iterable[Decimal | None]) -> Somme:
+        connu, termes, inconnus = ZERO, 0, 0
+        for value in values:
+            termes += 1
+            if value is None:
+                inconnus += 1
+            else:
+                connu += value
+        return cls(connu, termes, inconnus)
+
+    def __add__(self, other: Somme) -> Somme:
+        return Somme(self.connu + other.connu, self.termes + other.termes, self.inconnus + other.inconnus)
+
+    @property
+    def complet(self) -> bool:
+        return self.inconnus == 0
+
+    @property
+    def valeur(self) -> Decimal | None:
+        """The total, or None as soon as one term is unknown."""
+        return self.connu if self.inconnus == 0 else None
+
+    @property
+    def partiel(self) -> Decimal | None:
+        """The sum of the known terms when some are unknown and some known (label it « partiel »)."""
+        return self.connu if 0 < self.inconnus < self.termes else None
+
+
+def somme(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The exact total, or None when one amount is unknown."""
+    return Somme.de(values).valeur
+
+
+# --- co-financements ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrevuRealise:
+    """Prévu (annexe) against réalisé (bilan) for one funder, on one row or summed."""
+
+    prevu: Somme = field(default_factory=Somme)
+    realise: Somme = field(default_factory=Somme)
+
+    def __add__(self, other: PrevuRealise) -> PrevuRealise:
+        return PrevuRealise(self.prevu + other.prevu, self.realise + other.realise)
+
+    @property
+    def ecart(self) -> Decimal | None:
+        return ecart(self.prevu.valeur, self.realise.valeur)
+
+    @property
+    def ecart_pct(self) -> Decimal | None:
+        return ecart_pct(self.prevu.valeur, self.realise.valeur)
+
+    @property
+    def complet(self) -> bool:
+        return self.prevu.complet and self.realise.complet
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "prevu": money_text(self.prevu.valeur),
+            "realise": money_text(self.realise.valeur),
+            "ecart": money_text(self.ecart),
+            "ecart_pct": pct_text(self.ecart_pct),
+            "complet": self.complet,
+        }
+        partiel = {
+            name: money_text(s.partiel)
+            for name, s in (("prevu", self.prevu), ("realise", self.realise))
+            if s.partiel is not None
+        }
+        if partiel:
+            out["partiel"] = partiel
+        return out
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRecu:
+    """One report entrant of an action: from which action of the previous year, how much."""
+
+    depuis: str  # "2024/club-emploi"
+    montant: Decimal
+
+
+@dataclass(frozen=True)
+class Ligne:
+    """One action of one annexe: State money (BOP 104) and co-financements."""
+
+    annee: int
+    action: str
+    axe: int
+    porteur: str
+    titre: str
+    alloue: Decimal | None  # None: the annexe gives no budget (unknown, not zero)
+    reports: tuple[ReportRecu, ...] | None  # None: no budget
+    verse: Decimal | None  # None: no versement recorded for a non-zero allocation
+    depense: Decimal | None  # None: no bilan, or no depenses_realisees in it
+    disposition: str | None = None
+    vers: str | None = None  # "2025/club-emploi" for a report
+    cadre: str = "contrat"
+    # Funder → amount. prevus None: no budget in the annexe (every funder unknown);
+    # realises None: the bilan does not state the co-financements received.
+    cofinancements_prevus: dict[str, Decimal] | None = None
+    cofinancements_realises: dict[str, Decimal] | None = None
+
+    @property
+    def report_entrant(self) -> Decimal | None:
+        return None if self.reports is None else somme(r.montant for r in self.reports)
+
+    @property
+    def disponible(self) -> Decimal | None:
+        return somme([self.alloue, self.report_entrant])
+
+    @property
+    def reliquat(self) -> Decimal | None:
+        disponible = self.disponible
+        return None if disponible is None or self.depense is None else disponible - self.depense
+
+    @property
+    def ecart(self) -> Decimal | None:
+        return ecart(self.disponible, self.depense)
+
+    @property
+    def ecart_pct(self) -> Decimal | None:
+        return ecart_pct(self.disponible, self.depense)
+
+    def financeurs(self) -> list[str]:
+        names = dict.fromkeys(self.cofinancements_prevus or {})
+        names.update(dict.fromkeys(self.cofinancements_realises or {}))
+        return list(names)
+
+    def cofinancement(self, financeur: str) -> PrevuRealise:
+        """Prévu and réalisé of one funder on this row.
+
+        The annexe's budget lists every funder planned (one it does not list: 0 prévu); a
+        bilan that states ``cofinancements`` lists every funder that paid (one it does not
+        list: 0 réalisé) — except a funder the annexe planned money from: left out of the
+        bilan, what it paid is unknown, not zero.
+        """
+        prevus, realises = self.cofinancements_prevus, self.cofinancements_realises
+        prevu = None if prevus is None else prevus.get(financeur, ZERO)
+        realise: Decimal | None
+        if realises is None:
+            realise = None
+        elif financeur in realises:
+            realise = realises[financeur]
+        elif prevu is not None and prevu > ZERO:
+            realise = None
+        else:
+            realise = ZERO
+        return PrevuRealise(Somme.de([prevu]), Somme.de([realise]))
+
+    @property
+    def cofinancements(self) -> dict[str, PrevuRealise]:
+        return {f: self.cofinancement(f) for f in self.financeurs()}
+
+    @property
+    def cofinancements_total(self) -> PrevuRealise:
+        """All funders of the row together (never BOP 104)."""
+        prevus, realises = self.cofinancements_prevus, self.cofinancements_realises
+        prevu = None if prevus is None else somme(prevus.values())
+        realise = None if realises is None else somme(p.realise.valeur for p in self.cofinancements.values())
+        return PrevuRealise(Somme.de([prevu]), Somme.de([realise]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annee": self.annee,
+            "cadre": self.cadre,
+            "action": self.action,
+            "axe": self.axe,
+            "porteur": self.porteur,
+            "titre": self.titre,
+            **{name: money_text(getattr(self, name)) for name in COLONNES},
+            "reports_entrants": None
+            if self.reports is None
+            else [{"depuis": r.depuis, "montant": money_text(r.montant)} for r in self.reports],
+            "disposition": self.disposition,
+            "vers": self.vers,
+            "ecart": money_text(self.ecart),
+            "ecart_pct": pct_text(self.ecart_pct),
+            "cofinancements": [
+                {"financeur": name, **pair.to_dict()} for name, pair in self.cofinancements.items()
+            ],
+        }
+
+
+# --- aggregates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totaux:
+    """Money of several rows (and of the years whose annexe is missing: unknown terms)."""
+
+    sommes: dict[str, Somme]
+    lignes: int = 0
+    sans_budget: int = 0
+    sans_depense: int = 0
+    sans_versement: int = 0
+    annexes_absentes: tuple[int, ...] = ()
+
+    @classmethod
+    def de(cls, lignes: Iterable[Ligne], annexes_absentes: Iterable[int] = ()) -> Totaux:
+        lignes = list(lignes)
+        absentes = tuple(sorted(set(annexes_absentes)))
+        sommes = {
+            name: Somme.de(getattr(ligne, name) for ligne in lignes) + Somme.de([None] * len(absentes))
+            for name in COLONNES
+        }
+        return cls(
+            sommes,
+            lignes=len(lignes),
+            sans_budget=sum(1 for ligne in lignes if ligne.alloue is None),
+            sans_depense=sum(1 for ligne in lignes if ligne.depense is None),
+            sans_versement=sum(1 for ligne in lignes if ligne.alloue is not None and ligne.verse is None),
+            annexes_absentes=absentes,
+        )
+
+    # The value of each column: None when one term is unknown.
+    @property
+    def alloue(self) -> Decimal | None:
+        return self.sommes["alloue"].valeur
+
+    @property
+    def report_entrant(self) -> Decimal | None:
+        return self.sommes["report_entrant"].valeur
+
+    @property
+    def disponible(self) -> Decimal | None:
+        return self.sommes["disponible"].valeur
+
+    @property
+    def verse(self) -> Decimal | None:
+        return self.sommes["verse"].valeur
+
+    @property
+    def depense(self) -> Decimal | None:
+        return self.sommes["depense"].valeur
+
+    @property
+    def reliquat(self) -> Decimal | None:
+        return self.sommes["reliquat"].valeur
+
+    @property
+    def ecart(self) -> Decimal | None:
+        return ecart(self.disponible, self.depense)
+
+    @property
+    def ecart_pct(self) -> Decimal | None:
+        return ecart_pct(self.disponible, self.depense)
+
+    @property
+    def complet(self) -> bool:
+        return all(s.complet for s in self.sommes.values())
+
+    @property
+    def connu(self) -> bool:
+        """Both the disponible and the spending are known."""
+        return self.disponible is not None and self.depense is not None
+
+    @property
+    def partiels(self) -> dict[str, Decimal]:
+        """Column → sum of the known terms, for the unknown columns that have known terms."""
+        return {name: s.partiel for name, s in self.sommes.items() if s.partiel is not None}
+
+    @property
+    def inconnus_texte(self) -> str | None:
+        """Why some amounts are unknown, in French: « 8 actions sans budget dans l'annexe, … »."""
+        if self.complet:
+            return None
+        parts = []
+        if self.annexes_absentes:
+            years = ", ".join(map(str, self.annexes_absentes))
+            parts.append(
+                f"annexe{'s' if len(self.annexes_absentes) > 1 else ''} {years} absente"
+                f"{'s' if len(self.annexes_absentes) > 1 else ''}"
             )
-    par_annee: dict[int, Total] = defaultdict(Total)
-    par_axe: dict[int, Total] = defaultdict(Total)
-    par_porteur: dict[str, Total] = defaultdict(Total)
-    contrat = Total()
+        for count, what in (
+            (self.sans_budget, "sans budget dans l'annexe"),
+            (self.sans_depense, "sans dépenses au bilan"),
+            (self.sans_versement, "sans versement enregistré"),
+        ):
+            if count:
+                parts.append(f"{count} action{'s' if count > 1 else ''} sur {self.lignes} {what}")
+        return "inconnu : " + ", ".join(parts)
+
+    def partiels_texte(self, fmt: Any) -> str | None:
+        """« somme partielle (montants connus seulement) : alloué 150 000,00 €, … », or None."""
+        partiels = self.partiels
+        if not partiels:
+            return None
+        return "somme partielle (montants connus seulement) : " + ", ".join(
+            f"{LIBELLES[name]} {fmt(value)}" for name, value in partiels.items()
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: money_text(s.valeur) for name, s in self.sommes.items()}
+        out["ecart"] = money_text(self.ecart)
+        out["ecart_pct"] = pct_text(self.ecart_pct)
+        out["complet"] = self.complet
+        if not self.complet:
+            out["inconnus"] = {
+                "actions_sans_budget": self.sans_budget,
+                "actions_sans_depense": self.sans_depense,
+                "actions_sans_versement": self.sans_versement,
+                "annexes_absentes": list(self.annexes_absentes),
+            }
+            out["partiel"] = {name: money_text(value) for name, value in self.partiels.items()}
+        return out
+
+
+def cofinancements(
+    lignes: Iterable[Ligne], annexes_absentes: int = 0
+) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
+    """Per funder and in total, prévu against réalisé, over several rows (and missing annexes)."""
+    lignes = list(lignes)
+    unknown = Somme.de([None] * annexes_absentes)
+    missing = PrevuRealise(unknown, unknown)
+    names = list(dict.fromkeys(name for ligne in lignes for name in ligne.financeurs()))
+    par_financeur: dict[str, PrevuRealise] = {}
+    for name in names:
+        total = missing
+        for ligne in lignes:
+            total = total + ligne.cofinancement(name)
+        par_financeur[name] = total
+    total = missing
     for ligne in lignes:
-        for total in (par_annee[ligne.annee], par_axe[ligne.axe], par_porteur[ligne.porteur], contrat):
-            total.add(ligne)
-    return Rapprochement(lignes, dict(par_annee), dict(par_axe), dict(par_porteur), contrat)
+        total = total + ligne.cofinancements_total
+    return par_financeur, total
+
+
+@dataclass(frozen=True)
+class Enveloppe:
+    """The contract's envelope of one year against what the annexe allocates to its actions."""
+
+    annee: int | None  # None: the whole contract
+    montant: Decimal | None  # None: contrat.yaml states no envelope for that year
+    alloue: Somme
+
+    @property
+    def ecart(self) -> Decimal | None:
+        """Alloué − enveloppe: negative, the remainder not allocated; positive, over-allocation."""
+        return ecart(self.montant, self.alloue.valeur)
+
+    @property
+    def non_reparti(self) -> Decimal | None:
+        gap = self.ecart
+        return None if gap is None else max(-gap, ZERO)
+
+    @property
+    def depassement(self) -> Decimal | None:
+        gap = self.ecart
+        return None if gap is None else max(gap, ZERO)
+
+    @property
+    def depassement_certain(self) -> Decimal | None:
+        """Over-allocation already certain from the known allocations alone (amounts are ≥ 0)."""
+        if self.montant is None or self.alloue.connu <= self.montant:
+            return None
+        return self.alloue.connu - self.montant
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "enveloppe": money_text(self.montant),
+            "alloue": money_text(self.alloue.valeur),
+            "ecart": money_text(self.ecart),
+            "non_reparti": money_text(self.non_reparti),
+            "depassement": money_text(self.depassement),
+        }
+        if self.alloue.partiel is not None:
+            out["alloue_partiel"] = money_text(self.alloue.partiel)
+        return out
+
+
+@dataclass(frozen=True)
+class AnneeBudget:
+    annee: int
+    cadre: str  # "contrat", "contrat_precedent", or "hors_periode"
+    annexe: bool  # False: no valid actions/<année>.yaml
+    lignes: list[Ligne]
+    totaux: Totaux
+    enveloppe: Enveloppe
+
+    @property
+    def cofinancements(self) -> dict[str, PrevuRealise]:
+        return self._cofinancements()[0]
+
+    @property
+    def cofinancements_total(self) -> PrevuRealise:
+        return self._cofinancements()[1]
+
+    def _cofinancements(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
+        return cofinancements(self.lignes, 0 if self.annexe else 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cadre": self.cadre,
+            "annexe": self.annexe,
+            "enveloppe": self.enveloppe.to_dict(),
+            "cofinancements": {
+                "par_financeur": {k: v.to_dict() for k, v in self.cofinancements.items()},
+                "total": self.cofinancements_total.to_dict(),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Rapprochement:
+    annees: list[AnneeBudget]
+    filtre: int | None = None  # --annee: contract-wide totals are then not computed
+
+    @property
+    def lignes(self) -> list[Ligne]:
+        return [ligne for annee in self.annees for ligne in annee.lignes]
+
+    def annee(self, year: int) -> AnneeBudget | None:
+        return next((a for a in self.annees if a.annee == year), None)
+
+    # Contract-wide totals: the years of the contract only (not the previous contract's).
+    def _du_contrat(self) -> tuple[list[Ligne], list[int]]:
+        years = [a for a in self.annees if a.cadre == "contrat"]
+        return [ligne for a in years for ligne in a.lignes], [a.annee for a in years if not a.annexe]
+
+    @property
+    def contrat(self) -> Totaux | None:
+        if self.filtre is not None:
+            return None
+        lignes, absentes = self._du_contrat()
+        return Totaux.de(lignes, absentes)
+
+    @property
+    def par_axe(self) -> dict[int, Totaux]:
+        return self._groupes(lambda ligne: ligne.axe)
+
+    @property
+    def par_porteur(self) -> dict[str, Totaux]:
+        return self._groupes(lambda ligne: ligne.porteur)
+
+    def _groupes(self, key: Any) -> dict[Any, Totaux]:
+        if self.filtre is not None:
+            lignes = [ligne for ligne in self.lignes if ligne.cadre == "contrat"]
+            absentes: list[int] = []
+        else:
+            lignes, absentes = self._du_contrat()
+        groups: dict[Any, list[Ligne]] = {}
+        for ligne in lignes:
+            groups.setdefault(key(ligne), []).append(ligne)
+        return {k: Totaux.de(v, absentes) for k, v in sorted(groups.items())}
+
+    @property
+    def cofinancements_contrat(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
+        """Per funder and in total over the contract's years (a missing annexe: unknown)."""
+        lignes, absentes = self._du_contrat()
+        return cofinancements(lignes, len(absentes))
+
+    @property
+    def enveloppes(self) -> Somme | None:
+        """The contract's envelopes over its years (unknown for a year without one)."""
+        if self.filtre is not None:
+            return None
+        return Somme.de(a.enveloppe.montant for a in self.annees if a.cadre == "contrat")
+
+    @property
+    def enveloppe_contrat(self) -> Enveloppe | None:
+        """All the contract's envelopes against all its allocations."""
+        enveloppes, contrat = self.enveloppes, self.contrat
+        if enveloppes is None or contrat is None:
+            return None
+        return Enveloppe(None, enveloppes.valeur, contrat.sommes["alloue"])
+
+    def to_dict(self) -> dict[str, Any]:
+        contrat = self.contrat
+        out: dict[str, Any] = {
+            "annees": {str(a.annee): a.to_dict() for a in self.annees},
+            "lignes": [ligne.to_dict() for ligne in self.lignes],
+            "totaux": {
+                "par_annee": {str(a.annee): a.totaux.to_dict() for a in self.annees},
+                "par_axe": {str(k): v.to_dict() for k, v in self.par_axe.items()},
+                "par_porteur": {k: v.to_dict() for k, v in self.par_porteur.items()},
+                "contrat": None if contrat is None else contrat.to_dict(),
+            },
+        }
+        if self.filtre is None:
+            enveloppes = self.enveloppes
+            assert enveloppes is not None
+            par_financeur, total = self.cofinancements_contrat
+            enveloppe = self.enveloppe_contrat
+            assert enveloppe is not None
+            out["contrat"] = {
+                "enveloppes": money_text(enveloppes.valeur),
+                "enveloppes_partiel": money_text(enveloppes.partiel),
+                "enveloppe": enveloppe.to_dict(),
+                "cofinancements": {
+                    "par_financeur": {k: v.to_dict() for k, v in par_financeur.items()},
+                    "total": total.to_dict(),
+                },
+            }
+        return out
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def _cadre(depot: Depot, year: int, annexe_cadre: str | None) -> str:
+    if annexe_cadre is not None:
+        return annexe_cadre
+    contrat = depot.contrat_model
+    if contrat is not None and contrat.periode.debut <= year <= contrat.periode.fin:
+        return "contrat"
+    return "hors_periode"
+
+
+def _amounts_by_name(items: Iterable[Any]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for item in items:
+        out[item.financeur] = out.get(item.financeur, ZERO) + item.montant
+    return out
+
+
+def annees_du_budget(depot: Depot) -> list[int]:
+    """The years reconciled: those with an annexe, the years of the period and of the envelopes."""
+    years = {y for y, f in depot.actions.items() if f.model is not None}
+    contrat = depot.contrat_model
+    if contrat is not None:
+        if contrat.periode.debut <= contrat.periode.fin:
+            years |= set(range(contrat.periode.debut, contrat.periode.fin + 1))
+        years |= {e.annee for e in contrat.enveloppes}
+    return sorted(years)
+
+
+def lignes_de(depot: Depot, year: int) -> list[Ligne]:
+    fichier = depot.actions.get(year)
+    annexe = fichier.model if fichier is not None else None
+    if annexe is None:
+        return []
+    bilan_file = depot.bilans.get(year)
+    bilan = bilan_file.model if bilan_file else None
+    entries = {}
+    for entry in bilan.actions if bilan else []:
+        entries.setdefault(entry.action, entry)
+    lignes = []
+    for action in annexe.actions:
+        budget = action.budget
+        entry = entries.get(action.id)
+        reliquat = entry.reliquat if entry else None
+        vers = None
+        if reliquat is not None and reliquat.disposition == "report":
+            vers = f"{year + 1}/{reliquat.vers_action or action.id}"
+        alloue = budget.etat_bop104 if budget else None
+        verse = None
+        if budget is not None and (budget.versements or budget.etat_bop104 == ZERO):
+            verse = somme(v.montant for v in budget.versements)
+        lignes.append(
+            Ligne(
+                annee=year,
+                action=action.id,
+                axe=action.axe,
+                porteur=action.porteur,
+                titre=action.titre,
+                alloue=alloue,
+                reports=None
+                if budget is None
+                else tuple(
+                    ReportRecu(f"{year - 1}/{r.depuis_action or action.id}", r.montant)
+                    for r in budget.report_entrant
+                ),
+                verse=verse,
+                depense=entry.depenses_realisees if entry else None,
+                disposition=reliquat.disposition if reliquat else None,
+                vers=vers,
+                cadre=annexe.cadre,
+                cofinancements_prevus=None if budget is None else _amounts_by_name(budget.cofinancements),
+                cofinancements_realises=None
+                if entry is None or entry.cofinancements is None
+                else _amounts_by_name(entry.cofinancements),
+            )
+        )
+    return lignes
+
+
+def rapprocher(depot: Depot, annee: int | None = None) -> Rapprochement:
+    """Every year of the contract (``annee`` restricts to one), each with its rows and totals."""
+    contrat = depot.contrat_model
+    envelopes = {e.annee: e.montant for e in contrat.enveloppes} if contrat else {}
+    annees = []
+    for year in annees_du_budget(depot):
+        if annee is not None and year != annee:
+            continue
+        fichier = depot.actions.get(year)
+        annexe = fichier.model if fichier is not None else None
+        lignes = lignes_de(depot, year)
+        totaux = Totaux.de(lignes, [] if annexe is not None else [year])
+        annees.append(
+            AnneeBudget(
+                annee=year,
+                cadre=_cadre(depot, year, annexe.cadre if annexe else None),
+                annexe=annexe is not None,
+                lignes=lignes,
+                totaux=totaux,
+                enveloppe=Enveloppe(year, envelopes.get(year), totaux.sommes["alloue"]),
+            )
+        )
+    return Rapprochement(annees, annee)

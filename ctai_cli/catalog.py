@@ -526,6 +526,84 @@ _ENTRIES: tuple[Entry, ...] = (
         "(« excedent_raisonnable »).",
         "reportez ou reversez le surplus, ou déclarez l'excédent autorisé par la convention",
     ),
+    Entry(
+        "CTAI-E228",
+        E,
+        "Reliquat invérifiable",
+        "action « {action} » : reliquat de {montant} déclaré {manque} : il ne peut pas être vérifié",
+        "Article 8 : le reliquat est ce qui reste du disponible (alloué + reports entrants) après les "
+        "dépenses réalisées. Un reliquat déclaré sans les dépenses réalisées de l'action, ou pour une "
+        "action sans budget dans l'annexe, ne peut pas être rapproché : son montant pourrait être "
+        "n'importe lequel. Les autres contrôles du reliquat (excédent conservé, report, décision) "
+        "s'appliquent quand même.",
+        "indiquez « depenses_realisees » dans le bilan (et le budget de l'action dans l'annexe)",
+    ),
+    Entry(
+        "CTAI-E229",
+        E,
+        "Report interdit par le contrat",
+        "action « {action} » : reliquat de {montant} reporté, alors que le contrat n'autorise pas le "
+        "report des reliquats (report_reliquats: false)",
+        "Article 3 : le report des montants non dépensés sur l'exercice suivant n'est possible que si le "
+        "contrat le prévoit (« report_reliquats: true » dans contrat.yaml, la valeur par défaut). Quand "
+        "il l'exclut, un reliquat est reversé, ou conservé dans la limite de l'excédent raisonnable.",
+        "reversez le reliquat (« disposition: reversement ») ou modifiez le contrat par avenant",
+    ),
+    Entry(
+        "CTAI-E240",
+        E,
+        "Report après la fin du contrat",
+        "action « {action} » : reliquat de {montant} reporté sur {annee}, après la fin du contrat ({fin})",
+        "Article 3 : un reliquat se reporte sur l'exercice suivant du contrat. Le reliquat de la "
+        "dernière année n'a pas d'exercice suivant dans ce contrat : il est reversé, sauf si un avenant "
+        "prolonge la période (« periode.fin » de contrat.yaml, modifiée par l'avenant).",
+        "reversez le reliquat, ou prolongez la période du contrat par avenant",
+    ),
+    Entry(
+        "CTAI-E241",
+        E,
+        "Report vers une action absente",
+        "action « {action} » : reliquat de {montant} reporté vers « {vers} », absente de l'annexe {annee}",
+        "Un reliquat reporté (article 3) doit arriver quelque part : dans une action de l'annexe de "
+        "l'année suivante, qui le reprend dans son « report_entrant ». Une action absente de cette "
+        "annexe ne peut pas le recevoir, et l'argent disparaîtrait des comptes.",
+        "ajoutez l'action « {vers} » à actions/{annee}.yaml, ou corrigez « vers_action »",
+    ),
+    Entry(
+        "CTAI-E242",
+        E,
+        "Report que l'action d'arrivée ne reprend pas",
+        "action « {action} » : reliquat de {montant} reporté vers « {vers} » ({annee}), dont le "
+        "report_entrant ne le reprend pas",
+        "Un reliquat reporté (article 3) doit se retrouver de l'autre côté : l'action qui le reçoit, "
+        "dans l'annexe de l'année suivante, le liste dans son « report_entrant » (avec « depuis_action » "
+        "quand il vient d'une autre action), au centime près. Sinon l'argent reporté n'apparaît dans "
+        "aucun disponible.",
+        "ajoutez à l'action « {vers} » de actions/{annee}.yaml : report_entrant: "
+        "[{{depuis_action: {action}, montant: …}}]",
+    ),
+    Entry(
+        "CTAI-E243",
+        E,
+        "Report entrant en double",
+        "action « {action} » : le reliquat « {depuis} » de {annee} est déjà repris par cette action ; ce "
+        "report entrant de {montant} le compterait deux fois",
+        "Un reliquat reporté n'arrive qu'une fois : l'action qui le reçoit le liste une seule fois dans "
+        "son « report_entrant ». Plusieurs reliquats peuvent arriver sur une même action, chacun avec "
+        "son « depuis_action ».",
+        "supprimez le report en double, ou corrigez « depuis_action »",
+    ),
+    Entry(
+        "CTAI-W244",
+        W,
+        "Report vers une année sans annexe",
+        "action « {action} » : reliquat de {montant} reporté vers {vers}, mais il n'y a pas d'annexe "
+        "{annee} (actions/{annee}.yaml) pour le recevoir",
+        "Un reliquat reporté (article 3) arrive dans une action de l'annexe de l'année suivante. Tant "
+        "que cette annexe n'est pas écrite, le report ne peut pas être rapproché : il est signalé pour "
+        "ne pas être perdu de vue.",
+        "ajoutez actions/{annee}.yaml avec l'action qui reçoit le report",
+    ),
     # --- avenants (ctai validate --base) ---------------------------------
     Entry(
         "CTAI-E230",

@@ -164,20 +164,32 @@ def eligibility_check_command(
         bool, typer.Option("--avec-donnees", help="Avec --batch : ajoute les raisons de chaque verdict.")
     ] = False,
     nationalite: Annotated[
-        str | None, typer.Option("--nationalite", help="Au guichet : code pays (AF) ou apatride.")
+        str | None,
+        typer.Option(
+            "--nationalite", help="Au guichet : code pays (AF), plusieurs séparés par « ; », ou apatride."
+        ),
+    ] = None,
+    naissance: Annotated[
+        str | None, typer.Option("--naissance", help="Au guichet : date de naissance AAAA-MM-JJ.")
     ] = None,
     titres: Annotated[
         str | None,
-        typer.Option("--titres", help="Au guichet : titres « type:debut[:fin] » séparés par « ; »."),
+        typer.Option(
+            "--titres", help="Au guichet : titres « type:debut[:fin[:recepisse_fin]] » séparés par « ; »."
+        ),
     ] = None,
     protection: Annotated[
         str | None,
         typer.Option(
-            "--protection", help="Au guichet : « type[:autorite[:date]] », ex. refugie:OFPRA:2023-05-10."
+            "--protection",
+            help="Au guichet : « type[:autorite[:date[:fin:motif]]] », ex. refugie:OFPRA:2023-05-10.",
         ),
     ] = None,
     asile: Annotated[
-        str | None, typer.Option("--demande-asile", help="Au guichet : date de dépôt de la demande.")
+        str | None,
+        typer.Option(
+            "--demande-asile", help="Au guichet : dépôt de la demande d'asile « depot[:decision] »."
+        ),
     ] = None,
     cir: Annotated[str | None, typer.Option("--cir", help="Au guichet : date de signature du CIR.")] = None,
     oui: Annotated[
@@ -209,7 +221,7 @@ def eligibility_check_command(
         raise typer.Exit(code)
     if output is not None:
         raise UsageProblem("--output ne s'emploie qu'avec --batch")
-    counter = [nationalite, titres, protection, asile, cir, *(oui or []), *(non or [])]
+    counter = [nationalite, naissance, titres, protection, asile, cir, *(oui or []), *(non or [])]
     if person is not None:
         if any(v is not None for v in counter):
             raise UsageProblem(
@@ -224,6 +236,7 @@ def eligibility_check_command(
     faits = eligibility.faits_depuis_options(
         {
             "nationalite": nationalite,
+            "date_naissance": naissance,
             "titres_sejour": titres,
             "protection_type": type_ or None,
             "protection_autorite": autorite or None,

@@ -59,6 +59,13 @@ def annexe_2025() -> str:
     """The 2024 annexe carried over to 2025, before any payment (no versements yet)."""
     text = (DAX / "actions" / "2024.yaml").read_text(encoding="utf-8")
     text = text.replace("annee: 2024", "annee: 2025", 1)
+    # The club carries over its 2024 reliquat (bilans/2024.yaml), as the example's own 2025 annexe does.
+    text = text.replace(
+        "      etat_bop104: 8000\n",
+        "      etat_bop104: 8000\n      report_entrant:\n        - depuis_action: club-emploi\n"
+        "          montant: 2800\n          decision: {date: 2025-02-11, reference: Copil du 11 février 2025}\n",
+        1,
+    )
     return "".join(
         line
         for line in text.splitlines(keepends=True)

@@ -82,14 +82,14 @@ def test_typer_runner(tmp_path: Path) -> None:
 def test_several_contracts_at_once(ctai, dax_copy: Path) -> None:
     run = ctai("validate", DAX, dax_copy, "--date", "2025-01-01", "--format", "json")
     assert run.code == 0
-    assert json.loads(run.out)["summary"] == {"errors": 0, "warnings": 0, "files": 12, "contracts": 2}
+    assert json.loads(run.out)["summary"] == {"errors": 0, "warnings": 0, "files": 14, "contracts": 2}
 
 
 def test_default_path_is_the_current_folder(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(DAX)
     run = ctai("validate", "--date", "2025-01-01")
     assert run.code == 0
-    assert "6 fichiers dans 1 contrat" in run.out
+    assert "7 fichiers dans 1 contrat" in run.out
 
 
 @pytest.mark.parametrize(

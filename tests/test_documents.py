@@ -240,7 +240,7 @@ def test_templates_folder_must_exist(ctai, tmp_path: Path) -> None:
 def test_fiche_arguments(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     run = ctai("fiche", "render", DAX, "club-emplo")
     assert run.code == 2 and run.err.count("vouliez-vous dire") == 1
-    assert "absente de l'annexe 2024 ; vouliez-vous dire « club-emploi » ?" in run.err
+    assert "absente de l'annexe 2025 ; vouliez-vous dire « club-emploi » ?" in run.err
     # Without a folder, the current directory is the contract.
     monkeypatch.chdir(DAX)
     run = ctai("fiche", "render", "copilotage", "--annee", "2023")

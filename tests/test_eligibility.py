@@ -16,6 +16,7 @@ BAD = yaml.safe_load((Path(__file__).parent / "cases_eligibilite.yaml").read_tex
 BPI_AGIR = """\
 id: dossier-42
 nationalite: AF
+date_naissance: 1994-02-11
 demande_asile: {depot: 2022-01-05}
 protection: {type: refugie, autorite: OFPRA, date: 2023-05-10}
 titres_sejour:
@@ -25,6 +26,8 @@ suivi_agir: true
 """
 BPT = """\
 nationalite: UA
+date_naissance: 1987-09-30
+demandeur_asile: false
 residence_ukraine_24_02_2022: true
 protection: {type: temporaire, autorite: prefecture, date: 2022-04-01}
 """
@@ -53,8 +56,8 @@ def test_a_wrong_expectation_fails(ctai, tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "scenarios:\n  - nom: faux\n    date: 2025-06-01\n    personne:\n      nationalite: MA\n"
-        "      titres_sejour: [{type: salarie, debut: 2020-06-01}]\n      intention_installation: true\n"
-        "    attendu: {public: EPA, verdict: eligible}\n",
+        "      titres_sejour: [{type: salarie, debut: 2020-06-01, fin: 2026-05-31}]\n"
+        "      intention_installation: true\n    attendu: {public: EPA, verdict: eligible}\n",
         "s.yaml",
     )
     run = ctai("eligibility", "test", path)
@@ -138,7 +141,13 @@ def test_missing_facts_make_the_verdict_undetermined(ctai, tmp_path: Path) -> No
     )
     out = json.loads(run.out)
     assert out["verdict"] == "indetermine" and out["eligible"] is None and out["public"] is None
-    assert [f["fait"] for f in out["faits_manquants"]] == ["nationalite", "intention_installation"]
+    assert [f["fait"] for f in out["faits_manquants"]] == [
+        "nationalite",
+        "date_naissance",
+        "titres_sejour.0.fin",
+        "demandeur_asile",
+        "intention_installation",
+    ]
 
 
 @pytest.mark.parametrize("case", BAD, ids=[c["titre"] for c in BAD])
@@ -188,12 +197,12 @@ def test_parameter_lookup_by_date() -> None:
 
 
 ROWS_CSV = """\
-id,nationalite,titres_sejour,protection_type,protection_autorite,protection_date,demande_asile_depot,intention_installation,suivi_agir,residence_ukraine_24_02_2022
-p1,AF,carte_resident_refugie:2023-07-01,refugie,OFPRA,2023-05-10,2022-01-05,oui,oui,
-p2,UA,,temporaire,prefecture,2022-04-01,,,,oui
-p3,MA,salarie:2020-06-01,,,,,oui,,
-p4,XX,,,,,,,,
-p5,,salarie:2023-01-01,,,,,,,
+id,nationalite,date_naissance,titres_sejour,protection_type,protection_autorite,protection_date,demande_asile_depot,demandeur_asile,intention_installation,suivi_agir,residence_ukraine_24_02_2022
+p1,AF,1994-02-11,carte_resident_refugie:2023-07-01:2033-06-30,refugie,OFPRA,2023-05-10,2022-01-05,,oui,oui,
+p2,UA,1987-09-30,,temporaire,prefecture,2022-04-01,,non,,,oui
+p3,MA,1990-03-15,salarie:2020-06-01:2024-05-31;salarie:2024-06-01:2028-05-31,,,,,non,oui,,
+p4,XX,,,,,,,,,,
+p5,,,salarie:2023-01-01,,,,,,,,
 """
 
 
@@ -213,8 +222,18 @@ def test_batch_csv_one_verdict_per_row_without_personal_data(ctai, tmp_path: Pat
         ("p4", "erreur", None),
         ("p5", "indetermine", None),
     ]
-    assert records[3]["erreur"] == {"code": "CTAI-E107", "champ": "nationalite"}
-    assert records[4]["faits_manquants"] == ["nationalite", "intention_installation"]
+    assert records[3]["erreur"] == {
+        "code": "CTAI-E107",
+        "champ": "nationalite.0",
+        "message": "code pays inconnu : « nationalite.0 »",
+    }
+    assert records[4]["faits_manquants"] == [
+        "nationalite",
+        "date_naissance",
+        "titres_sejour.0.fin",
+        "demandeur_asile",
+        "intention_installation",
+    ]
     # Nothing personal is echoed: no nationality, no date, no raw value of the bad row.
     for needle in ("AF", "UA", "2023-05-10", "XX", "OFPRA"):
         assert needle not in run.out
@@ -224,11 +243,12 @@ def test_batch_csv_one_verdict_per_row_without_personal_data(ctai, tmp_path: Pat
 def test_batch_jsonl_with_reasons_written_atomically(ctai, tmp_path: Path) -> None:
     rows = write(
         tmp_path,
-        '{"id": "a", "nationalite": "UA", "residence_ukraine_24_02_2022": true, '
-        '"protection": {"type": "temporaire", "date": "2022-04-01"}}\n'
+        '{"id": "a", "nationalite": "UA", "date_naissance": "1987-09-30", "demandeur_asile": false, '
+        '"residence_ukraine_24_02_2022": true, "protection": {"type": "temporaire", "date": "2022-04-01"}}\n'
         "\n"
-        '{"id": "b", "nationalite": "MA", "intention_installation": true, '
-        '"titres_sejour": [{"type": "salarie", "debut": "2020-06-01"}]}\n',
+        '{"id": "b", "nationalite": ["MA", "SN"], "date_naissance": "1990-03-15", "demandeur_asile": false, '
+        '"intention_installation": true, '
+        '"titres_sejour": [{"type": "salarie", "debut": "2020-06-01", "fin": "2024-12-31"}]}\n',
         "personnes.jsonl",
     )
     output = tmp_path / "verdicts.jsonl"
@@ -258,6 +278,8 @@ def test_facts_as_options_at_the_counter(ctai) -> None:
         "check",
         "--nationalite",
         "AF",
+        "--naissance",
+        "1994-02-11",
         "--protection",
         "refugie:OFPRA:2023-05-10",
         "--oui",
@@ -277,8 +299,12 @@ def test_facts_as_options_at_the_counter(ctai) -> None:
         "check",
         "--nationalite",
         "MA",
+        "--naissance",
+        "1990-03-15",
         "--titres",
-        "salarie:2020-06-01",
+        "salarie:2020-06-01:2024-05-31;salarie:2024-06-01:2028-05-31",
+        "--non",
+        "demandeur_asile",
         "--date",
         "2024-11-01",
     ]

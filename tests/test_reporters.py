@@ -25,7 +25,7 @@ def test_json(ctai, broken: Path) -> None:
     run = ctai("validate", broken, "--format", "json", "--date", QUIET_DATE)
     assert run.code == 1
     report = json.loads(run.out)
-    assert report["summary"] == {"errors": 1, "warnings": 1, "files": 7, "contracts": 1}
+    assert report["summary"] == {"errors": 1, "warnings": 1, "files": 8, "contracts": 1}
     first = report["diagnostics"][0]
     assert set(first) == {"code", "severity", "path", "line", "col", "message", "hint"}
 
@@ -68,4 +68,4 @@ def test_text(ctai, broken: Path) -> None:
     assert f"{broken.as_posix()}/actions/2024.yaml:" in run.out
     assert "erreur CTAI-E200 porteur « ch-daxx » absent de porteurs.yaml" in run.out
     assert "→ vouliez-vous dire « ch-dax » ?" in run.out
-    assert run.out.strip().endswith("1 erreur, 1 avertissement (7 fichiers dans 1 contrat)")
+    assert run.out.strip().endswith("1 erreur, 1 avertissement (8 fichiers dans 1 contrat)")

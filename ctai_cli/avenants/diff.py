@@ -47,12 +47,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ctai_cli.budget import money_text
+from ctai_cli.budget import ZERO, Somme, money_text
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
 from ctai_cli.repository import Depot, Fichier
 
-ZERO = Decimal("0.00")
 Statut = Literal["ajout", "suppression", "modification"]
 Cote = Literal["base", "head"]
 
@@ -728,7 +727,7 @@ _LABELS_ACTION: dict[str, tuple[str, bool, bool]] = {
     "partenaires": ("les partenaires", _M, True),
     "budget.cofinancements": ("les cofinancements", _M, True),
     "budget.versements": ("les versements de l'État", _M, True),
-    "budget.report_entrant.montant": ("le report entrant", _M, False),
+    "budget.report_entrant": ("les reports entrants", _M, True),
     "budget.excedent_raisonnable": ("l'excédent raisonnable", _M, False),
     "agir.ouverte_public_agir": ("l'ouverture au public suivi par AGIR", _F, False),
     "agir.similaire_agir": ("la similarité avec l'accompagnement AGIR", _F, False),
@@ -934,17 +933,18 @@ def _phrases_annexe(annexe: DiffAnnexe) -> list[str]:
     out = []
     if annexe.statut in ("ajout", "suppression"):
         n = len(annexe.actions)
-        total = sum(
-            (
-                (a.budget_apres if annexe.statut == "ajout" else a.budget_avant) or ZERO
-                for a in annexe.actions
-            ),
-            ZERO,
+        total = Somme.de(
+            a.budget_apres if annexe.statut == "ajout" else a.budget_avant for a in annexe.actions
         )
         what = "ajout" if annexe.statut == "ajout" else "suppression"
+        if total.valeur is not None:
+            budget = f"budget État total de {euros(total.valeur)}"
+        else:  # unknown is never zero: an action without budget makes the total unknown
+            budget = f"budget État total inconnu, {total.inconnus} action{'s' if total.inconnus > 1 else ''} sans budget"
+            if total.partiel is not None:
+                budget += f" (somme partielle des autres : {euros(total.partiel)})"
         out.append(
-            f"{what} de l'annexe des actions de {annexe.annee} ({n} action{'s' if n > 1 else ''}, "
-            f"budget État total de {euros(total)})"
+            f"{what} de l'annexe des actions de {annexe.annee} ({n} action{'s' if n > 1 else ''}, {budget})"
         )
     out += [_phrase_changement(c, _LABELS_ANNEXE, "de l'annexe") for c in annexe.champs]
     for action in annexe.actions:

@@ -120,15 +120,22 @@ REGISTRY: tuple[Check, ...] = _registry(
     Check("agir", ("CTAI-E211",), coherence.agir, "articulation AGIR non contradictoire (article 5)"),
     Check(
         "depenses-et-reliquats",
-        ("CTAI-E220", "CTAI-E221", "CTAI-W223", "CTAI-W225", "CTAI-E227"),
+        ("CTAI-E220", "CTAI-E221", "CTAI-E228", "CTAI-W225", "CTAI-E227"),
         argent.depenses_et_reliquats,
-        "dépenses dans le disponible, reliquat exact, report décidé, pas de reliquat en attente après l'échéance",
+        "dépenses dans le disponible, reliquat exact et vérifiable, pas de reliquat en attente après "
+        "l'échéance, excédent conservé dans la limite de la convention",
     ),
     Check(
-        "reports",
-        ("CTAI-E222", "CTAI-W223"),
-        argent.reports,
-        "chaque report entrant correspond au reliquat reporté l'année précédente, avec sa décision",
+        "reports-sortants",
+        ("CTAI-E229", "CTAI-E240", "CTAI-E241", "CTAI-E242", "CTAI-W244", "CTAI-W223"),
+        argent.reports_sortants,
+        "chaque reliquat reporté arrive dans une action de l'année suivante, dans la période, qui le reprend",
+    ),
+    Check(
+        "reports-entrants",
+        ("CTAI-E222", "CTAI-E243", "CTAI-W223"),
+        argent.reports_entrants,
+        "chaque report entrant reprend une fois, au centime, un reliquat reporté vers lui, avec sa décision",
     ),
     Check("versements", ("CTAI-W224",), argent.versements, "versements de l'État égaux à l'allocation"),
     Check(

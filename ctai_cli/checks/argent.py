@@ -1,30 +1,41 @@
-"""Money checks (articles 3, 4 and 8): the same arithmetic as ``ctai budget reconcile``."""
+"""Money checks (articles 3, 4 and 8): money never vanishes.
+
+Every euro allocated ends spent, reported (and found on the other side) or paid back.
+The arithmetic is the one of ``ctai budget reconcile`` (:mod:`ctai_cli.budget`); the
+report chain is checked in both directions: out of a bilan (:func:`reports_sortants`)
+and into an annexe (:func:`reports_entrants`), matched by :func:`chaine_des_reports`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ctai_cli.budget import ZERO, rapprocher
+from ctai_cli.budget import ZERO, Enveloppe, rapprocher, somme
 from ctai_cli.checks.calendrier import echeance_bilan
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue, euros
 
 if TYPE_CHECKING:
     from ctai_cli.checks import Contexte
-    from ctai_cli.repository import Depot
+    from ctai_cli.models.bilan import Reliquat
+    from ctai_cli.repository import Depot, Fichier
 
 
 def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    """Spending within the disponible, exact reliquat, a reliquat always verifiable, kept within bounds."""
     lignes = {(ligne.annee, ligne.action): ligne for ligne in rapprocher(depot).lignes}
     contrat = depot.contrat_model
     for fichier, i, entry in depot.iter_bilan_actions():
         ligne = lignes.get((fichier.model.annee, entry.action))
-        if ligne is None or ligne.disponible is None or ligne.depense is None:
+        if ligne is None:  # an action the annexe lacks: E203
             continue
         base = ("actions", i)
-        if ligne.depense > ligne.disponible:
+        reliquat = entry.reliquat
+        known = ligne.disponible is not None and ligne.depense is not None
+        if known and ligne.depense > ligne.disponible:
             yield fichier.diag(
                 "CTAI-E220",
                 (*base, "depenses_realisees"),
@@ -32,9 +43,7 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                 depense=euros(ligne.depense),
                 disponible=euros(ligne.disponible),
             )
-            continue
-        reliquat = entry.reliquat
-        if reliquat is not None and reliquat.montant != ligne.reliquat:
+        elif known and reliquat is not None and reliquat.montant != ligne.reliquat:
             yield fichier.diag(
                 "CTAI-E221",
                 (*base, "reliquat", "montant"),
@@ -43,8 +52,21 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                 calcule=euros(ligne.reliquat),
                 calcule_brut=f'"{ligne.reliquat:.2f}"',
             )
+        elif not known and reliquat is not None:
+            manque = (
+                "sans budget dans l'annexe"
+                if ligne.disponible is None
+                else "sans dépenses réalisées (« depenses_realisees »)"
+            )
+            yield fichier.diag(
+                "CTAI-E228",
+                (*base, "reliquat", "montant"),
+                action=entry.action,
+                montant=euros(reliquat.montant),
+                manque=manque,
+            )
         pending = reliquat is not None and reliquat.disposition == "en_attente"
-        undeclared = reliquat is None and ligne.reliquat > 0
+        undeclared = reliquat is None and known and ligne.reliquat > 0
         if (pending or undeclared) and contrat is not None:
             due = echeance_bilan(contrat, fichier.model.annee)
             if due is not None and contexte.date > due:
@@ -52,7 +74,7 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     "CTAI-W225",
                     (*base, "reliquat", "disposition") if pending else (*base, "depenses_realisees"),
                     action=entry.action,
-                    montant=euros(ligne.reliquat),
+                    montant=euros(reliquat.montant if pending else ligne.reliquat),
                     etat="toujours en attente de décision"
                     if pending
                     else "sans reliquat déclaré ni disposition",
@@ -69,54 +91,227 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     montant=euros(reliquat.montant),
                     autorise=euros(autorise or ZERO),
                 )
-        if reliquat is not None and reliquat.disposition == "report" and reliquat.decision is None:
-            yield fichier.diag(
-                "CTAI-W223",
-                (*base, "reliquat"),
-                detail=f"action « {entry.action} » : reliquat de {euros(reliquat.montant)} reporté sans décision "
-                "enregistrée",
+
+
+# --- the report chain ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sortant:
+    """A reliquat of the bilan of ``annee`` reported to ``vers`` in ``annee + 1``."""
+
+    fichier: Fichier
+    index: int  # of the entry in the bilan's actions
+    annee: int
+    action: str
+    vers: str
+    reliquat: Reliquat
+
+    @property
+    def montant(self) -> Decimal:
+        return self.reliquat.montant
+
+    def loc(self, *rest: str) -> tuple:
+        return ("actions", self.index, "reliquat", *rest)
+
+    @property
+    def loc_vers(self) -> tuple:
+        return self.loc("vers_action") if self.reliquat.vers_action else self.loc("disposition")
+
+
+@dataclass(frozen=True)
+class Entrant:
+    """One report entrant of an action of the annexe of ``annee``, from ``depuis`` in ``annee - 1``."""
+
+    fichier: Fichier
+    index: int  # of the action in the annexe
+    k: int  # of the report in the action's report_entrant
+    annee: int
+    action: str
+    depuis: str
+    montant: Decimal
+    decide: bool
+
+    def loc(self, *rest: str) -> tuple:
+        base = ("actions", self.index, "budget", "report_entrant")
+        document = self.fichier.document
+        # The single-mapping form (report_entrant: {montant: …}) has no index in the file.
+        if document is not None and self.k == 0 and (*base, 0) not in document.values:
+            return (*base, *rest)
+        return (*base, self.k, *rest)
+
+
+@dataclass(frozen=True)
+class Chaine:
+    sortants: list[Sortant]
+    entrants: list[Entrant]
+    # Each outgoing report and the incoming one that takes it (None: nowhere).
+    recu_par: dict[int, Entrant | None]
+    # Incoming reports that repeat one already matched (same origin, same action).
+    doublons: list[Entrant]
+
+
+def chaine_des_reports(depot: Depot) -> Chaine:
+    sortants = [
+        Sortant(
+            fichier,
+            i,
+            fichier.model.annee,
+            entry.action,
+            entry.reliquat.vers_action or entry.action,
+            entry.reliquat,
+        )
+        for fichier, i, entry in depot.iter_bilan_actions()
+        if entry.reliquat is not None and entry.reliquat.disposition == "report"
+    ]
+    entrants = [
+        Entrant(
+            fichier,
+            i,
+            k,
+            fichier.model.annee,
+            action.id,
+            report.depuis_action or action.id,
+            report.montant,
+            report.decision is not None,
+        )
+        for fichier, i, action in depot.iter_actions()
+        if action.budget is not None
+        for k, report in enumerate(action.budget.report_entrant)
+    ]
+    recu_par: dict[int, Entrant | None] = {}
+    taken: set[int] = set()
+    for s, sortant in enumerate(sortants):
+        match = next(
+            (
+                e
+                for e in entrants
+                if id(e) not in taken
+                and (e.annee, e.action, e.depuis) == (sortant.annee + 1, sortant.vers, sortant.action)
+            ),
+            None,
+        )
+        recu_par[s] = match
+        if match is not None:
+            taken.add(id(match))
+    matched = {(e.annee, e.action, e.depuis) for e in recu_par.values() if e is not None}
+    doublons = [e for e in entrants if id(e) not in taken and (e.annee, e.action, e.depuis) in matched]
+    return Chaine(sortants, entrants, recu_par, doublons)
+
+
+def reports_sortants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    """Every reliquat reported out lands in an existing action of year n+1, which lists it."""
+    contrat = depot.contrat_model
+    chaine = chaine_des_reports(depot)
+    for s, sortant in enumerate(chaine.sortants):
+        cible = sortant.annee + 1
+        if contrat is not None and not contrat.report_reliquats:
+            yield sortant.fichier.diag(
+                "CTAI-E229", sortant.loc("disposition"), action=sortant.action, montant=euros(sortant.montant)
             )
-
-
-def reports(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    """Every report entrant matches a reliquat reported out of the previous year, to the cent."""
-    for fichier, i, action in depot.iter_actions():
-        report = action.budget.report_entrant if action.budget else None
-        if report is None:
             continue
-        year = fichier.model.annee
-        origine = report.depuis_action or action.id
-        previous = depot.bilans.get(year - 1)
-        sortant = None
-        if previous is not None and previous.model is not None:
-            entry = next((e for e in previous.model.actions if e.action == origine), None)
-            reliquat = entry.reliquat if entry else None
-            if (
-                reliquat
-                and reliquat.disposition == "report"
-                and (reliquat.vers_action or origine) == action.id
-            ):
-                sortant = reliquat.montant
-        loc = ("actions", i, "budget", "report_entrant")
-        if sortant is None:
-            yield fichier.diag(
-                "CTAI-E222",
-                (*loc, "montant"),
-                detail=f"action « {action.id} » : report entrant de {euros(report.montant)} sans reliquat "
-                f"« {origine} » reporté vers elle dans bilans/{year - 1}.yaml",
+        if contrat is not None and cible > contrat.periode.fin:
+            yield sortant.fichier.diag(
+                "CTAI-E240",
+                sortant.loc("disposition"),
+                action=sortant.action,
+                montant=euros(sortant.montant),
+                annee=cible,
+                fin=contrat.periode.fin,
             )
-        elif sortant != report.montant:
-            yield fichier.diag(
-                "CTAI-E222",
-                (*loc, "montant"),
-                detail=f"action « {action.id} » : report entrant de {euros(report.montant)} pour un reliquat "
-                f"reporté de {euros(sortant)}",
-            )
-        if report.decision is None:
-            yield fichier.diag(
+            continue
+        if sortant.reliquat.decision is None:
+            yield sortant.fichier.diag(
                 "CTAI-W223",
-                loc,
-                detail=f"action « {action.id} » : report entrant de {euros(report.montant)} sans décision "
+                sortant.loc(),
+                detail=f"action « {sortant.action} » : reliquat de {euros(sortant.montant)} reporté sans "
+                "décision enregistrée",
+            )
+        if chaine.recu_par[s] is not None:
+            continue
+        fichier = depot.actions.get(cible)
+        if fichier is None:
+            yield sortant.fichier.diag(
+                "CTAI-W244",
+                sortant.loc_vers,
+                action=sortant.action,
+                montant=euros(sortant.montant),
+                vers=f"{cible}/{sortant.vers}",
+                annee=cible,
+            )
+        elif fichier.model is None:  # the annexe has its own errors; its links are checked later
+            continue
+        elif fichier.model.action(sortant.vers) is None:
+            yield sortant.fichier.diag(
+                "CTAI-E241",
+                sortant.loc_vers,
+                action=sortant.action,
+                montant=euros(sortant.montant),
+                vers=sortant.vers,
+                annee=cible,
+            )
+        else:
+            yield sortant.fichier.diag(
+                "CTAI-E242",
+                sortant.loc_vers,
+                action=sortant.action,
+                montant=euros(sortant.montant),
+                vers=sortant.vers,
+                annee=cible,
+            )
+
+
+def reports_entrants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    """Every report entrant takes a reliquat reported to it, once, to the cent, with its decision."""
+    chaine = chaine_des_reports(depot)
+    matched = {id(e): chaine.sortants[s] for s, e in chaine.recu_par.items() if e is not None}
+    doublons = {id(e) for e in chaine.doublons}
+    for entrant in chaine.entrants:
+        origine = entrant.annee - 1
+        previous = depot.bilans.get(origine)
+        if previous is not None and previous.model is None:  # the bilan has its own errors
+            continue
+        if id(entrant) in doublons:
+            yield entrant.fichier.diag(
+                "CTAI-E243",
+                entrant.loc("montant"),
+                action=entrant.action,
+                depuis=entrant.depuis,
+                montant=euros(entrant.montant),
+                annee=origine,
+            )
+            continue
+        sortant = matched.get(id(entrant))
+        if sortant is None:
+            ailleurs = next(
+                (s for s in chaine.sortants if (s.annee, s.action) == (origine, entrant.depuis)), None
+            )
+            if ailleurs is not None:
+                raison = (
+                    f"le reliquat « {entrant.depuis} » est reporté vers « {ailleurs.vers} », pas vers elle"
+                )
+            else:
+                raison = (
+                    f"aucun reliquat « {entrant.depuis} » n'est reporté vers elle dans bilans/{origine}.yaml"
+                )
+            yield entrant.fichier.diag(
+                "CTAI-E222",
+                entrant.loc("montant"),
+                detail=f"action « {entrant.action} » : report entrant de {euros(entrant.montant)} "
+                f"depuis « {entrant.depuis} », mais {raison}",
+            )
+        elif sortant.montant != entrant.montant:
+            yield entrant.fichier.diag(
+                "CTAI-E222",
+                entrant.loc("montant"),
+                detail=f"action « {entrant.action} » : report entrant de {euros(entrant.montant)} depuis "
+                f"« {entrant.depuis} », pour un reliquat reporté de {euros(sortant.montant)}",
+            )
+        if not entrant.decide:
+            yield entrant.fichier.diag(
+                "CTAI-W223",
+                entrant.loc(),
+                detail=f"action « {entrant.action} » : report entrant de {euros(entrant.montant)} sans décision "
                 "enregistrée",
             )
 
@@ -126,7 +321,7 @@ def versements(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         budget = action.budget
         if budget is None or not budget.versements:
             continue
-        verse = sum((v.montant for v in budget.versements), ZERO)
+        verse = somme(v.montant for v in budget.versements)
         if verse != budget.etat_bop104:
             yield fichier.diag(
                 "CTAI-W224",
@@ -138,21 +333,22 @@ def versements(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def enveloppes(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    """The allocations of a year stay within its envelope (known allocations are a lower bound)."""
     contrat = depot.contrat_model
     if contrat is None:
         return
+    rapprochement = rapprocher(depot)
     for k, enveloppe in enumerate(contrat.enveloppes):
-        fichier = depot.actions.get(enveloppe.annee)
-        if fichier is None or fichier.model is None:
+        annee = rapprochement.annee(enveloppe.annee)
+        if annee is None:
             continue
-        total = sum(
-            (a.budget.etat_bop104 for a in fichier.model.actions if a.budget is not None), Decimal("0")
+        alloue = annee.totaux.sommes["alloue"]
+        if Enveloppe(enveloppe.annee, enveloppe.montant, alloue).depassement_certain is None:
+            continue
+        yield depot.contrat.diag(
+            "CTAI-E226",
+            ("enveloppes", k, "montant"),
+            annee=enveloppe.annee,
+            total=euros(alloue.connu) if alloue.complet else f"au moins {euros(alloue.connu)}",
+            enveloppe=euros(enveloppe.montant),
         )
-        if total > enveloppe.montant:
-            yield depot.contrat.diag(
-                "CTAI-E226",
-                ("enveloppes", k, "montant"),
-                annee=enveloppe.annee,
-                total=euros(total),
-                enveloppe=euros(enveloppe.montant),
-            )

@@ -21,17 +21,17 @@ def _report_input_problems(diagnostics: list, fmt: str) -> int:
     return exitcodes.USAGE
 
 
-def _check_titres(document: Any, personne: Any, jour: date, base: tuple = ()) -> list:
+def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
     """Unknown titre types are refused with the list of known ones (they live in the parameters)."""
     from ctai_cli.catalog import make
     from ctai_cli.eligibility.parametres import charger
-    from ctai_cli.eligibility.regles import titres_inconnus
+    from ctai_cli.eligibility.regles import titres_inconnus, types_connus
     from ctai_cli.schema_errors import suggest
 
     params = charger()
-    known = sorted(params.at("titres.motifs", jour).valeur)
+    known = sorted(types_connus(params))
     out = []
-    for i in titres_inconnus(personne, jour, params):
+    for i in titres_inconnus(personne, params):
         value = personne.titres_sejour[i].type
         line, col = document.position((*base, "titres_sejour", i, "type"))
         out.append(
@@ -96,7 +96,7 @@ def batch(
     force: bool,
     avec_donnees: bool,
 ) -> int:
-    from ctai_cli.eligibility.batch import traiter
+    from ctai_cli.eligibility.batch import EnteteInvalide, traiter, verifier_entete
     from ctai_cli.repository import open_depot
 
     check_format(fmt, FORMATS)
@@ -111,6 +111,12 @@ def batch(
         if depot is None or depot.contrat_model is None:
             raise UsageProblem(f"« {contrat} » n'est pas un contrat valide (ctai validate {contrat})")
         publics = list(depot.contrat_model.publics)
+    try:
+        verifier_entete(rows, avec_donnees)
+    except EnteteInvalide as exc:
+        raise UsageProblem(f"« {rows} » : {exc}") from None
+    except UnicodeDecodeError:
+        raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
     try:
         with output_to(output, force) as out:
             resume = traiter(
@@ -130,24 +136,32 @@ def batch(
 
 
 def faits_depuis_options(options: dict[str, str | None], oui: list[str], non: list[str]) -> dict[str, Any]:
-    """Facts typed at the counter → a person, through the same mapping as a CSV row."""
-    from ctai_cli.eligibility.batch import _BOOL_COLUMNS, RowError, personne_depuis_csv
+    """Facts typed at the counter → a person, through the same mapping as a CSV row.
+
+    ``--protection type[:autorite[:date[:fin:motif]]]`` and ``--demande-asile depot[:decision]``
+    pack several columns in one option.
+    """
+    from ctai_cli.eligibility.batch import BOOL_COLUMNS, RowError, personne_depuis_csv
     from ctai_cli.schema_errors import suggest
 
     row: dict[str, str | None] = {k: v for k, v in options.items() if v is not None}
+    if row.get("protection_date") and ":" in row["protection_date"]:
+        date_, fin, motif = [*row["protection_date"].split(":", 2), "", ""][:3]
+        row.update(protection_date=date_, protection_fin=fin, protection_fin_motif=motif)
+    if row.get("demande_asile_depot") and ":" in row["demande_asile_depot"]:
+        depot, decision = row["demande_asile_depot"].split(":", 1)
+        row.update(demande_asile_depot=depot, demande_asile_decision=decision)
     for value, facts in (("oui", oui), ("non", non)):
         for fact in facts:
-            if fact not in _BOOL_COLUMNS:
+            if fact not in BOOL_COLUMNS:
                 raise UsageProblem(
-                    f"fait « {fact} » inconnu pour --{value} ; {suggest(fact, list(_BOOL_COLUMNS), 'faits possibles')}"
+                    f"fait « {fact} » inconnu pour --{value} ; {suggest(fact, list(BOOL_COLUMNS), 'faits possibles')}"
                 )
             row[fact] = value
     try:
         return personne_depuis_csv(row)
     except RowError as exc:
-        raise UsageProblem(
-            f"option « {exc.champ} » invalide ({exc.code}) : voir ctai explain {exc.code}"
-        ) from None
+        raise UsageProblem(f"option « {exc.champ} » invalide ({exc.code}) : {exc.message}") from None
 
 
 def check(
@@ -177,7 +191,7 @@ def check(
             raise UsageProblem(f"fichier « {person_file} » introuvable")
         document, personne, diagnostics = read_model(person_file, person_file.as_posix(), Personne)
     if personne is not None:
-        diagnostics += _check_titres(document, personne, jour)
+        diagnostics += _check_titres(document, personne)
     if diagnostics:
         return _report_input_problems(diagnostics, fmt)
     depot = None
@@ -202,7 +216,12 @@ def check(
 
 
 _SYMBOLS = {"oui": "✓", "non": "✗", "inconnu": "?"}
-_VERDICTS = {"eligible": "ÉLIGIBLE", "non_eligible": "NON ÉLIGIBLE", "indetermine": "INDÉTERMINÉ"}
+_VERDICTS = {
+    "eligible": "ÉLIGIBLE",
+    "non_eligible": "NON ÉLIGIBLE",
+    "indetermine": "INDÉTERMINÉ",
+    "non_couvert": "NON COUVERT",
+}
 
 
 def _print_text(verdict: Any, personne: Any) -> None:
@@ -239,9 +258,7 @@ def test(scenario_file: Path) -> int:
     document, fichier, diagnostics = read_model(scenario_file, scenario_file.as_posix(), FichierScenarios)
     if fichier is not None:
         for i, scenario in enumerate(fichier.scenarios):
-            diagnostics += _check_titres(
-                document, scenario.personne, scenario.date, ("scenarios", i, "personne")
-            )
+            diagnostics += _check_titres(document, scenario.personne, ("scenarios", i, "personne"))
     if diagnostics:
         return _report_input_problems(diagnostics, "text")
     echecs = 0

@@ -24,5 +24,6 @@ def run(code: str | None) -> int:
     print(entry.explanation)
     if entry.hint and not re.fullmatch(r"\{\w+\}", entry.hint):
         print()
-        print("Que faire : " + re.sub(r"\{(\w+)\}", r"<\1>", entry.hint))
+        hint = re.sub(r"(?<!\{)\{(\w+)\}(?!\})", r"<\1>", entry.hint)
+        print("Que faire : " + hint.replace("{{", "{").replace("}}", "}"))
     return exitcodes.OK

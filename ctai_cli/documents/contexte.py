@@ -1,9 +1,10 @@
 """View objects handed to templates: what a fiche-bilan, a fiche-action or the contract shows.
 
 Templates only read these (they run in a sandbox). Figures come from the
-validated models and from :func:`ctai_cli.budget.rapprocher`, so the documents
-and ``ctai budget reconcile`` always agree. An unknown figure is ``None``
-(rendered « — »), never zero. The variables are documented in docs/documents.md.
+validated models and from :func:`ctai_cli.budget.rapprocher` (rows, and
+:class:`ctai_cli.budget.Totaux` for every total), so the documents and ``ctai budget
+reconcile`` always agree. An unknown figure is ``None`` (rendered « — »), never zero.
+The variables are documented in docs/documents.md.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from ctai_cli.budget import MONEY, Ligne, rapprocher
+from ctai_cli.budget import Ligne, PrevuRealise, Totaux, cofinancements, rapprocher, somme
 from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat
 from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
 from ctai_cli.models.common import PUBLICS
@@ -22,41 +23,6 @@ from ctai_cli.models.porteurs import Porteur
 from ctai_cli.repository import Depot
 
 NON_VENTILE = "Non ventilé"
-
-
-@dataclass(frozen=True)
-class Montants:
-    """Money of several rows; a field is None when one row does not know it."""
-
-    alloue: Decimal | None
-    report_entrant: Decimal | None
-    disponible: Decimal | None
-    verse: Decimal | None
-    depense: Decimal | None
-    reliquat: Decimal | None
-
-    @classmethod
-    def somme(cls, lignes: Iterable[Ligne]) -> Montants:
-        lignes = list(lignes)
-        values: dict[str, Decimal | None] = {}
-        for name in MONEY:
-            column = [getattr(ligne, name) for ligne in lignes]
-            values[name] = None if any(v is None for v in column) else sum(column, Decimal("0.00"))
-        return cls(**values)
-
-    @property
-    def ecart(self) -> Decimal | None:
-        return None if self.reliquat is None else -self.reliquat
-
-    @property
-    def ecart_pct(self) -> Decimal | None:
-        if self.ecart is None or not self.disponible:
-            return None
-        return (self.ecart * 100 / self.disponible).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    @property
-    def connu(self) -> bool:
-        return self.disponible is not None and self.depense is not None
 
 
 @dataclass(frozen=True)
@@ -161,7 +127,7 @@ class ActionBilan:
 class AxeBilan:
     axe: Axe
     actions: list[ActionBilan]
-    finances: Montants
+    finances: Totaux
 
     @property
     def beneficiaires(self) -> int | None:
@@ -184,7 +150,7 @@ class DocumentBilan:
     echeance: date | None
     axes: list[AxeBilan]
     groupes: list[str]  # the columns of the beneficiaries table
-    finances: Montants
+    finances: Totaux
     copils_min: int
     graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
 
@@ -208,6 +174,15 @@ class DocumentBilan:
     def beneficiaires_non_renseignes(self) -> list[ActionBilan]:
         return [a for a in self.actions if a.beneficiaires is None]
 
+    @property
+    def cofinancements(self) -> dict[str, PrevuRealise]:
+        """Co-financements (hors BOP 104) per funder: prévu (annexe) against réalisé (bilan)."""
+        return cofinancements(a.finances for a in self.actions if a.finances)[0]
+
+    @property
+    def cofinancements_total(self) -> PrevuRealise:
+        return cofinancements(a.finances for a in self.actions if a.finances)[1]
+
 
 @dataclass(frozen=True)
 class DocumentFiches:
@@ -228,9 +203,9 @@ class DocumentFiches:
     @property
     def total_etat(self) -> Decimal | None:
         budgets = [f.action.budget for f in self.fiches]
-        if not budgets or any(b is None for b in budgets):
+        if not budgets:
             return None
-        return sum((b.etat_bop104 for b in budgets), Decimal("0.00"))
+        return somme(b.etat_bop104 if b is not None else None for b in budgets)
 
 
 @dataclass(frozen=True)
@@ -367,7 +342,7 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
     for numero in sorted({i.action.axe for i in items}):
         in_axe = [i for i in items if i.action.axe == numero]
         axes.append(
-            AxeBilan(_axe(contrat, numero), in_axe, Montants.somme(i.finances for i in in_axe if i.finances))
+            AxeBilan(_axe(contrat, numero), in_axe, Totaux.de(i.finances for i in in_axe if i.finances))
         )
     groupes = ordre_groupes(p.groupe for i in items for p in i.parts)
     return DocumentBilan(
@@ -379,7 +354,7 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
         echeance=echeance_bilan(contrat, annee),
         axes=axes,
         groupes=groupes,
-        finances=Montants.somme(lignes.values()),
+        finances=Totaux.de(lignes.values()),
         copils_min=contrat.gouvernance.copil_min_par_an,
     )
 

@@ -2,7 +2,12 @@
 
 Privacy by default: a row's output carries its id, public, verdict and the names of
 the missing facts, never the facts themselves (``avec_donnees`` adds the reasons).
-Errors name the field and the code, not the value.
+Errors name the field of the format and the code, never a value, an unknown key or a
+header cell: a CSV without its header row would otherwise print its first person.
+
+Hostile input stays a per-row error: a line is read at most ``LIGNE_MAX`` characters
+at a time, a CSV cell is bounded by the csv module's field limit, and JSON that nests
+too deep or holds a huge number is refused without crashing.
 """
 
 from __future__ import annotations
@@ -20,7 +25,12 @@ from pydantic import ValidationError
 
 from ctai_cli.eligibility.parametres import charger
 from ctai_cli.eligibility.personne import Personne
-from ctai_cli.eligibility.regles import DepartEpa, evaluer, titres_inconnus
+from ctai_cli.eligibility.regles import DepartEpa, evaluer, types_connus
+
+LIGNE_MAX = 262_144
+"""Characters in one line of a batch file; a longer line is an error, skipped unread."""
+CHIFFRES_MAX = 30
+"""Digits in a JSON number: a person file holds none (dates are texts), so a few are enough to say so."""
 
 _BOOLEENS = {
     "true": True,
@@ -32,7 +42,8 @@ _BOOLEENS = {
     "non": False,
     "0": False,
 }
-_BOOL_COLUMNS = (
+BOOL_COLUMNS = (
+    "demandeur_asile",
     "mineur_non_accompagne",
     "sejour_irregulier",
     "residence_ukraine_24_02_2022",
@@ -42,88 +53,303 @@ _BOOL_COLUMNS = (
     "intention_installation",
     "suivi_agir",
 )
+_BOOL_COLUMNS = BOOL_COLUMNS  # former name, kept for callers
 CSV_COLUMNS = (
     "id",
-    "nationalite",
-    "titres_sejour",  # "type:debut[:fin]" separated by ";"
+    "nationalite",  # one code, or several separated by ";"
+    "date_naissance",
+    "titres_sejour",  # "type:debut[:fin[:recepisse_fin]]" separated by ";"
     "protection_type",
     "protection_autorite",
     "protection_date",
+    "protection_fin",
+    "protection_fin_motif",
     "demande_asile_depot",
     "demande_asile_decision",
     "cir_signature",
-    *_BOOL_COLUMNS,
+    *BOOL_COLUMNS,
 )
+_PROTECTION_COLUMNS = ("protection_autorite", "protection_date", "protection_fin", "protection_fin_motif")
+
+_TITRES = {
+    "CTAI-E005": "ligne JSON invalide",
+    "CTAI-E012": "imbrication trop profonde",
+    "CTAI-E013": "objet JSON attendu (une personne par ligne)",
+    "CTAI-E014": "nombre trop long",
+    "CTAI-E100": "clé inconnue",
+    "CTAI-E101": "champ obligatoire manquant",
+    "CTAI-E102": "valeur invalide",
+    "CTAI-E104": "date invalide",
+    "CTAI-E105": "valeur non autorisée",
+    "CTAI-E106": "valeur hors limites",
+    "CTAI-E107": "code pays inconnu",
+}
+CLE_INCONNUE = "<clé inconnue>"
+ID_MAX = 200
+"""Characters of an id echoed in the output (the person file allows no more)."""
 
 
 class RowError(Exception):
-    def __init__(self, code: str, champ: str) -> None:
-        super().__init__(f"{code} ({champ})")
+    """A row that cannot be evaluated: a code, the field of the format, a French message without data."""
+
+    def __init__(self, code: str, champ: str, message: str | None = None) -> None:
         self.code, self.champ = code, champ
+        self.message = message or f"{_TITRES.get(code, 'valeur invalide')} : « {champ} »"
+        super().__init__(f"{code} ({champ})")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # sent between processes
+        return (RowError, (self.code, self.champ, self.message))
+
+
+class EnteteInvalide(ValueError):
+    """The first line of a CSV file is not a header of known columns (a French message)."""
 
 
 def personne_depuis_csv(row: dict[str, str | None]) -> dict[str, Any]:
     """A flat CSV row → the nested shape of a person file (empty cell = unknown fact)."""
-    unknown = [k for k in row if k not in CSV_COLUMNS]
-    if unknown:
-        raise RowError("CTAI-E100", str(unknown[0]))
-    cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    cell: dict[str, str] = {}
+    for key, value in row.items():
+        if key not in _KNOWN:
+            raise RowError("CTAI-E100", key)  # keys come from the program (header checked), never data
+        if value and (value := value.strip()):
+            cell[key] = value
     out: dict[str, Any] = {}
-    for key in ("id", "nationalite"):
-        if cell.get(key):
-            out[key] = cell[key]
-    if cell.get("titres_sejour"):
+    if "id" in cell:
+        out["id"] = cell["id"]
+    if "nationalite" in cell:
+        codes = [c.strip() for c in cell["nationalite"].split(";")]
+        out["nationalite"] = codes if len(codes) > 1 else codes[0]
+    if "date_naissance" in cell:
+        out["date_naissance"] = cell["date_naissance"]
+    if "titres_sejour" in cell:
         titres = []
         for item in cell["titres_sejour"].split(";"):
             parts = item.strip().split(":")
-            if len(parts) not in (2, 3):
-                raise RowError("CTAI-E102", "titres_sejour")
+            if len(parts) not in (2, 3, 4):
+                raise RowError(
+                    "CTAI-E102",
+                    "titres_sejour",
+                    "titre attendu sous la forme type:debut[:fin[:recepisse_fin]]",
+                )
             titre = {"type": parts[0], "debut": parts[1]}
-            if len(parts) == 3 and parts[2]:
+            if len(parts) >= 3 and parts[2]:
                 titre["fin"] = parts[2]
+            if len(parts) == 4 and parts[3]:
+                titre["recepisse_fin"] = parts[3]
             titres.append(titre)
         out["titres_sejour"] = titres
-    if cell.get("protection_type"):
-        protection = {"type": cell["protection_type"]}
+    if "protection_type" in cell:
+        protection: dict[str, Any] = {"type": cell["protection_type"]}
         for key in ("autorite", "date"):
-            if cell.get(f"protection_{key}"):
+            if f"protection_{key}" in cell:
                 protection[key] = cell[f"protection_{key}"]
+        if "protection_fin" in cell or "protection_fin_motif" in cell:
+            fin = {"date": cell.get("protection_fin"), "motif": cell.get("protection_fin_motif")}
+            protection["fin"] = {k: v for k, v in fin.items() if v}
         out["protection"] = protection
-    if cell.get("demande_asile_depot"):
+    elif any(key in cell for key in _PROTECTION_COLUMNS):
+        raise RowError("CTAI-E101", "protection_type")
+    if "demande_asile_depot" in cell:
         out["demande_asile"] = {"depot": cell["demande_asile_depot"]}
-        if cell.get("demande_asile_decision"):
+        if "demande_asile_decision" in cell:
             out["demande_asile"]["decision"] = cell["demande_asile_decision"]
-    if cell.get("cir_signature"):
+    elif "demande_asile_decision" in cell:
+        raise RowError("CTAI-E101", "demande_asile_depot")
+    if "cir_signature" in cell:
         out["cir"] = {"signature": cell["cir_signature"]}
-    for key in _BOOL_COLUMNS:
-        value = cell.get(key, "")
-        if value:
-            if value.lower() not in _BOOLEENS:
-                raise RowError("CTAI-E102", key)
-            out[key] = _BOOLEENS[value.lower()]
+    for key in BOOL_COLUMNS:
+        if key in cell:
+            value = _BOOLEENS.get(cell[key].lower())
+            if value is None:
+                raise RowError("CTAI-E102", key, f"oui ou non attendu : « {key} »")
+            out[key] = value
     return out
 
 
-def lire_lignes(path: Path) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    """Yield (line number, person data or error) without loading the file in memory."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        if path.suffix.lower() == ".jsonl":
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError:
-                    yield number, RowError("CTAI-E005", "json")
-                    continue
-                yield number, data if isinstance(data, dict) else RowError("CTAI-E013", "json")
+_KNOWN = frozenset(CSV_COLUMNS)
+
+
+# --- reading ------------------------------------------------------------------
+def _lignes(handle: TextIO) -> Iterator[str | None]:
+    """Physical lines of ``handle``; None for a line over LIGNE_MAX characters (skipped, never held)."""
+    while True:
+        line = handle.readline(LIGNE_MAX + 1)
+        if not line:
+            return
+        if len(line) > LIGNE_MAX and line[-1] not in "\r\n":
+            while True:
+                rest = handle.readline(LIGNE_MAX)
+                if not rest or rest[-1] in "\r\n":
+                    break
+            yield None
         else:
-            reader = csv.DictReader(handle)
-            for row in reader:
-                try:
-                    yield reader.line_num, personne_depuis_csv(row)
-                except RowError as exc:
-                    yield reader.line_num, exc
+            yield line
+
+
+class _Source:
+    """The lines the csv module reads; remembers that a line was too long."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._lines = _lignes(handle)
+        self.trop_longue = False
+
+    def __iter__(self) -> _Source:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if line is None:
+            self.trop_longue = True
+            return "\n"
+        return line
+
+
+def _ligne_trop_longue() -> RowError:
+    return RowError("CTAI-E106", "ligne", f"ligne de plus de {LIGNE_MAX:_} caractères".replace("_", " "))
+
+
+def _cellule_trop_longue() -> RowError:
+    limite = f"{csv.field_size_limit():_}".replace("_", " ")
+    return RowError("CTAI-E106", "ligne", f"cellule de plus de {limite} caractères")
+
+
+def _entete(reader: Any, source: _Source, avec_donnees: bool) -> list[str]:
+    """The header of a CSV file, checked: known columns only, each once."""
+    attendu = "la première ligne doit nommer les colonnes, parmi : " + ", ".join(CSV_COLUMNS)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        header = None
+        source.trop_longue = True
+    if header is None or source.trop_longue:
+        raise EnteteInvalide(f"fichier CSV sans en-tête lisible ; {attendu}")
+    names = [name.strip() for name in header]
+    inconnues = [(n, name) for n, name in enumerate(names, start=1) if name not in _KNOWN]
+    if len(inconnues) == len(names):
+        raise EnteteInvalide(
+            "la première ligne n'est pas un en-tête : aucune colonne connue (une ligne de données sans "
+            f"en-tête ?) ; {attendu}"
+        )
+    if inconnues:
+        if avec_donnees:
+            from ctai_cli.schema_errors import suggest
+
+            detail = " ; ".join(
+                f"« {name} » ({suggest(name, list(CSV_COLUMNS), 'colonnes possibles')})"
+                for _, name in inconnues
+            )
+        else:
+            detail = (
+                "colonne(s) n° "
+                + ", ".join(str(n) for n, _ in inconnues)
+                + " (noms non affichés sans --avec-donnees)"
+            )
+        raise EnteteInvalide(f"colonne(s) inconnue(s) dans l'en-tête : {detail} ; {attendu}")
+    doubles = sorted({name for name in names if names.count(name) > 1})
+    if doubles:
+        raise EnteteInvalide(f"colonne(s) en double dans l'en-tête : {', '.join(doubles)}")
+    return names
+
+
+def verifier_entete(path: Path, avec_donnees: bool = False) -> None:
+    """Refuse a CSV file whose first line is not a header (before any output is opened)."""
+    if path.suffix.lower() != ".csv":
+        return
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        source = _Source(handle)
+        _entete(csv.reader(source), source, avec_donnees)
+
+
+class _NombreTropLong(ValueError):
+    pass
+
+
+def _entier(text: str) -> int:
+    if len(text.lstrip("-")) > CHIFFRES_MAX:
+        raise _NombreTropLong(text)
+    return int(text)
+
+
+def _constante(text: str) -> Any:
+    raise json.JSONDecodeError(f"{text} n'est pas du JSON", text, 0)
+
+
+def _json(line: str) -> dict[str, Any]:
+    try:
+        data = json.loads(line, parse_int=_entier, parse_constant=_constante)
+    except _NombreTropLong:
+        raise RowError("CTAI-E014", "json", f"nombre de plus de {CHIFFRES_MAX} chiffres") from None
+    except RecursionError:
+        # The json module's own guard against nesting deeper than the interpreter allows.
+        raise RowError("CTAI-E012", "json", "imbrication trop profonde") from None
+    except ValueError:
+        raise RowError("CTAI-E005", "json") from None
+    if not isinstance(data, dict):
+        raise RowError("CTAI-E013", "json")
+    return data
+
+
+def enregistrements(path: Path, avec_donnees: bool = False) -> Iterator[tuple[int, Any]]:
+    """(line number, raw record or error) without loading the file in memory.
+
+    A raw record is a JSONL line, or a CSV row already named by its header (a dict); the
+    costly part, turning it into a verdict, is left to :func:`evaluer_ligne`.
+    """
+    if path.suffix.lower() == ".jsonl":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for number, line in enumerate(_lignes(handle), start=1):
+                if line is None:
+                    yield number, _ligne_trop_longue()
+                elif line.strip():
+                    yield number, line
+        return
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        source = _Source(handle)
+        reader = csv.reader(source)
+        header = _entete(reader, source, avec_donnees)
+        width = len(header)
+        while True:
+            before = reader.line_num
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                if reader.line_num == before:  # nothing consumed: stop rather than loop
+                    return
+                source.trop_longue = False
+                yield reader.line_num, _cellule_trop_longue()
+                continue
+            if source.trop_longue:
+                source.trop_longue = False
+                yield reader.line_num, _ligne_trop_longue()
+                continue
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) > width:
+                yield (
+                    reader.line_num,
+                    RowError("CTAI-E102", "ligne", "plus de cellules que de colonnes dans l'en-tête"),
+                )
+                continue
+            yield reader.line_num, dict(zip(header, row, strict=False))
+
+
+def lire_lignes(path: Path, avec_donnees: bool = False) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
+    """(line number, person data in the shape of a person file, or error)."""
+    for number, raw in enregistrements(path, avec_donnees):
+        try:
+            yield number, _donnees(raw)
+        except RowError as exc:
+            yield number, exc
+
+
+def _donnees(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, RowError):
+        raise raw
+    if isinstance(raw, str):
+        return _json(raw)
+    return personne_depuis_csv(raw)
 
 
 _ERROR_CODES = {
@@ -135,6 +361,26 @@ _ERROR_CODES = {
 }
 
 
+def _erreur_validation(exc: ValidationError, avec_donnees: bool) -> RowError:
+    """The first validation problem of a row, named by the fields of the format only."""
+    first = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in first["loc"]]
+    code = _ERROR_CODES.get(first["type"], "CTAI-E102")
+    if first["type"] == "extra_forbidden" and not avec_donnees:
+        # An unknown key may be a name: never echoed without --avec-donnees.
+        parent = ".".join(loc[:-1])
+        where = f" dans « {parent} »" if parent else ""
+        return RowError(
+            code,
+            ".".join([*loc[:-1], CLE_INCONNUE]),
+            f"clé inconnue{where} (nom affiché avec --avec-donnees)",
+        )
+    error = RowError(code, ".".join(loc) or "json")
+    if avec_donnees and first["type"].startswith("ctai_"):
+        error.message = f"{error.message} : {first['msg']}"  # our own French messages quote the value
+    return error
+
+
 @dataclass
 class Resume:
     lignes: int = 0
@@ -142,6 +388,113 @@ class Resume:
 
     def to_dict(self) -> dict[str, Any]:
         return {"lignes": self.lignes, **{k: self.par_resultat[k] for k in sorted(self.par_resultat)}}
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
+# A tab, a newline or an escape sequence in an id would forge lines or colours in text output.
+_CONTROLES = {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0))} | {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029)
+}
+
+
+@dataclass(frozen=True)
+class _Options:
+    jour: date
+    fmt: str
+    depart: DepartEpa
+    avec_donnees: bool
+    publics_contrat: list[str] | None
+    types: frozenset[str]
+
+
+def evaluer_ligne(options: _Options, number: int, raw: Any) -> tuple[str, str]:
+    """One raw record → (summary key, output line)."""
+    record: dict[str, Any] = {"ligne": number, "id": None}
+    try:
+        data = _donnees(raw)
+        raw_id = data.get("id")
+        record["id"] = raw_id if isinstance(raw_id, str) and len(raw_id) <= ID_MAX else None
+        try:
+            personne = Personne.model_validate(data)
+        except ValidationError as exc:
+            raise _erreur_validation(exc, options.avec_donnees) from None
+        for i, titre in enumerate(personne.titres_sejour):
+            if titre.type not in options.types:
+                raise RowError("CTAI-E105", f"titres_sejour.{i}.type")
+        verdict = evaluer(personne, options.jour, charger(), options.depart)
+        if options.publics_contrat is not None:
+            verdict.restreindre(options.publics_contrat)
+        record.update(
+            public=verdict.public,
+            eligible=verdict.eligible,
+            verdict=verdict.verdict,
+            faits_manquants=[f.fait for f in verdict.faits_manquants],
+        )
+        if options.avec_donnees:
+            record["raisons"] = [r.to_dict() for r in verdict.raisons]
+        key = verdict.public if verdict.eligible else verdict.verdict
+    except RowError as exc:
+        record.update(verdict="erreur", erreur={"code": exc.code, "champ": exc.champ, "message": exc.message})
+        key = "erreur"
+    if options.fmt == "json":
+        return key, _JSON(record) + "\n"
+    if key == "erreur":
+        detail = f"erreur {record['erreur']['code']} : {record['erreur']['message']}"
+    else:
+        detail = record["verdict"] + (f" {record['public']}" if record["public"] else "")
+        if record["faits_manquants"]:
+            detail += " — manque : " + ", ".join(record["faits_manquants"])
+    row_id = record["id"]
+    shown = "-" if row_id is None else row_id.translate(_CONTROLES) if not row_id.isprintable() else row_id
+    return key, f"{shown}\tligne {number}\t{detail}\n"
+
+
+# --- running on every core ------------------------------------------------------
+PARALLELE_OCTETS = 1 << 20
+"""From this file size on, rows are evaluated by one worker process per core."""
+PAQUET = 1000
+"""Rows sent to a worker at once; at most a few packets per worker are in flight."""
+
+_OPTIONS: _Options | None = None  # set in the parent before the workers are forked
+
+
+def _traiter_paquet(paquet: list[tuple[int, Any]]) -> list[tuple[str, str]]:
+    assert _OPTIONS is not None
+    return [evaluer_ligne(_OPTIONS, number, raw) for number, raw in paquet]
+
+
+def processus_par_defaut(path: Path) -> int:
+    """Worker processes for ``path``: none for a small file or where fork is missing."""
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods() or path.stat().st_size < PARALLELE_OCTETS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
+def _en_parallele(
+    options: _Options, records: Iterator[tuple[int, Any]], processus: int
+) -> Iterator[tuple[str, str]]:
+    """Evaluate on ``processus`` forked workers, in the order of the file, with bounded memory."""
+    import multiprocessing
+    from collections import deque
+    from itertools import islice
+
+    global _OPTIONS
+    _OPTIONS = options
+    try:
+        with multiprocessing.get_context("fork").Pool(processus) as pool:
+            pending: deque = deque()
+            while paquet := list(islice(records, PAQUET)):
+                pending.append(pool.apply_async(_traiter_paquet, (paquet,)))
+                if len(pending) > 2 * processus:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+    finally:
+        _OPTIONS = None
 
 
 def traiter(
@@ -153,49 +506,25 @@ def traiter(
     depart: DepartEpa,
     avec_donnees: bool,
     publics_contrat: list[str] | None = None,
+    processus: int | None = None,
 ) -> Resume:
-    params = charger()
+    """Write one verdict per row of ``path`` to ``out``; the counts by result.
+
+    ``processus``: worker processes (default: one per core for a file of 1 Mio or more).
+    The output is the same, row for row, whatever their number.
+    """
+    params = charger()  # loaded once, before any worker is forked
+    options = _Options(jour, fmt, depart, avec_donnees, publics_contrat, frozenset(types_connus(params)))
+    if processus is None:
+        processus = processus_par_defaut(path)
+    records = enregistrements(path, avec_donnees)
+    if processus > 1:
+        results = _en_parallele(options, records, processus)
+    else:
+        results = (evaluer_ligne(options, number, raw) for number, raw in records)
     resume = Resume()
-    for number, data in lire_lignes(path):
+    for key, line in results:
         resume.lignes += 1
-        row_id = data.get("id") if isinstance(data, dict) else None
-        record: dict[str, Any] = {"ligne": number, "id": row_id}
-        try:
-            if isinstance(data, RowError):
-                raise data
-            try:
-                personne = Personne.model_validate(data)
-            except ValidationError as exc:
-                first = exc.errors(include_url=False)[0]
-                champ = ".".join(str(p) for p in first["loc"])
-                raise RowError(_ERROR_CODES.get(first["type"], "CTAI-E102"), champ) from None
-            inconnus = titres_inconnus(personne, jour, params)
-            if inconnus:
-                raise RowError("CTAI-E105", f"titres_sejour.{inconnus[0]}.type")
-            verdict = evaluer(personne, jour, params, depart)
-            if publics_contrat is not None:
-                verdict.restreindre(publics_contrat)
-            record.update(
-                public=verdict.public,
-                eligible=verdict.eligible,
-                verdict=verdict.verdict,
-                faits_manquants=[f.fait for f in verdict.faits_manquants],
-            )
-            if avec_donnees:
-                record["raisons"] = [r.to_dict() for r in verdict.raisons]
-            key = verdict.public if verdict.eligible else verdict.verdict
-        except RowError as exc:
-            record.update(verdict="erreur", erreur={"code": exc.code, "champ": exc.champ})
-            key = "erreur"
         resume.par_resultat[key] += 1
-        if fmt == "json":
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            if key == "erreur":
-                detail = f"erreur {record['erreur']['code']} ({record['erreur']['champ']})"
-            else:
-                detail = record["verdict"] + (f" {record['public']}" if record["public"] else "")
-                if record["faits_manquants"]:
-                    detail += " — manque : " + ", ".join(record["faits_manquants"])
-            out.write(f"{row_id if row_id is not None else '-'}\tligne {number}\t{detail}\n")
+        out.write(line)
     return resume

@@ -1,13 +1,34 @@
-"""The person file of ``ctai eligibility check``: facts, all optional."""
+"""The person file of ``ctai eligibility check``: facts, all optional.
+
+A fact left out is unknown, never false: the rules ask for it when it matters. The
+documents a person holds are the exception, by definition of the format: ``nationalite``
+lists all their nationalities, ``titres_sejour`` every titre they held, ``protection`` their
+protection (absent: none).
+"""
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ctai_cli.models.common import DateISO, Modele, Texte
+
+
+@functools.lru_cache(maxsize=1024)
+def _alpha_2(code: str) -> bool:
+    import pycountry
+
+    return pycountry.countries.get(alpha_2=code) is not None
 
 
 def parse_pays(value: Any) -> str:
@@ -18,7 +39,7 @@ def parse_pays(value: Any) -> str:
     code = value.strip()
     if code.lower() == "apatride":
         return "apatride"
-    if len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None:
+    if len(code) == 2 and _alpha_2(code.upper()):
         return code.upper()
     found = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
     hint = f" ; en deux lettres : {found.alpha_2}" if found else ""
@@ -35,21 +56,81 @@ Pays = Annotated[
 ]
 
 
+def _une_ou_plusieurs(value: Any) -> Any:
+    """``nationalite: MA`` and ``nationalite: [IT, MA]`` both give a list."""
+    return [value] if isinstance(value, str) else value
+
+
+def _nationalites_coherentes(codes: list[str]) -> list[str]:
+    if len(set(codes)) != len(codes):
+        raise PydanticCustomError("ctai_nationalites", "nationalité en double dans la liste", {})
+    if "apatride" in codes and len(codes) > 1:
+        raise PydanticCustomError(
+            "ctai_nationalites", "« apatride » exclut toute autre nationalité dans la liste", {}
+        )
+    return codes
+
+
+Nationalites = Annotated[
+    list[Pays],
+    BeforeValidator(_une_ou_plusieurs),
+    Field(min_length=1, description="Un code pays, ou la liste de toutes les nationalités."),
+    AfterValidator(_nationalites_coherentes),
+]
+
+
 class TitreSejour(Modele):
-    type: Texte = Field(description="Type de titre : salarie, vie_privee_familiale, etudiant… (voir docs).")
+    type: Texte = Field(
+        description="Type de titre : salarie, vie_privee_familiale_autre, etudiant… (voir docs)."
+    )
     debut: DateISO
-    fin: DateISO | None = None
+    fin: DateISO | None = Field(default=None, description="Date de fin inscrite sur le titre.")
+    recepisse_fin: DateISO | None = Field(
+        default=None,
+        description="Fin du récépissé de demande de renouvellement de ce titre (CESEDA R431-12).",
+    )
+
+
+# Who recognises each protection in France: refugee status and subsidiary protection,
+# OFPRA or the CNDA on appeal; statelessness, OFPRA alone (appeals go to the administrative
+# court); temporary protection, the préfecture (the APS).
+_AUTORITES = {
+    "refugie": ("OFPRA", "CNDA"),
+    "protection_subsidiaire": ("OFPRA", "CNDA"),
+    "apatride": ("OFPRA",),
+    "temporaire": ("prefecture",),
+}
+
+
+class FinProtection(Modele):
+    date: DateISO = Field(description="À cette date, la personne n'est plus protégée.")
+    motif: Literal["cessation", "retrait", "renonciation", "depart", "autre"]
 
 
 class Protection(Modele):
     type: Literal["refugie", "protection_subsidiaire", "apatride", "temporaire"]
     autorite: Literal["OFPRA", "CNDA", "prefecture"] | None = None
     date: DateISO | None = None
+    fin: FinProtection | None = None
+
+    @field_validator("autorite")
+    @classmethod
+    def _autorite_du_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("type")
+        if value is None or kind is None or value in _AUTORITES[kind]:
+            return value
+        raise PydanticCustomError(
+            "ctai_autorite",
+            "« {type} » n'est pas reconnu par « {valeur} » : {attendu}",
+            {"type": kind, "valeur": value, "attendu": " ou ".join(_AUTORITES[kind])},
+        )
 
 
 class DemandeAsile(Modele):
     depot: DateISO
-    decision: DateISO | None = None
+    decision: DateISO | None = Field(
+        default=None, description="Décision définitive (OFPRA ou CNDA) ; absente : demande en cours."
+    )
 
 
 class Cir(Modele):
@@ -57,11 +138,17 @@ class Cir(Modele):
 
 
 class Personne(Modele):
-    id: Texte | None = None
-    nationalite: Pays | None = None
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Identifiant du dossier, sans donnée personnelle (200 caractères au plus)."
+    )
+    nationalite: Nationalites | None = None
+    date_naissance: DateISO | None = None
     titres_sejour: list[TitreSejour] = Field(default_factory=list)
     protection: Protection | None = None
     demande_asile: DemandeAsile | None = None
+    demandeur_asile: bool | None = Field(
+        default=None, description="Demande d'asile en cours à la date de la vérification."
+    )
     cir: Cir | None = None
     mineur_non_accompagne: bool | None = None
     sejour_irregulier: bool | None = None

@@ -14,8 +14,10 @@ from ctai_cli.models.common import DateISO, Modele, Texte
 
 class Attendu(Modele):
     public: Literal["EPA", "BPI", "BPT"] | None = None
-    verdict: Literal["eligible", "non_eligible", "indetermine"]
-    faits_manquants: list[Texte] = Field(default_factory=list)
+    verdict: Literal["eligible", "non_eligible", "indetermine", "non_couvert"]
+    faits_manquants: list[Texte] = Field(
+        default_factory=list, description="Exactement les faits à demander (ni plus, ni moins)."
+    )
 
 
 class Scenario(Modele):
@@ -49,8 +51,11 @@ def executer(scenario: Scenario) -> Resultat:
         ecarts.append(f"verdict {verdict.verdict}, attendu {attendu.verdict}")
     if verdict.public != attendu.public:
         ecarts.append(f"public {verdict.public}, attendu {attendu.public}")
-    manquants = {f.fait for f in verdict.faits_manquants}
+    manquants = [f.fait for f in verdict.faits_manquants]
     absents = [f for f in attendu.faits_manquants if f not in manquants]
     if absents:
         ecarts.append(f"faits manquants attendus non signalés : {', '.join(absents)}")
+    inattendus = [f for f in manquants if f not in attendu.faits_manquants]
+    if inattendus:
+        ecarts.append(f"faits manquants inattendus : {', '.join(inattendus)}")
     return Resultat(scenario, verdict, ecarts)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
+from ctai_cli.budget import somme
 from ctai_cli.models.common import (
     Annee,
     DateISO,
@@ -42,7 +43,7 @@ class VersementEtat(Modele):
 
 
 class ReportEntrant(Modele):
-    """Money carried over from the previous year's reliquat (article 3)."""
+    """Money carried over from one reliquat of the previous year (article 3)."""
 
     montant: Montant
     depuis_action: Identifiant | None = Field(
@@ -52,10 +53,30 @@ class ReportEntrant(Modele):
     decision: Decision | None = None
 
 
+def _une_ou_liste(value: Any) -> Any:
+    """A single mapping (the first form of the format) is a list of one report."""
+    return [value] if isinstance(value, dict) else value
+
+
+class _SchemaUneOuListe:
+    """JSON schema: a list of reports, or one report written as a single mapping."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        liste = handler(core_schema)
+        return {
+            "description": "Reliquats de l'année précédente reportés sur cette action (article 3) : une "
+            "liste, ou un seul report écrit comme un dictionnaire.",
+            "anyOf": [liste["items"], liste],
+        }
+
+
+ReportsEntrants = Annotated[list[ReportEntrant], BeforeValidator(_une_ou_liste), _SchemaUneOuListe()]
+
+
 class Budget(Modele):
     etat_bop104: Montant = Field(description="Crédits de l'État, programme 104, alloués pour l'année.")
     cofinancements: list[Cofinancement] = Field(default_factory=list)
-    report_entrant: ReportEntrant | None = None
+    report_entrant: ReportsEntrants = Field(default_factory=list)
     excedent_raisonnable: Montant | None = Field(
         default=None,
         description="Excédent que la convention permet au porteur de conserver (loi 2021-875, article 10 de la "
@@ -65,7 +86,10 @@ class Budget(Modele):
 
     @property
     def total(self) -> Decimal:
-        return self.etat_bop104 + sum((c.montant for c in self.cofinancements), Decimal(0))
+        """Crédits de l'État + cofinancements: the action's whole planned budget."""
+        total = somme([self.etat_bop104, *(c.montant for c in self.cofinancements)])
+        assert total is not None  # every term is a known amount
+        return total
 
 
 class ArticulationAgir(Modele):

@@ -62,6 +62,12 @@ class Reliquat(Modele):
     note: Texte | None = None
 
 
+class CofinancementRealise(Modele):
+    financeur: Texte = Field(description="Financeur, écrit comme dans le budget de la fiche-action.")
+    montant: Montant = Field(description="Montant effectivement reçu de ce financeur pour l'action.")
+    note: Texte | None = None
+
+
 class BilanAction(Modele):
     action: Identifiant
     beneficiaires: Beneficiaires | None = None
@@ -71,6 +77,10 @@ class BilanAction(Modele):
         description="Dépenses réalisées sur les crédits de l'État (BOP 104), y compris le report entrant.",
     )
     reliquat: Reliquat | None = None
+    cofinancements: list[CofinancementRealise] | None = Field(
+        default=None,
+        description="Cofinancements réalisés (hors BOP 104), financeur par financeur ; absent : non renseignés.",
+    )
     qualitatif: Texte | None = None
 
 
