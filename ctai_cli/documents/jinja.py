@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.filters import do_format as _FORMAT
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -211,6 +211,14 @@ def _borne(filtre, *positions: int):
     return borne
 
 
+class ModeleIllisible(TemplateError):
+    """A template file that exists but must not be read."""
+
+    def __init__(self, name: str, filename: str, raison: str) -> None:
+        super().__init__(f"{name} : {raison}")
+        self.name, self.filename, self.raison = name, filename, raison
+
+
 class _Chargeur(FileSystemLoader):
     """A FileSystemLoader that reads only regular files of a bounded size (not a pipe)."""
 
@@ -228,10 +236,15 @@ class _Chargeur(FileSystemLoader):
                 info = os.stat(filename)
             except (OSError, ValueError):
                 continue
+            # Not TemplateNotFound: the next loader would silently use the built-in template.
             if not stat.S_ISREG(info.st_mode):
-                raise TemplateNotFound(f"{template} (pas un fichier ordinaire)")
+                raise ModeleIllisible(
+                    template, filename, "ce n'est pas un fichier ordinaire (tube, périphérique…)"
+                )
             if info.st_size > TAILLE_MODELE_MAX:
-                raise TemplateNotFound(f"{template} (plus de {TAILLE_MODELE_MAX} octets)")
+                raise ModeleIllisible(
+                    template, filename, f"plus de {TAILLE_MODELE_MAX:,} octets".replace(",", "\u202f")
+                )
             return super().get_source(environment, template)
         raise TemplateNotFound(template)
 

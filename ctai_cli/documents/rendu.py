@@ -72,6 +72,17 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
             modele=exc.name or nom,
             detail=f"erreur de syntaxe Jinja : {exc.message}",
         )
+    from ctai_cli.documents.jinja import ModeleIllisible
+
+    if isinstance(exc, ModeleIllisible):
+        return make(
+            "CTAI-E300",
+            _shown(exc.filename, templates),
+            0,
+            0,
+            modele=exc.name,
+            detail=f"modèle illisible : {exc.raison}",
+        )
     if isinstance(exc, TemplateNotFound):
         filename, line = _template_frame(exc)
         return make(
