@@ -53,3 +53,26 @@ def test_sums_are_exact() -> None:
 
 def test_french_formatting() -> None:
     assert euros(Decimal("1234.5")) == "1\u202f234,50\xa0€"
+
+
+def test_euros_writes_exactly_what_babel_writes() -> None:
+    """formatting.euros formats without babel on the hot path; babel stays the reference."""
+    import random
+
+    from babel.numbers import format_currency
+
+    from ctai_cli.formatting import euros
+
+    rng = random.Random(1789)
+    values: list[Decimal | int] = [0, 5, -5, 999, 1000, -1000, 10**15, Decimal("-0"), Decimal("-0.00")]
+    values += [Decimal(s) for s in ("0.005", "0.015", "1.005", "12.345", "-0.004", "1E+3", "100.10", "2.675")]
+    for _ in range(5000):
+        digits = rng.randint(0, 15)
+        text = str(rng.randrange(10**digits)) if digits else "0"
+        decimals = rng.choice([0, 1, 2, 3, 4])
+        if decimals:
+            text += "." + str(rng.randrange(10**decimals)).zfill(decimals)
+        values.append(Decimal(("-" if rng.random() < 0.3 else "") + text))
+        values.append(rng.randrange(-(10**12), 10**12))
+    for value in values:
+        assert euros(value) == format_currency(value, "EUR", locale="fr_FR"), value
