@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import euros
+from ctai_cli.models.common import est_non_precise
 from ctai_cli.schema_errors import suggest
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def porteurs_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         return
     known = [p.id for p in porteurs.porteurs]
     for fichier, i, action in depot.iter_actions():
-        if action.porteur not in known:
+        if action.porteur not in known and not est_non_precise(action.porteur):
             yield fichier.diag(
                 "CTAI-E200",
                 ("actions", i, "porteur"),
@@ -72,9 +73,9 @@ def bop104_par_axe(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         return
     for fichier, i, action in depot.iter_actions():
         axe = contrat.axe(action.axe)
-        if axe is None or axe.mobilise_bop104 or action.budget is None:
-            continue
-        if action.budget.etat_bop104 > 0:
+        if axe is None or axe.mobilise_bop104 is not False or action.budget is None:
+            continue  # True, or « non précisé »: nothing to contradict
+        if not est_non_precise(action.budget.etat_bop104) and action.budget.etat_bop104 > 0:
             yield fichier.diag(
                 "CTAI-E205",
                 ("actions", i, "budget", "etat_bop104"),

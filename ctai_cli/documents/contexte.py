@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ctai_cli.budget import Ligne, PrevuRealise, Totaux, cofinancements, rapprocher, somme
 from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat
 from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
-from ctai_cli.models.common import PUBLICS
+from ctai_cli.models.common import PUBLICS, precise
 from ctai_cli.models.contrat import Axe, Partie
 from ctai_cli.models.porteurs import Porteur
 from ctai_cli.repository import Depot
@@ -205,7 +205,7 @@ class DocumentFiches:
         budgets = [f.action.budget for f in self.fiches]
         if not budgets:
             return None
-        return somme(b.etat_bop104 if b is not None else None for b in budgets)
+        return somme(precise(b.etat_bop104) if b is not None else None for b in budgets)
 
 
 @dataclass(frozen=True)

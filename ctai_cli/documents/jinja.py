@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ctai_cli.formatting import LOCALE, date_longue, euros, texte_markdown
+from ctai_cli.models.common import NON_PRECISE, est_non_precise
 
 NON_RENSEIGNE = "—"
 
@@ -42,6 +43,8 @@ def _autoescape(name: str | None) -> bool:
 
 def f_euros(value: Decimal | int | None) -> str:
     """``1234.5`` → ``1 234,50 €``; an unknown amount is « — », never 0."""
+    if est_non_precise(value):
+        return NON_PRECISE
     return NON_RENSEIGNE if value is None else euros(value)
 
 
@@ -268,6 +271,7 @@ def environnement(templates: Path | None = None) -> ImmutableSandboxedEnvironmen
         env.filters[name] = _borne(env.filters[name], *positions)
     env.filters["format"] = _format_borne
     env.filters.update(FILTERS)
+    env.tests["non_precise"] = est_non_precise  # {% if x is non_precise %}
     return env
 
 
