@@ -709,6 +709,78 @@ _ENTRIES: tuple[Entry, ...] = (
         "n'est écrit.",
         "vérifiez l'expression de la ligne indiquée ; les montants inconnus valent « none »",
     ),
+    # --- bilan forms (ctai bilan import) -----------------------------------
+    Entry(
+        "CTAI-E400",
+        E,
+        "Formulaire de bilan illisible",
+        "formulaire non lu : {raison}",
+        "Le fichier donné à « ctai bilan import » n'est pas un formulaire produit par « ctai bilan "
+        "form » (ou plus lisible comme tel) : autre classeur, fichier enregistré dans un autre format "
+        "(.ods, .xls, .csv), feuille cachée « ctai » supprimée, fichier trop gros. Rien n'en est lu.",
+        "demandez au porteur de réenregistrer le formulaire au format .xlsx, ou produisez-en un nouveau "
+        "(ctai bilan form)",
+    ),
+    Entry(
+        "CTAI-E401",
+        E,
+        "Formulaire d'un autre contrat ou d'une autre année",
+        "formulaire non lu : {detail}",
+        "Chaque formulaire porte, dans une feuille cachée, le contrat (intitulé, territoire, période) "
+        "et l'année pour lesquels il a été produit. Un formulaire d'un autre contrat, ou d'une autre "
+        "année que celle demandée par --annee, n'est pas lu : ses chiffres iraient dans le mauvais bilan.",
+        "importez-le dans le bon contrat, ou avec la bonne --annee",
+    ),
+    Entry(
+        "CTAI-E402",
+        E,
+        "Feuille du formulaire absente ou renommée",
+        "{detail}",
+        "Chaque action a sa feuille, retrouvée par son nom. Une feuille renommée ou supprimée ne "
+        "peut pas être rattachée à son action sans deviner : ses valeurs ne sont pas lues.",
+        "rendez à la feuille son nom d'origine (ou produisez un nouveau formulaire)",
+    ),
+    Entry(
+        "CTAI-E403",
+        E,
+        "Ligne du formulaire supprimée ou copiée",
+        "{detail}",
+        "Chaque ligne du formulaire porte une clé dans sa colonne A (masquée) : les valeurs sont "
+        "relues par clé, jamais par position. Une ligne supprimée n'est pas lue ; une ligne copiée "
+        "(clé en double) n'est lue qu'une fois, à sa première place.",
+        "reprenez la ligne dans un formulaire neuf (ctai bilan form) ou saisissez la valeur dans le bilan",
+    ),
+    Entry(
+        "CTAI-E404",
+        E,
+        "Cellule du formulaire invalide",
+        "valeur non lue : {detail}",
+        "Une cellule à remplir contient ce que le bilan ne peut pas recevoir : du texte dans une "
+        "cellule de nombre, un nombre négatif ou non entier de personnes, un montant à plus de deux "
+        "décimales, une formule, une destination de reliquat hors liste, ou une valeur sans celle "
+        "qui doit l'accompagner (une répartition sans total, un reliquat sans destination). La valeur "
+        "n'est pas importée ; les autres cellules le sont.",
+        "corrigez la cellule et importez à nouveau le formulaire",
+    ),
+    Entry(
+        "CTAI-W405",
+        W,
+        "Valeur du formulaire en conflit avec le bilan",
+        "conflit laissé en l'état : {detail}",
+        "Le bilan contient déjà une autre valeur à cet endroit (saisie par la coordination, ou "
+        "formulaire produit avant une correction). ctai ne choisit pas : la valeur du bilan est "
+        "gardée. Avec --force, la valeur du formulaire la remplace (seule sa ligne change).",
+        "vérifiez avec le porteur, puis relancez avec --force pour prendre la valeur du formulaire",
+    ),
+    Entry(
+        "CTAI-E406",
+        E,
+        "Action du formulaire inconnue ou en double",
+        "action non lue : {detail}",
+        "Le formulaire nomme une action absente de l'annexe de l'année, portée par un autre porteur "
+        "depuis que le formulaire a été produit, ou déjà lue dans un autre formulaire du même import.",
+        "produisez un nouveau formulaire (ctai bilan form) ou retirez le doublon de la commande",
+    ),
 )
 
 ALIASES: dict[str, str] = {}

@@ -319,6 +319,56 @@ def bilan_render_command(
     raise typer.Exit(documents.bilan(Path(path), annee, fmt, _opt_path(output), force, _opt_path(templates)))
 
 
+@bilan_app.command("form")
+def bilan_form_command(
+    annee: Annotated[str, typer.Option("--annee", metavar="ANNÉE", help="Année du bilan.")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Dossier où écrire un formulaire .xlsx par porteur.")
+    ],
+    path: _PATH = ".",
+    porteurs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--porteur", help="Identifiant d'un porteur (répétable ; défaut : tous).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace les formulaires déjà présents.")] = False,
+) -> None:
+    """Produit un formulaire de bilan (.xlsx) par porteur, prérempli d'après bilans/<année>.yaml."""
+    from ctai_cli.commands import formulaires
+
+    raise typer.Exit(
+        formulaires.form(Path(path), formulaires.annee(annee), list(porteurs or []), Path(output), force)
+    )
+
+
+@bilan_app.command("import")
+def bilan_import_command(
+    fichiers: Annotated[list[str], typer.Argument(help="Formulaires remplis (.xlsx).", show_default=False)],
+    contrat: Annotated[
+        str, typer.Option("--contrat", help="Dossier du contrat (défaut : dossier courant).")
+    ] = ".",
+    annee: Annotated[
+        str | None,
+        typer.Option(
+            "--annee", metavar="ANNÉE", help="Ne lit que les formulaires de cette année.", show_default=False
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Affiche les modifications sans rien écrire.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="En cas de conflit, la valeur du formulaire remplace celle du bilan."),
+    ] = False,
+) -> None:
+    """Reporte les formulaires remplis dans bilans/<année>.yaml, commentaires et mise en page gardés."""
+    from ctai_cli.commands import formulaires
+
+    annee_ = formulaires.annee(annee) if annee is not None else None
+    raise typer.Exit(formulaires.import_([Path(f) for f in fichiers], Path(contrat), annee_, dry_run, force))
+
+
 fiche_app = _group("fiche", "Les fiches-actions de l'annexe 1.")
 
 
