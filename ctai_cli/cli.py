@@ -488,6 +488,76 @@ def avenant_render_command(
     raise typer.Exit(avenant.render(args, fmt, _opt_path(output), force, _opt_path(templates)))
 
 
+@app.command("aggregate")
+def aggregate_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Dossiers de contrat, ou fichiers manifestes qui les listent (défaut : dossier courant).",
+            metavar="DOSSIER",
+            show_default=False,
+        ),
+    ] = None,
+    annee: Annotated[
+        str | None,
+        typer.Option("--annee", metavar="ANNÉE", help="Une seule année (défaut : toutes).", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, json ou csv (défaut : d'après l'extension de --output, sinon text).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le résultat dans ce fichier."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Date de référence AAAA-MM-JJ pour les bilans dus (défaut : aujourd'hui).",
+            show_default=False,
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            metavar="TABLE",
+            help="Avec --format csv : contrats (défaut), actions, budget, bilans ou beneficiaires.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Plusieurs contrats d'un coup : vue départementale et nationale.
+
+    Chaque contrat est validé d'abord ; un contrat en erreur est listé avec son nombre
+    d'erreurs et laissé hors des chiffres. Codes de sortie : 0 tous retenus, 1 au moins
+    un contrat exclu, 2 usage ou manifeste illisible.
+    """
+    from ctai_cli.commands import aggregate
+    from ctai_cli.commands._common import parse_annee
+
+    raise typer.Exit(
+        aggregate.run(
+            [Path(p) for p in paths or []],
+            parse_annee(annee),
+            fmt,
+            Path(output) if output else None,
+            force,
+            date,
+            table,
+        )
+    )
+
+
 @app.command("init")
 def init_command(
     dossier: Annotated[
