@@ -447,9 +447,10 @@ _ENTRIES: tuple[Entry, ...] = (
         E,
         "Parties du contrat incomplètes",
         "{detail}",
-        "Un CTAI est passé entre l'État (le préfet) et une ou plusieurs collectivités : "
-        "« parties » comprend exactement une partie « role: etat » et au moins une partie "
-        "« role: collectivite ».",
+        "Un CTAI est passé entre l'État et une ou plusieurs collectivités : « parties » comprend "
+        "au moins une partie « role: etat » (le préfet ; d'autres signataires de l'État sont permis, "
+        "comme le délégué interministériel à l'accueil et à l'intégration des réfugiés à Rennes en "
+        "2020) et au moins une partie « role: collectivite ».",
         "voir la section « parties » de docs/format.md",
     ),
     # --- money (articles 3, 4 and 8) -----------------------------------

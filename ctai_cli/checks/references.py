@@ -33,10 +33,10 @@ def porteurs_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
-    if contrat is None:
+    axes = depot.contrat_part("axes")
+    if axes is None:
         return
-    numeros = [a.numero for a in contrat.axes]
+    numeros = [a.numero for a in axes]
     for fichier, i, action in depot.iter_actions():
         if action.axe not in numeros:
             yield fichier.diag(
@@ -45,20 +45,20 @@ def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def publics_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
-    if contrat is None:
+    contrat_publics = depot.contrat_part("publics")
+    if contrat_publics is None:
         return
-    publics = ", ".join(contrat.publics)
+    publics = ", ".join(contrat_publics)
     # The previous contract's annexe and bilan answer to the previous contract's publics.
     for fichier, i, action in depot.iter_actions(cadre="contrat"):
         for j, public in enumerate(action.publics):
-            if public not in contrat.publics:
+            if public not in contrat_publics:
                 yield fichier.diag("CTAI-E204", ("actions", i, "publics", j), public=public, publics=publics)
     for fichier, i, entry in depot.iter_bilan_actions(cadre="contrat"):
         groupes = entry.beneficiaires.par_public if entry.beneficiaires else []
         for g, groupe in enumerate(groupes):
             for j, public in enumerate(groupe.publics):
-                if public not in contrat.publics:
+                if public not in contrat_publics:
                     yield fichier.diag(
                         "CTAI-E204",
                         ("actions", i, "beneficiaires", "par_public", g, "publics", j),

@@ -123,7 +123,30 @@ def f_liste(items: Iterable[object], derniere: str = " et ") -> str:
     return ", ".join(items[:-1]) + derniere + items[-1]
 
 
+def f_partie(partie: object) -> str:
+    """A party's line in « Entre les soussignés », agreed in gender (see contexte.ligne_partie)."""
+    from ctai_cli.documents.contexte import ligne_partie
+
+    return ligne_partie(partie)  # type: ignore[arg-type]
+
+
+def f_partie_sans_services(partie: object) -> str:
+    from ctai_cli.documents.contexte import ligne_partie
+
+    return ligne_partie(partie, services=False)  # type: ignore[arg-type]
+
+
+def f_de_territoire(contrat: object) -> str:
+    """« de Dax », « du Puy-de-Dôme », « d'Ille-et-Vilaine »: the contract's territory after « CTAI »."""
+    from ctai_cli.francais import de_territoire
+
+    return de_territoire(contrat.territoire, contrat.departement)  # type: ignore[attr-defined]
+
+
 FILTERS = {
+    "partie": f_partie,
+    "partie_sans_services": f_partie_sans_services,
+    "de_territoire": f_de_territoire,
     "euros": f_euros,
     "ecart": f_ecart,
     "date_fr": f_date,
