@@ -314,3 +314,81 @@ def test_import_does_not_touch_a_file_whose_layout_ruamel_cannot_keep(
     run = ctai("bilan", "import", form, "--contrat", dax_copy)
     assert run.code == 2 and "mise en page" in run.err
     assert target.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_form_saved_again_by_libreoffice_imports_unchanged(
+    ctai, dax_copy: Path, forms: Path, tmp_path: Path
+) -> None:
+    """The porteur opens the form in LibreOffice Calc and saves it: it still maps back, and
+    an untouched form still changes nothing (skipped where LibreOffice is not installed)."""
+    import os
+    import subprocess
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice absent (paquet Debian libreoffice-calc-nogui)")
+    saved = tmp_path / "resaved"
+    saved.mkdir()
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    form = forms / "bilan-2024-ccas-dax.xlsx"
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(saved),
+            str(form),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    before = (dax_copy / BILAN).read_bytes()
+    run = ctai("bilan", "import", saved / form.name, "--contrat", dax_copy)
+    assert run.code == 0 and "aucune modification" in run.out, run.out
+    assert (dax_copy / BILAN).read_bytes() == before
+
+
+def test_the_yearly_round_of_docs_formulaires_prints_what_the_doc_shows(
+    ctai, tmp_path: Path, monkeypatch
+) -> None:
+    """docs/formulaires.md stays true: its console blocks are the real output of the round."""
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "formulaires.md").read_text(encoding="utf-8")
+    blocks = {
+        m["cmd"]: m["out"]
+        for m in re.finditer(r"^\$ (?P<cmd>ctai [^\n]*)\n(?P<out>.*?)^```", doc, re.M | re.S)
+    }
+    shutil.copytree(DAX, tmp_path / "dax-2024-2026")
+    monkeypatch.chdir(tmp_path / "dax-2024-2026")
+    Path("formulaires-2024").mkdir()
+    cmd = "ctai bilan form --annee 2024 --porteur ch-dax --porteur ccas-dax -o formulaires-2024"
+    run = ctai(*cmd.split()[1:])
+    assert run.code == 0 and run.out == blocks[cmd]
+    _fill(
+        Path("formulaires-2024/bilan-2024-ch-dax.xlsx"),
+        {
+            ("pas-hopital", "beneficiaires:total"): 470,
+            ("pas-hopital", "publics:EPA"): "deux cents",
+            ("pas-hopital", "objectif:medecin"): 50,
+            ("pas-hopital", "depenses_realisees"): 37999.5,
+            ("pas-hopital", "cofinancement:Centre hospitalier de Dax"): 12000,
+        },
+    )
+    forms = sorted(str(p) for p in Path("formulaires-2024").glob("*.xlsx"))
+    run = ctai("bilan", "import", *forms, "--dry-run")
+    assert run.code == 1 and run.out == blocks["ctai bilan import formulaires-2024/*.xlsx --dry-run"]
+    run = ctai("bilan", "import", *forms, "--force")
+    shown = blocks["ctai bilan import formulaires-2024/*.xlsx --force"].replace("…\n", "")
+    assert run.code == 1 and run.out.endswith(shown)
+    again = ctai("bilan", "import", *forms)
+    assert "bilans/2024.yaml : aucune modification.\n" in again.out
+    assert ctai("validate", "--date", "2025-03-01").code == 0
+    assert ctai("bilan", "render", "--annee", "2024").code == 0
