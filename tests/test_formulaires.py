@@ -392,3 +392,31 @@ def test_the_yearly_round_of_docs_formulaires_prints_what_the_doc_shows(
     assert "bilans/2024.yaml : aucune modification.\n" in again.out
     assert ctai("validate", "--date", "2025-03-01").code == 0
     assert ctai("bilan", "render", "--annee", "2024").code == 0
+
+
+def test_a_funder_named_like_a_formula_stays_text_both_ways(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    annexe = dax_copy / "actions" / "2024.yaml"
+    name = '=HYPERLINK("http://x";"a")\nb'
+    text = annexe.read_text(encoding="utf-8")
+    annexe.write_text(
+        text.replace(
+            "{financeur: CAF des Landes, montant: 4000}",
+            '{financeur: "=HYPERLINK(\\"http://x\\";\\"a\\")\\nb", montant: 4000}',
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "f"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2024", "-o", out, "--porteur", "ccas-dax").code == 0
+    form = out / "bilan-2024-ccas-dax.xlsx"
+    ws = load_workbook(form)["petite-enfance"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+    _fill(form, {("petite-enfance", f"cofinancement:{name}"): 4000})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 0, run.out
+    assert '- {financeur: "=HYPERLINK(\\"http://x\\";\\"a\\")\\nb", montant: 4000}' in (
+        dax_copy / BILAN
+    ).read_text(encoding="utf-8")

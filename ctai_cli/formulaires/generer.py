@@ -157,7 +157,8 @@ def generer(depot: Depot, annee: int, porteur: str) -> Formulaire:
     for row, (title, action_id, keys) in enumerate(feuilles, start=start):
         classeur.texte(ident, row, 1, title)
         classeur.texte(ident, row, 2, action_id)
-        classeur.texte(ident, row, 3, "\n".join(keys))
+        for col, key in enumerate(keys, start=3):  # one key a cell: a funder may hold any character
+            classeur.texte(ident, row, col, key)
     ident.sheet_state = "hidden"
     ident.protection.sheet = True
     classeur.workbook.security = WorkbookProtection(lockStructure=True)

@@ -101,10 +101,6 @@ def _ouvrir(fs_path: Path, chemin: str) -> tuple[Any, list[Diagnostic]]:
         ]
 
 
-def _texte(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def lire(
     fs_path: Path, chemin: str, identite: dict[str, str], annee: int | None
 ) -> tuple[FormulaireLu | None, list[Diagnostic]]:
@@ -154,10 +150,16 @@ def lire(
     listed: dict[str, tuple[str, list[str]]] = {}
     row += 1
     while row < 10_000:
-        title, action_id, keys = (ident.cell(row, c).value for c in (1, 2, 3))
+        title, action_id = ident.cell(row, 1).value, ident.cell(row, 2).value
         if not isinstance(title, str) or not isinstance(action_id, str):
             break
-        listed[title] = (action_id, _texte(keys).split("\n") if _texte(keys) else [])
+        keys = []
+        for col in range(3, min(ident.max_column, 2_000) + 1):
+            key = ident.cell(row, col).value
+            if not isinstance(key, str):
+                break
+            keys.append(key)
+        listed[title] = (action_id, keys)
         row += 1
     for title in workbook.sheetnames:
         if title not in listed and title not in (FEUILLE_IDENTITE, FEUILLE_AIDE):
@@ -217,6 +219,11 @@ def _lire_feuille(sheet: Any, ou: str, keys: list[str]) -> tuple[dict[str, Cellu
     return cells, diagnostics
 
 
+def _fr(value: int | float | Decimal) -> str:
+    """A number as typed, with the French decimal comma (« 3999,995 »)."""
+    return (repr(value) if isinstance(value, float) else str(value)).replace(".", ",")
+
+
 def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
     """``(value, None)`` or ``(None, French reason)``; an empty cell is ``(None, None)``."""
     value = cell.value
@@ -232,7 +239,7 @@ def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
         if isinstance(value, str):
             return None, f"texte « {apercu(value, 40)} » dans une cellule de nombre : un entier est attendu"
         if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-            return None, f"{value!r} n'est pas un nombre entier de personnes ou d'unités"
+            return None, f"{_fr(value)} n'est pas un nombre entier de personnes ou d'unités"
         number = int(value)
         if number < 0:
             return None, f"nombre négatif ({number})"
@@ -249,9 +256,9 @@ def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
         except InvalidOperation:
             return None, "montant illisible"
         if amount < 0:
-            return None, f"montant négatif ({value!r} €)"
+            return None, f"montant négatif ({_fr(value)} €)"
         if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-            return None, f"montant à plus de deux décimales ({value!r} €) : arrondissez au centime"
+            return None, f"montant à plus de deux décimales ({_fr(value)} €) : arrondissez au centime"
         if amount > _MONTANT_MAX:
             return None, "montant trop grand"
         return amount.quantize(Decimal("0.01")) if amount != amount.to_integral_value() else amount, None
