@@ -291,3 +291,106 @@ def test_bad_manifest_is_an_input_error(ctai, tmp_path: Path, text: str) -> None
     assert run.code == 2
     assert "manifeste illisible" in run.err
     assert run.out == ""
+
+
+# --- open data ------------------------------------------------------------------------------
+
+
+def _frictionless():
+    import warnings
+
+    with warnings.catch_warnings():
+        # frictionless 5.18 imports stringcase, whose regex literals warn when compiled.
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import frictionless
+    return frictionless
+
+
+def test_datapackage_validates_and_gives_back_the_totals(ctai, tmp_path: Path) -> None:
+    frictionless = _frictionless()
+    out = tmp_path / "paquet"
+    run = ctai(
+        "aggregate",
+        *TROIS,
+        CORPUS / "delta",
+        "--annee",
+        "2025",
+        "--date",
+        DATE,
+        "-f",
+        "datapackage",
+        "-o",
+        out,
+    )
+    assert run.code == 1, run.err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "actions.csv",
+        "beneficiaires.csv",
+        "bilans.csv",
+        "budget.csv",
+        "contrats.csv",
+        "datapackage.json",
+    ]
+    report = frictionless.validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in descriptor["resources"]] == [
+        "contrats",
+        "actions",
+        "budget",
+        "bilans",
+        "beneficiaires",
+    ]
+    assert all(r["schema"]["missingValues"] == [""] for r in descriptor["resources"])
+    _, data = _json(ctai, *TROIS, "--annee", "2025")
+
+    def load(name: str) -> list[dict[str, str]]:
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    contrats = load("contrats")
+    assert [r["territoire"] for r in contrats] == ["Alpha-sur-Adour", "Bétaville", "Gamma"]  # delta excluded
+    budget = load("budget")
+    ens = data["ensemble"]
+    for column in ("alloue", "verse", "depense", "reliquat", "disponible"):
+        total = _somme([r[column] for r in budget])
+        expected = ens["bop104"][column]
+        assert total == (None if expected is None else Decimal(expected)), column
+        if total is None:
+            known = sum((Decimal(r[column]) for r in budget if r[column]), Decimal("0.00"))
+            assert known == Decimal(ens["bop104"]["partiel"][column])
+    benef = [r["nombre"] for r in load("beneficiaires") if r["groupe"] == "total"]
+    assert sum(int(v) for v in benef if v) == int(ens["beneficiaires"]["total"]["partiel"])
+    bilans = load("bilans")
+    assert [r["etat"] for r in bilans] == ["remis", "remis_en_retard", "manquant"]
+    # The package is refused over an existing one without --force, and a file is not a folder.
+    again = ctai("aggregate", *TROIS, "--date", DATE, "-f", "datapackage", "-o", out)
+    assert again.code == 2
+    assert ctai("aggregate", *TROIS, "-f", "datapackage").code == 2
+
+
+def test_datapackage_a_broken_table_is_caught(tmp_path: Path) -> None:
+    """The validation above can fail: a number where an integer is declared is reported."""
+    from ctai_cli.aggregate import aggregate
+    from ctai_cli.aggregate_datapackage import fichiers
+
+    frictionless = _frictionless()
+    from datetime import date
+
+    files = fichiers(aggregate([_source(p) for p in TROIS], 2025, date(2027, 7, 1)))
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    good = (tmp_path / "bilans.csv").read_text(encoding="utf-8")
+    bad = good.replace(",2,2\n", ",deux,2\n")
+    assert bad != good
+    (tmp_path / "bilans.csv").write_text(bad, encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert not report.valid
+    assert [e[1] for e in report.flatten(["rowNumber", "fieldName"])] == ["copils_tenus"]
+
+
+def _source(path: Path):
+    from ctai_cli.aggregate import Source
+
+    return Source(affichage=path.as_posix(), chemin=path)

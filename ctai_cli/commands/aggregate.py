@@ -8,7 +8,7 @@ from pathlib import Path
 from ctai_cli import exitcodes
 from ctai_cli.commands._common import UsageProblem, output_to, parse_date_option, resolve_format
 
-FORMATS = ("text", "json", "csv")
+FORMATS = ("text", "json", "csv", "datapackage")
 TABLES = ("contrats", "actions", "budget", "bilans", "beneficiaires")
 
 
@@ -57,6 +57,19 @@ class _Progression:
             sys.stderr.flush()
 
 
+def _datapackage(agregat, output: Path | None, force: bool) -> None:
+    from ctai_cli.aggregate_datapackage import fichiers
+    from ctai_cli.fsutil import atomic_write_many
+
+    if output is None:
+        raise UsageProblem("le format datapackage s'écrit dans un dossier : ajoutez --output DOSSIER")
+    if not output.parent.is_dir():
+        raise UsageProblem(f"le dossier « {output.parent} » n'existe pas (créez-le d'abord)")
+    if output.exists() and not output.is_dir():
+        raise UsageProblem(f"« {output} » n'est pas un dossier : le paquet de données est un dossier")
+    atomic_write_many({output / name: content for name, content in fichiers(agregat).items()}, force=force)
+
+
 def run(
     paths: list[Path],
     annee: int | None,
@@ -82,6 +95,9 @@ def run(
         agregat = aggregate(sources, annee, reference, progression)
     finally:
         progression.fin()
+    if fmt == "datapackage":
+        _datapackage(agregat, output, force)
+        return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK
     with output_to(output, force) as out:
         if fmt == "json":
             json.dump(report.to_dict(agregat), out, ensure_ascii=False, indent=2)
