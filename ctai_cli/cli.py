@@ -441,13 +441,19 @@ def bilan_render_command(
 def bilan_form_command(
     annee: Annotated[str, typer.Option("--annee", metavar="ANNÉE", help="Année du bilan.")],
     output: Annotated[
-        str, typer.Option("--output", "-o", help="Dossier où écrire un formulaire .xlsx par porteur.")
+        str,
+        typer.Option(
+            "--output", "-o", metavar="DOSSIER", help="Dossier où écrire un formulaire .xlsx par porteur."
+        ),
     ],
     path: _PATH = ".",
     porteurs: Annotated[
         list[str] | None,
         typer.Option(
-            "--porteur", help="Identifiant d'un porteur (répétable ; défaut : tous).", show_default=False
+            "--porteur",
+            metavar="PORTEUR",
+            help="Identifiant d'un porteur (répétable ; défaut : tous).",
+            show_default=False,
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Remplace les formulaires déjà présents.")] = False,
@@ -462,9 +468,13 @@ def bilan_form_command(
 
 @bilan_app.command("import")
 def bilan_import_command(
-    fichiers: Annotated[list[str], typer.Argument(help="Formulaires remplis (.xlsx).", show_default=False)],
+    fichiers: Annotated[
+        list[str],
+        typer.Argument(help="Formulaires remplis (.xlsx).", metavar="FORMULAIRE", show_default=False),
+    ],
     contrat: Annotated[
-        str, typer.Option("--contrat", help="Dossier du contrat (défaut : dossier courant).")
+        str,
+        typer.Option("--contrat", metavar="DOSSIER", help="Dossier du contrat (défaut : dossier courant)."),
     ] = ".",
     annee: Annotated[
         str | None,

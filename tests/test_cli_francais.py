@@ -256,3 +256,81 @@ def test_avec_donnees_without_json_is_refused(ctai, tmp_path: Path) -> None:
     assert run.code == 2
     assert "--avec-donnees ne s'emploie qu'avec --format json" in run.err
     assert ctai("eligibility", "check", "--nationalite", "AF", "--avec-donnees").code == 2
+
+
+TEMPLATE_ENGLISH = ENGLISH | {
+    "unsafe",
+    "access",
+    "attribute",
+    "undefined",
+    "filter",
+    "named",
+    "expected",
+    "template",
+    "end",
+    "object",
+    "unsupported",
+    "operand",
+    "str",
+    "dict",
+    "index",
+    "out",
+    "range",
+    "encountered",
+    "unknown",
+    "tag",
+    "callable",
+}
+
+
+@pytest.mark.parametrize(
+    ("template", "code", "line"),
+    [
+        ("{{ doc.__class__ }}", "CTAI-E302", 1),
+        ("{{ doc.__class__.__mro__ }}", "CTAI-E302", 1),
+        ("{{ ''.__class__ }}", "CTAI-E302", 1),
+        ("a\n{% if doc %}\n", "CTAI-E300", 2),
+        ("{{ doc | pas_un_filtre }}", "CTAI-E300", 1),
+        ("{% pasunebalise %}", "CTAI-E300", 1),
+        ("{{ doc is pasuntest }}", "CTAI-E300", 1),
+        ("{{ (1, 2 }}", "CTAI-E300", 1),
+        ("{% block a %}{% endblock %}{% block a %}{% endblock %}", "CTAI-E300", 1),
+        ("{% include 'absent.j2' %}", "CTAI-E300", 1),
+        ("\n{{ doc.pas_un_champ }}", "CTAI-E301", 2),
+        ("{{ pas_une_variable }}", "CTAI-E301", 1),
+        ("{{ none.x }}", "CTAI-E301", 1),
+        ("{{ [1][5] }}", "CTAI-E301", 1),
+        ("{{ 1 + 'a' }}", "CTAI-E303", 1),
+        ("{{ 1 // 0 }}", "CTAI-E303", 1),
+        ("{{ {'a': 1}['b'] }}", "CTAI-E301", 1),
+        ("{{ 'a' * 'b' }}", "CTAI-E303", 1),
+    ],
+)
+def test_template_errors_are_french_at_column_1(ctai, template: str, code: str, line: int) -> None:
+    folder = Path("modeles")
+    folder.mkdir()
+    (folder / "bilan.md.j2").write_text(template, encoding="utf-8")
+    run = ctai("bilan", "render", DAX, "--annee", "2024", "--templates", folder)
+    assert run.code == 2, (run.out, run.err)
+    first = run.err.splitlines()[0]
+    assert first.startswith(f"modeles/bilan.md.j2:{line}:1: erreur {code} "), run.err
+    # « … » quotes the template (Jinja syntax: « {% if x is defined %} »), not a sentence.
+    words = _words(re.sub(r"«[^»]*»", " ", run.err))
+    assert not words & TEMPLATE_ENGLISH, (words & TEMPLATE_ENGLISH, run.err)
+    assert not Path("bilan.md").exists()
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    import subprocess
+    import sys
+
+    ctai = Path(sys.executable).parent / "ctai"
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; '{ctai}' explain | head -2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2
+    assert done.stderr == ""

@@ -18,7 +18,9 @@ _ANNEE = re.compile(r"[0-9]{4}")
 def _dossier(ctx: Any) -> Path:
     """The contract folder named on the command line so far, else the current folder."""
     params = getattr(ctx, "params", None) or {}
-    for valeur in (params.get("path"), *(params.get("args") or [])[:1]):
+    # While completing, the parser may leave the folder among the unparsed arguments.
+    candidats = (params.get("path"), *(params.get("args") or [])[:1], *(getattr(ctx, "args", None) or []))
+    for valeur in candidats:
         if isinstance(valeur, str) and (Path(valeur) / "contrat.yaml").is_file():
             return Path(valeur)
     return Path(".")
@@ -62,14 +64,16 @@ def actions(ctx: Any, incomplete: str) -> list[str]:
 
 
 def codes(incomplete: str) -> list[tuple[str, str]]:
-    """Diagnostic codes with their titles, and « format »."""
+    """Diagnostic codes with their titles, and « format ».
+
+    The shell keeps the values that start with what is typed: « E10 » completes to the
+    short codes (E101…), « CTAI- » or nothing to the full ones.
+    """
     from ctai_cli.catalog import CATALOG
 
     valeurs = [("format", "la description des fichiers d'un contrat")]
-    valeurs += [(code, entry.title) for code, entry in CATALOG.items()]
-    tape = incomplete.upper()
-    return [
-        (v, aide)
-        for v, aide in valeurs
-        if v.upper().startswith(tape) or v.upper().removeprefix("CTAI-").startswith(tape)
-    ]
+    court = bool(incomplete) and not "CTAI-".startswith(incomplete.upper()[:5])
+    for code, entry in CATALOG.items():
+        valeur = code.removeprefix("CTAI-") if court else code
+        valeurs.append((valeur.lower() if incomplete.islower() else valeur, entry.title))
+    return [(v, aide) for v, aide in valeurs if v.startswith(incomplete)]

@@ -137,7 +137,7 @@ def _securite_fr(message: str) -> str:
     import re
 
     if m := re.fullmatch(r"access to attribute '(.+)' of '(.+)' object is unsafe\.?", message):
-        return f"accès à l'attribut « {m.group(1)} » d'une valeur de type {m.group(2)}"
+        return f"accès à l'attribut « {m.group(1)} » (sur {_type_fr(m.group(2))})"
     if re.fullmatch(r".+ is not safely callable", message, re.DOTALL):
         return "appel d'une fonction interne"
     return "accès à un objet interne"
@@ -185,6 +185,23 @@ def _undefined_fr(message: str) -> str:
     return "valeur indéfinie"
 
 
+_TYPES_FR = {
+    "str": "un texte",
+    "int": "un nombre entier",
+    "float": "un nombre",
+    "Decimal": "un montant",
+    "bool": "un booléen",
+    "list": "une liste",
+    "tuple": "une liste",
+    "dict": "un dictionnaire",
+    "date": "une date",
+}
+
+
+def _type_fr(nom: str) -> str:
+    return _TYPES_FR.get(nom, f"une valeur de type {nom}")
+
+
 def _objet_fr(description: str) -> str:
     """Jinja's « dict object » / « None »: what the value was, in French."""
     import re
@@ -192,7 +209,7 @@ def _objet_fr(description: str) -> str:
     if description == "None":
         return "une valeur absente (none)"
     if m := re.fullmatch(r"(?:[\w.]+\.)?(\w+) object", description):
-        return f"une valeur de type {m.group(1)}"
+        return _type_fr(m.group(1))
     return f"« {description} »"
 
 
