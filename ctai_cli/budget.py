@@ -605,6 +605,8 @@ def annees_du_budget(depot: Depot) -> list[int]:
 
 
 def lignes_de(depot: Depot, year: int) -> list[Ligne]:
+    from ctai_cli.models.common import precise  # here: the models import this module
+
     fichier = depot.actions.get(year)
     annexe = fichier.model if fichier is not None else None
     if annexe is None:
@@ -622,9 +624,9 @@ def lignes_de(depot: Depot, year: int) -> list[Ligne]:
         vers = None
         if reliquat is not None and reliquat.disposition == "report":
             vers = f"{year + 1}/{reliquat.vers_action or action.id}"
-        alloue = budget.etat_bop104 if budget else None
+        alloue = precise(budget.etat_bop104) if budget else None  # « non précisé »: unknown
         verse = None
-        if budget is not None and (budget.versements or budget.etat_bop104 == ZERO):
+        if budget is not None and (budget.versements or alloue == ZERO):
             verse = somme(v.montant for v in budget.versements)
         lignes.append(
             Ligne(

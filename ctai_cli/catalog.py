@@ -6,7 +6,8 @@ used to build diagnostics, and the longer French explanation shown by
 meaning; a renamed code keeps its old name in ``ALIASES``.
 
 Numbering: ``E0xx`` reading a file, ``E02x`` the repository layout, ``E1xx``
-the structure of a file (schema), ``E2xx``/``W2xx`` consistency across files, ``E3xx`` document templates.
+the structure of a file (schema), ``E2xx``/``W2xx`` consistency across files, ``E3xx`` document templates, ``E4xx``/``W4xx``
+bilan forms.
 """
 
 from __future__ import annotations
@@ -446,9 +447,10 @@ _ENTRIES: tuple[Entry, ...] = (
         E,
         "Parties du contrat incomplètes",
         "{detail}",
-        "Un CTAI est passé entre l'État (le préfet) et une ou plusieurs collectivités : "
-        "« parties » comprend exactement une partie « role: etat » et au moins une partie "
-        "« role: collectivite ».",
+        "Un CTAI est passé entre l'État et une ou plusieurs collectivités : « parties » comprend "
+        "au moins une partie « role: etat » (le préfet ; d'autres signataires de l'État sont permis, "
+        "comme le délégué interministériel à l'accueil et à l'intégration des réfugiés à Rennes en "
+        "2020) et au moins une partie « role: collectivite ».",
         "voir la section « parties » de docs/format.md",
     ),
     # --- money (articles 3, 4 and 8) -----------------------------------
@@ -604,6 +606,46 @@ _ENTRIES: tuple[Entry, ...] = (
         "ne pas être perdu de vue.",
         "ajoutez actions/{annee}.yaml avec l'action qui reçoit le report",
     ),
+    # --- what the files do not say ---------------------------------------
+    Entry(
+        "CTAI-W250",
+        W,
+        "Valeur non précisée",
+        "« {champ} » : non précisé",
+        "La source (le contrat signé, l'annexe, le bilan) ne précise pas cette valeur : « non précisé » "
+        "le dit sans l'inventer. Les documents l'impriment tel quel et les totaux qui en dépendent "
+        "sont inconnus (jamais comptés comme zéro). L'avertissement rappelle ce qui reste à retrouver.",
+        "renseignez la valeur dès qu'une source la donne, en citant cette source en commentaire",
+    ),
+    Entry(
+        "CTAI-E251",
+        E,
+        "Valeur indispensable non précisée dans un contrat signé",
+        "« {champ} » : non précisé dans un contrat signé ({raison})",
+        "Un contrat au statut « signe » ne tient pas sans certaines valeurs : une action de son annexe "
+        "est portée par une structure identifiée. « non précisé » y est une erreur ; les autres "
+        "valeurs non précisées restent des avertissements (CTAI-W250).",
+        "renseignez la valeur d'après le contrat signé, ou laissez le statut à « projet »",
+    ),
+    Entry(
+        "CTAI-W252",
+        W,
+        "Texte à compléter",
+        "« {champ} » est encore « À COMPLÉTER »",
+        "« ctai init » écrit « À COMPLÉTER » là où seul le coordinateur connaît la valeur. Un fichier "
+        "qui en contient encore n'est pas prêt : les documents imprimeraient « À COMPLÉTER ».",
+        "remplacez « À COMPLÉTER » par la valeur, ou par « non précisé » si la source ne la donne pas",
+    ),
+    Entry(
+        "CTAI-W253",
+        W,
+        "Public impossible aux dates du contrat",
+        "{ou} vise les BPT pour {quand}, avant le régime de protection temporaire ({debut})",
+        "La protection temporaire (BPT) n'existe en France que depuis la décision d'exécution (UE) "
+        "2022/382 du Conseil du 4 mars 2022. Un contrat, une annexe ou un bilan d'avant cette date ne "
+        "peut pas viser ce public : c'est le plus souvent une copie d'un contrat plus récent.",
+        "retirez BPT des publics de cette période, ou vérifiez les dates",
+    ),
     # --- avenants (ctai validate --base) ---------------------------------
     Entry(
         "CTAI-E230",
@@ -667,6 +709,78 @@ _ENTRIES: tuple[Entry, ...] = (
         "opération entre un texte et un nombre, filtre appliqué à une valeur absente…). Rien "
         "n'est écrit.",
         "vérifiez l'expression de la ligne indiquée ; les montants inconnus valent « none »",
+    ),
+    # --- bilan forms (ctai bilan import) -----------------------------------
+    Entry(
+        "CTAI-E400",
+        E,
+        "Formulaire de bilan illisible",
+        "formulaire non lu : {raison}",
+        "Le fichier donné à « ctai bilan import » n'est pas un formulaire produit par « ctai bilan "
+        "form » (ou plus lisible comme tel) : autre classeur, fichier enregistré dans un autre format "
+        "(.ods, .xls, .csv), feuille cachée « ctai » supprimée, fichier trop gros. Rien n'en est lu.",
+        "demandez au porteur de réenregistrer le formulaire au format .xlsx, ou produisez-en un nouveau "
+        "(ctai bilan form)",
+    ),
+    Entry(
+        "CTAI-E401",
+        E,
+        "Formulaire d'un autre contrat ou d'une autre année",
+        "formulaire non lu : {detail}",
+        "Chaque formulaire porte, dans une feuille cachée, le contrat (intitulé, territoire, période) "
+        "et l'année pour lesquels il a été produit. Un formulaire d'un autre contrat, ou d'une autre "
+        "année que celle demandée par --annee, n'est pas lu : ses chiffres iraient dans le mauvais bilan.",
+        "importez-le dans le bon contrat, ou avec la bonne --annee",
+    ),
+    Entry(
+        "CTAI-E402",
+        E,
+        "Feuille du formulaire absente ou renommée",
+        "{detail}",
+        "Chaque action a sa feuille, retrouvée par son nom. Une feuille renommée ou supprimée ne "
+        "peut pas être rattachée à son action sans deviner : ses valeurs ne sont pas lues.",
+        "rendez à la feuille son nom d'origine (ou produisez un nouveau formulaire)",
+    ),
+    Entry(
+        "CTAI-E403",
+        E,
+        "Ligne du formulaire supprimée ou copiée",
+        "{detail}",
+        "Chaque ligne du formulaire porte une clé dans sa colonne A (masquée) : les valeurs sont "
+        "relues par clé, jamais par position. Une ligne supprimée n'est pas lue ; une ligne copiée "
+        "(clé en double) n'est lue qu'une fois, à sa première place.",
+        "reprenez la ligne dans un formulaire neuf (ctai bilan form) ou saisissez la valeur dans le bilan",
+    ),
+    Entry(
+        "CTAI-E404",
+        E,
+        "Cellule du formulaire invalide",
+        "valeur non lue : {detail}",
+        "Une cellule à remplir contient ce que le bilan ne peut pas recevoir : du texte dans une "
+        "cellule de nombre, un nombre négatif ou non entier de personnes, un montant à plus de deux "
+        "décimales, une formule, une destination de reliquat hors liste, ou une valeur sans celle "
+        "qui doit l'accompagner (une répartition sans total, un reliquat sans destination). La valeur "
+        "n'est pas importée ; les autres cellules le sont.",
+        "corrigez la cellule et importez à nouveau le formulaire",
+    ),
+    Entry(
+        "CTAI-W405",
+        W,
+        "Valeur du formulaire en conflit avec le bilan",
+        "conflit laissé en l'état : {detail}",
+        "Le bilan contient déjà une autre valeur à cet endroit (saisie par la coordination, ou "
+        "formulaire produit avant une correction). ctai ne choisit pas : la valeur du bilan est "
+        "gardée. Avec --force, la valeur du formulaire la remplace (seule sa ligne change).",
+        "vérifiez avec le porteur, puis relancez avec --force pour prendre la valeur du formulaire",
+    ),
+    Entry(
+        "CTAI-E406",
+        E,
+        "Action du formulaire inconnue ou en double",
+        "action non lue : {detail}",
+        "Le formulaire nomme une action absente de l'annexe de l'année, portée par un autre porteur "
+        "depuis que le formulaire a été produit, ou déjà lue dans un autre formulaire du même import.",
+        "produisez un nouveau formulaire (ctai bilan form) ou retirez le doublon de la commande",
     ),
 )
 

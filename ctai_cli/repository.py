@@ -65,6 +65,16 @@ class Fichier:
     number: int | None = None  # the year or avenant number taken from the file name
     document: Document | None = None
     model: Any = None
+    # When the file as a whole is invalid: its top-level fields that validated on their own,
+    # so that a check reading only those still runs (an error in « imputation » does not
+    # hide the parties' check).
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    def part(self, name: str) -> Any:
+        """The validated top-level field ``name``: from the model, or from the valid parts."""
+        if self.model is not None:
+            return getattr(self.model, name)
+        return self.parts.get(name)
 
     def diag(self, code: str, loc: Loc = (), *, key: bool = False, **fields: Any) -> Diagnostic:
         if self.document is None:
@@ -98,6 +108,10 @@ class Depot:
     @property
     def contrat_model(self) -> Contrat | None:
         return self.contrat.model if self.contrat else None
+
+    def contrat_part(self, name: str) -> Any:
+        """A validated top-level field of contrat.yaml, even when another field of the file is invalid."""
+        return self.contrat.part(name) if self.contrat else None
 
     @property
     def porteurs_model(self) -> Porteurs | None:
@@ -195,10 +209,31 @@ def _e015(path: str, count: int, limite: int) -> Diagnostic:
 
 
 def load_file(fichier: Fichier, fs_path: Path) -> list[Diagnostic]:
-    fichier.document, fichier.model, diagnostics = read_model(
-        fs_path, fichier.path, FILE_KINDS[fichier.kind].model
-    )
+    model = FILE_KINDS[fichier.kind].model
+    fichier.document, fichier.model, diagnostics = read_model(fs_path, fichier.path, model)
+    if fichier.model is None and fichier.document is not None:
+        fichier.parts = valid_parts(model, fichier.document.data)
     return diagnostics
+
+
+def valid_parts(model: type[BaseModel], data: Any) -> dict[str, Any]:
+    """The top-level fields of ``data`` that validate on their own with ``model``'s field types."""
+    from typing import Annotated
+
+    from pydantic import TypeAdapter
+
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name not in data:
+            continue
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        try:
+            out[name] = TypeAdapter(annotation).validate_python(data[name], strict=True)
+        except (ValidationError, TypeError, ValueError):
+            continue
+    return out
 
 
 def _lookalike(name: str, expected: list[str]) -> str | None:

@@ -129,7 +129,9 @@ def diagnostics_from_error(
             yield make("CTAI-E100", path, line, col, cle=loc[-1], suggestion=suggest(str(loc[-1]), choices))
             continue
         if kind == "missing":
-            line, col = document.position(loc[:-1])
+            # The mapping that lacks the key: the key that holds it (« imputation: »), the list
+            # item itself, or the whole file for a top-level field (not its first key).
+            line, col = document.key_position(loc[:-1]) if loc[:-1] else (0, 0)
             yield make("CTAI-E101", path, line, col, champ=field)
             continue
         line, col = document.position(loc)

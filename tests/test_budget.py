@@ -122,7 +122,7 @@ def test_year_filter_text_and_csv(ctai) -> None:
 
 
 def test_output_is_atomic_and_never_overwritten_without_force(ctai, tmp_path: Path) -> None:
-    target = tmp_path / "rapprochement.json"
+    target = tmp_path / "rapprochement"  # no extension: --format decides
     assert ctai("budget", "reconcile", DAX, "-f", "json", "-o", target).code == 0
     before = target.read_text(encoding="utf-8")
     refused = ctai("budget", "reconcile", DAX, "-f", "csv", "-o", target)

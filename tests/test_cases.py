@@ -130,4 +130,8 @@ def test_every_catalog_code_has_a_case() -> None:
     from tests.test_hostile import CODES as HOSTILE
 
     covered |= set(HOSTILE)
+    # Codes of the bilan forms (they need an xlsx file): tests/test_formulaires.py.
+    from tests.test_formulaires import CODES as FORMULAIRES
+
+    covered |= set(FORMULAIRES)
     assert sorted(set(CATALOG) - covered) == []

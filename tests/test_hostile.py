@@ -320,7 +320,7 @@ def test_avenant_new_escapes_characters_yaml_cannot_hold(ctai, signed_repo) -> N
     run = ctai("avenant", "new", contract, "--base", "main", "--date", "2025-03-01")
     assert run.code == 0, run.err
     written = (contract / "avenants" / "1.yaml").read_text(encoding="utf-8")
-    assert "\\u007f" in written and "\x7f" not in written and "\ufffe" not in written
+    assert "\\x7F" in written and "\x7f" not in written and "\ufffe" not in written
     assert ctai("validate", contract, "--date", QUIET_DATE).code in (0, 1)
     assert not [
         d

@@ -50,6 +50,7 @@ from pydantic import BaseModel
 from ctai_cli.budget import ZERO, Somme, money_text
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
+from ctai_cli.models.common import precise
 from ctai_cli.repository import Depot, Fichier
 
 Statut = Literal["ajout", "suppression", "modification"]
@@ -454,7 +455,7 @@ def comparer_contrats(avant: Contrat, apres: Contrat) -> DiffConvention:
 
 
 def _budget(action: Action) -> Decimal | None:
-    return action.budget.etat_bop104 if action.budget is not None else None
+    return precise(action.budget.etat_bop104) if action.budget is not None else None
 
 
 def _index(actions: Iterable[Action]) -> dict[tuple[str, int], Action]:

@@ -7,7 +7,6 @@ from datetime import date
 
 from ctai_cli.avenants.diff import DiffContrat, sections
 from ctai_cli.repository import Depot
-from ctai_cli.yamlread import quote
 
 MODELINE = "# yaml-language-server: $schema={schema}\n"
 
@@ -34,19 +33,27 @@ def objet(diff: DiffContrat) -> str:
 
 
 def rediger(depot: Depot, diff: DiffContrat, jour: date, schema: str | None = None) -> NouvelAvenant:
+    """The avenant's text, written by the round-trip YAML layer (ctai_cli.yamlwrite)."""
+    from ctai_cli.yamlwrite import CommentedMap, nouveau, seq, texte
+
     numero = prochain_numero(depot)
-    lignes = [MODELINE.format(schema=schema)] if schema else []
+    entete = [MODELINE.format(schema=schema)] if schema else []
     base = diff.base_commit[:12] if diff.base_commit else diff.base
-    lignes += [
+    entete += [
         f"# Avenant n° {numero}, préparé par « ctai avenant new » le {jour.isoformat()}\n",
         f"# à partir des modifications depuis {base}. Relisez l'objet et la liste des\n",
         "# modifications, puis passez « signe » à true avec la date de signature.\n",
-        f"numero: {numero}\n",
-        f"date: {jour.isoformat()}\n",
-        f"objet: {quote(objet(diff))}\n",
-        "signe: false\n",
-        "modifications:\n",
     ]
-    for titre, sentences in sections(diff, termes_seulement=True):
-        lignes += [f"  - {quote(f'{titre} : {s}.')}\n" for s in sentences]
-    return NouvelAvenant(numero, f"avenants/{numero}.yaml", "".join(lignes))
+    data = CommentedMap()
+    data["numero"] = numero
+    data["date"] = jour
+    data["objet"] = texte(objet(diff))
+    data["signe"] = False
+    data["modifications"] = seq(
+        [
+            texte(f"{titre} : {s}.")
+            for titre, sentences in sections(diff, termes_seulement=True)
+            for s in sentences
+        ]
+    )
+    return NouvelAvenant(numero, f"avenants/{numero}.yaml", nouveau(data, "".join(entete)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ctai_cli.catalog import CATALOG
-from ctai_cli.checks import argent, calendrier, coherence, references
+from ctai_cli.checks import argent, calendrier, coherence, precisions, references
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.repository import Depot
 
@@ -146,6 +146,19 @@ REGISTRY: tuple[Check, ...] = _registry(
         ("CTAI-E218",),
         coherence.parties,
         "une partie État et au moins une collectivité signataires",
+    ),
+    Check(
+        "non-precises",
+        ("CTAI-W250", "CTAI-E251"),
+        precisions.non_precises,
+        "valeurs « non précisé » signalées, erreur pour celles sans lesquelles un contrat signé ne tient pas",
+    ),
+    Check("a-completer", ("CTAI-W252",), precisions.a_completer, "plus de « À COMPLÉTER » dans les fichiers"),
+    Check(
+        "publics-aux-dates",
+        ("CTAI-W253",),
+        precisions.publics_aux_dates,
+        "pas de BPT avant le régime de protection temporaire (4 mars 2022)",
     ),
 )
 

@@ -17,6 +17,7 @@ from ctai_cli.budget import ZERO, Enveloppe, rapprocher, somme
 from ctai_cli.checks.calendrier import echeance_bilan
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue, euros
+from ctai_cli.models.common import est_non_precise
 
 if TYPE_CHECKING:
     from ctai_cli.checks import Contexte
@@ -322,6 +323,8 @@ def versements(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         if budget is None or not budget.versements:
             continue
         verse = somme(v.montant for v in budget.versements)
+        if est_non_precise(budget.etat_bop104):
+            continue  # the allocation is unknown: nothing to compare the versements with
         if verse != budget.etat_bop104:
             yield fichier.diag(
                 "CTAI-W224",

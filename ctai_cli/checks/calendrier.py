@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue
+from ctai_cli.models.common import est_non_precise
 
 if TYPE_CHECKING:
     from ctai_cli.checks import Contexte
@@ -90,7 +91,9 @@ def pilotage(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
             continue
         tenus = bilan.pilotage.copils_tenus
         reunions = bilan.pilotage.reunions
-        if len(reunions) > tenus:
+        if est_non_precise(tenus):
+            tenus = None  # unknown: neither compared with the détail nor with the minimum
+        if tenus is not None and len(reunions) > tenus:
             yield fichier.diag(
                 "CTAI-E212",
                 ("pilotage", "reunions"),
@@ -103,7 +106,7 @@ def pilotage(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                     ("pilotage", "reunions", i, "date"),
                     detail=f"comité du {date_longue(reunion.date)} hors de l'année {bilan.annee}",
                 )
-        if contrat is not None and bilan.cadre == "contrat":
+        if tenus is not None and contrat is not None and bilan.cadre == "contrat":
             minimum = contrat.gouvernance.copil_min_par_an
             if tenus < minimum:
                 yield fichier.diag(

@@ -127,8 +127,8 @@ def siret(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                 candidates.append((depot.porteurs, ("porteurs", i, "siret"), "SIRET", porteur.siret))
             if porteur.siren is not None:
                 candidates.append((depot.porteurs, ("porteurs", i, "siren"), "SIREN", porteur.siren))
-    if depot.contrat_model:
-        for i, partie in enumerate(depot.contrat_model.parties):
+    if depot.contrat_part("parties"):
+        for i, partie in enumerate(depot.contrat_part("parties")):
             if partie.siret is not None:
                 candidates.append((depot.contrat, ("parties", i, "siret"), "SIRET", partie.siret))
             if partie.siren is not None:
@@ -146,11 +146,14 @@ def agir(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def parties(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
-    if contrat is None:
+    parties = depot.contrat_part("parties")
+    if parties is None:
         return
-    etats = [i for i, p in enumerate(contrat.parties) if p.role == "etat"]
-    collectivites = [p for p in contrat.parties if p.role == "collectivite"]
+    # Several State signatories are usual (the préfet and the délégué interministériel à
+    # l'accueil et à l'intégration des réfugiés signed the 2020 Rennes contract), as are several
+    # collectivités (Rennes Métropole and the Ville de Rennes).
+    etats = [i for i, p in enumerate(parties) if p.role == "etat"]
+    collectivites = [p for p in parties if p.role == "collectivite"]
     if not collectivites:
         yield depot.contrat.diag(
             "CTAI-E218", ("parties",), detail="aucune collectivité parmi les parties (role: collectivite)"
@@ -158,8 +161,4 @@ def parties(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     if not etats:
         yield depot.contrat.diag(
             "CTAI-E218", ("parties",), detail="l'État ne figure pas parmi les parties (role: etat)"
-        )
-    for i in etats[1:]:
-        yield depot.contrat.diag(
-            "CTAI-E218", ("parties", i, "role"), detail="l'État figure deux fois parmi les parties"
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import euros
+from ctai_cli.models.common import est_non_precise
 from ctai_cli.schema_errors import suggest
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def porteurs_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         return
     known = [p.id for p in porteurs.porteurs]
     for fichier, i, action in depot.iter_actions():
-        if action.porteur not in known:
+        if action.porteur not in known and not est_non_precise(action.porteur):
             yield fichier.diag(
                 "CTAI-E200",
                 ("actions", i, "porteur"),
@@ -32,10 +33,10 @@ def porteurs_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
-    if contrat is None:
+    axes = depot.contrat_part("axes")
+    if axes is None:
         return
-    numeros = [a.numero for a in contrat.axes]
+    numeros = [a.numero for a in axes]
     for fichier, i, action in depot.iter_actions():
         if action.axe not in numeros:
             yield fichier.diag(
@@ -44,20 +45,20 @@ def axes_connus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def publics_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
-    if contrat is None:
+    contrat_publics = depot.contrat_part("publics")
+    if contrat_publics is None:
         return
-    publics = ", ".join(contrat.publics)
+    publics = ", ".join(contrat_publics)
     # The previous contract's annexe and bilan answer to the previous contract's publics.
     for fichier, i, action in depot.iter_actions(cadre="contrat"):
         for j, public in enumerate(action.publics):
-            if public not in contrat.publics:
+            if public not in contrat_publics:
                 yield fichier.diag("CTAI-E204", ("actions", i, "publics", j), public=public, publics=publics)
     for fichier, i, entry in depot.iter_bilan_actions(cadre="contrat"):
         groupes = entry.beneficiaires.par_public if entry.beneficiaires else []
         for g, groupe in enumerate(groupes):
             for j, public in enumerate(groupe.publics):
-                if public not in contrat.publics:
+                if public not in contrat_publics:
                     yield fichier.diag(
                         "CTAI-E204",
                         ("actions", i, "beneficiaires", "par_public", g, "publics", j),
@@ -72,9 +73,9 @@ def bop104_par_axe(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         return
     for fichier, i, action in depot.iter_actions():
         axe = contrat.axe(action.axe)
-        if axe is None or axe.mobilise_bop104 or action.budget is None:
-            continue
-        if action.budget.etat_bop104 > 0:
+        if axe is None or axe.mobilise_bop104 is not False or action.budget is None:
+            continue  # True, or « non précisé »: nothing to contradict
+        if not est_non_precise(action.budget.etat_bop104) and action.budget.etat_bop104 > 0:
             yield fichier.diag(
                 "CTAI-E205",
                 ("actions", i, "budget", "etat_bop104"),

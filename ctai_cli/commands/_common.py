@@ -27,6 +27,50 @@ def parse_date_option(text: str | None) -> date:
         raise UsageProblem(f"date inexistante « {text} » (format AAAA-MM-JJ)") from None
 
 
+def parse_annee(text: str | None, option: str = "--annee") -> int | None:
+    """A year typed on the command line (the framework's own integer errors are English)."""
+    if text is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
+        raise UsageProblem(f"{option} : « {sur(text)} » n'est pas une année (quatre chiffres, ex. 2025)")
+    return int(text)
+
+
+FORMATS_PAR_EXTENSION = {
+    ".txt": "text",
+    ".json": "json",
+    ".jsonl": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".sarif": "sarif",
+}
+
+
+def resolve_format(fmt: str | None, output: Path | None, formats: Iterable[str], defaut: str) -> str:
+    """``--format``, or the one ``--output``'s extension names; refused when they disagree."""
+    formats = list(formats)
+    du_fichier = FORMATS_PAR_EXTENSION.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None:
+        check_format(fmt, formats)
+    if du_fichier is not None and du_fichier not in formats:
+        raise UsageProblem(
+            f"--output {sur(output.name)} : l'extension {output.suffix} annonce le format {du_fichier}, "
+            f"que cette commande ne produit pas (formats possibles : {', '.join(formats)})"
+        )
+    if fmt is None:
+        return du_fichier or defaut
+    if du_fichier is not None and fmt != du_fichier:
+        raise UsageProblem(
+            f"--format {fmt} et --output {sur(output.name)} se contredisent : l'extension "
+            f"{output.suffix} annonce le format {du_fichier} ; changez l'un ou l'autre"
+        )
+    return fmt
+
+
 def error(message: str) -> None:
     # Messages quote paths and option values as typed: no control character reaches the terminal.
     print(f"ctai : {sur(message)}", file=sys.stderr)
@@ -44,6 +88,8 @@ def output_to(output: Path | None, force: bool, *, binary: bool = False) -> Iter
     from ctai_cli.fsutil import atomic_output
 
     if output is None:
+        if force:
+            raise UsageProblem("--force ne sert qu'avec --output (il autorise à remplacer ce fichier)")
         yield sys.stdout
         return
     # A WriteProblem (refused target, disk full…) is a French message and exit 2 (cli.main).

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, check_format, open_valid_depot, output_to
+from ctai_cli.commands._common import UsageProblem, open_valid_depot, output_to, resolve_format
 
 DIFF_FORMATS = ("text", "md", "json")
 
@@ -22,10 +22,12 @@ def _diff(path: Path, base: str | None, head: str | None):
         raise UsageProblem(str(exc)) from None
 
 
-def diff(path: Path, base: str | None, head: str | None, fmt: str, output: Path | None, force: bool) -> int:
+def diff(
+    path: Path, base: str | None, head: str | None, fmt: str | None, output: Path | None, force: bool
+) -> int:
     from ctai_cli.avenants import en_markdown, en_texte, to_dict
 
-    check_format(fmt, DIFF_FORMATS)
+    fmt = resolve_format(fmt, output, DIFF_FORMATS, "text")
     result = _diff(path, base, head)
     with output_to(output, force) as out:
         if fmt == "json":
@@ -98,12 +100,12 @@ def new(path: Path, base: str | None, jour: date) -> int:
     return exitcodes.OK
 
 
-def render(args: list[str], fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
+def render(args: list[str], fmt: str | None, output: Path | None, force: bool, templates: Path | None) -> int:
     """``args`` is ``[PATH] N``."""
     from ctai_cli.commands.documents import FORMATS, render_document
     from ctai_cli.documents.contexte import document_avenant
 
-    check_format(fmt, FORMATS)
+    fmt = resolve_format(fmt, output, FORMATS, "md")
     # ASCII digits only, as in avenants/<n>.yaml: str.isdigit() accepts « ² » and « ١ ».
     if len(args) not in (1, 2) or not re.fullmatch(r"[0-9]{1,4}", args[-1]):
         raise UsageProblem(

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, check_format, open_valid_depot, output_to
+from ctai_cli.commands._common import UsageProblem, open_valid_depot, output_to, resolve_format
 
 FORMATS = ("text", "json", "csv", "xlsx")
 CSV_FIELDS = (
@@ -299,10 +299,10 @@ def _csv_rows(rapprochement: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def reconcile(path: Path, annee: int | None, fmt: str, output: Path | None, force: bool) -> int:
+def reconcile(path: Path, annee: int | None, fmt: str | None, output: Path | None, force: bool) -> int:
     from ctai_cli.budget import annees_du_budget, rapprocher
 
-    check_format(fmt, FORMATS)
+    fmt = resolve_format(fmt, output, FORMATS, "text")
     depot = open_valid_depot(path)
     if annee is not None and annee not in annees_du_budget(depot):
         raise UsageProblem(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, check_format, open_valid_depot, output_to
+from ctai_cli.commands._common import UsageProblem, open_valid_depot, output_to, resolve_format
 
 FORMATS = ("md", "html", "pdf")
 _IDENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -55,11 +55,11 @@ def render_document(
     return exitcodes.OK
 
 
-def bilan(path: Path, annee: int, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
+def bilan(path: Path, annee: int, fmt: str | None, output: Path | None, force: bool, templates: Path | None) -> int:
     from ctai_cli.documents.contexte import document_bilan
     from ctai_cli.documents.graphiques import avec_graphiques
 
-    check_format(fmt, FORMATS)
+    fmt = resolve_format(fmt, output, FORMATS, "md")
     depot = open_valid_depot(path)
     if annee not in depot.bilans:
         known = ", ".join(str(y) for y in sorted(depot.bilans)) or "aucun"
@@ -73,7 +73,7 @@ def bilan(path: Path, annee: int, fmt: str, output: Path | None, force: bool, te
 def fiche(
     args: list[str],
     annee: int | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     force: bool,
     templates: Path | None,
@@ -82,7 +82,7 @@ def fiche(
     from ctai_cli.documents.contexte import document_fiches
     from ctai_cli.schema_errors import suggest
 
-    check_format(fmt, FORMATS)
+    fmt = resolve_format(fmt, output, FORMATS, "md")
     path = Path(".")
     # The first argument is the folder when it is one (or cannot be an action identifier).
     if args and (os.path.exists(Path(args[0]) / "contrat.yaml") or not _IDENT.match(args[0])):
@@ -110,11 +110,11 @@ def fiche(
     return render_document("fiche", fmt, {"doc": doc}, output, force, templates)
 
 
-def contrat(path: Path, fmt: str, output: Path | None, force: bool, templates: Path | None) -> int:
+def contrat(path: Path, fmt: str | None, output: Path | None, force: bool, templates: Path | None) -> int:
     from ctai_cli.documents.contexte import Annexe2, document_contrat
     from ctai_cli.documents.graphiques import avec_graphiques
 
-    check_format(fmt, FORMATS)
+    fmt = resolve_format(fmt, output, FORMATS, "md")
     depot = open_valid_depot(path)
     doc = document_contrat(depot)
     if fmt != "md":  # the bilans annexed to the contract get their charts

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, check_format, output_to, parse_date_option
+from ctai_cli.commands._common import (
+    UsageProblem,
+    check_format,
+    output_to,
+    parse_date_option,
+    resolve_format,
+)
 
 FORMATS = ("text", "json")
 
@@ -90,7 +96,7 @@ def batch(
     rows: Path,
     date_text: str | None,
     contrat: Path | None,
-    fmt: str,
+    fmt: str | None,
     depart: str,
     output: Path | None,
     force: bool,
@@ -99,7 +105,9 @@ def batch(
     from ctai_cli.eligibility.batch import EnteteInvalide, traiter, verifier_entete
     from ctai_cli.repository import open_depot
 
-    check_format(fmt, FORMATS)
+    fmt = resolve_format(fmt, output, FORMATS, "text")
+    if avec_donnees and fmt != "json":
+        raise UsageProblem("--avec-donnees ne s'emploie qu'avec --format json (ou --output verdicts.jsonl)")
     if rows.suffix.lower() not in (".csv", ".jsonl"):
         raise UsageProblem(f"« {rows} » : fichier .csv ou .jsonl attendu pour --batch")
     if not rows.is_file():
@@ -168,7 +176,7 @@ def check(
     person_file: Path | None,
     date_text: str | None,
     contrat: Path | None,
-    fmt: str,
+    fmt: str | None,
     depart: str,
     faits: dict[str, Any] | None = None,
 ) -> int:
@@ -178,6 +186,7 @@ def check(
     from ctai_cli.repository import open_depot, read_model, validate_document
     from ctai_cli.yamlread import Document
 
+    fmt = fmt or "text"
     check_format(fmt, FORMATS)
     if depart not in ("premier_titre", "cir"):
         raise UsageProblem(f"--depart-epa « {depart} » inconnu : premier_titre ou cir")

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ctai_cli import francais as fr
 from ctai_cli.budget import Ligne, PrevuRealise, Totaux, cofinancements, rapprocher, somme
 from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat
 from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
-from ctai_cli.models.common import PUBLICS
+from ctai_cli.models.common import PUBLICS, precise
 from ctai_cli.models.contrat import Axe, Partie
 from ctai_cli.models.porteurs import Porteur
 from ctai_cli.repository import Depot
@@ -205,7 +206,7 @@ class DocumentFiches:
         budgets = [f.action.budget for f in self.fiches]
         if not budgets:
             return None
-        return somme(b.etat_bop104 if b is not None else None for b in budgets)
+        return somme(precise(b.etat_bop104) if b is not None else None for b in budgets)
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,70 @@ class DocumentContrat:
     def annexes_libelles(self) -> list[str]:
         return [f"l'annexe {a.numero} : {a.titre}" for a in self.contrat.annexes]
 
+    @property
+    def collectivites(self) -> list[Partie]:
+        return [p for p in self.contrat.parties if p.role == "collectivite"]
+
+    @property
+    def etats(self) -> list[Partie]:
+        return [p for p in self.contrat.parties if p.role == "etat"]
+
+    @property
+    def duree(self) -> str:
+        """Article 2: « l'année 2020 », « les 3 années 2024, 2025 et 2026 »."""
+        annees = self.annees
+        if len(annees) == 1:
+            return f"l'année {annees[0]}"
+        return f"les {fr.nombre_de(len(annees), 'année')} {fr.liste(annees)}"
+
+    @property
+    def sujet_collectivites(self) -> str:
+        """Every collectivité that the engagements bind: « la commune », « Rennes Métropole et la
+        Ville de Rennes » (« la collectivité » when none is declared: validate reports it)."""
+        return fr.liste(designation(p) for p in self.collectivites) or "la collectivité"
+
+    @property
+    def engagement_collectivites(self) -> str:
+        """Article 3: what the collectivités undertake, agreed with how many they are."""
+        genres = [genre(p) for p in self.collectivites] or ["f"]
+        nombre = len(genres)
+        services = [s for p in self.etats for s in p.services]
+        avec = "Avec les services de l'État" + (
+            f" ({', '.join(dict.fromkeys(services))})" if services else ""
+        )
+        verbe = "s'engagent" if nombre > 1 else "s'engage"
+        participe = "participent" if nombre > 1 else "participe"
+        return (
+            f"{fr.majuscule(self.sujet_collectivites)} {verbe} à mettre en œuvre des actions contribuant aux "
+            f"priorités identifiées du contrat. {avec}, {fr.pronom_sujet(genres)} {participe} au pilotage "
+            "et à l'animation du contrat."
+        )
+
 
 # --- builders ---------------------------------------------------------------------
+
+
+def genre(partie: Partie) -> fr.Genre:
+    return fr.genre_partie(partie.role, partie.type, partie.designation, partie.nom)
+
+
+def designation(partie: Partie) -> str:
+    """How the text names a party: its designation (« la commune »), else its name as written,
+    with the article a common noun calls for (« la Ville de Rennes »)."""
+    return partie.designation or fr.dans_la_phrase(partie.nom, genre(partie))
+
+
+def ligne_partie(partie: Partie, *, services: bool = True) -> str:
+    """« Rennes Métropole, représentée par Nathalie Appéré, présidente de Rennes Métropole »."""
+    texte = partie.nom
+    if partie.representant is not None:
+        r = partie.representant
+        texte += f", représenté{fr.accord(genre(partie))} par {r.nom}, {r.qualite}"
+    if partie.designation:
+        texte += f", ci-après « {partie.designation} »"
+    if services and partie.services:
+        texte += f" (services : {', '.join(partie.services)})"
+    return texte
 
 
 def _partie(contrat: Contrat, role: str) -> Partie | None:

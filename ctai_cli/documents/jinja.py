@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ctai_cli.formatting import LOCALE, date_longue, euros, texte_markdown
+from ctai_cli.models.common import NON_PRECISE, est_non_precise
 
 NON_RENSEIGNE = "—"
 
@@ -42,6 +43,8 @@ def _autoescape(name: str | None) -> bool:
 
 def f_euros(value: Decimal | int | None) -> str:
     """``1234.5`` → ``1 234,50 €``; an unknown amount is « — », never 0."""
+    if est_non_precise(value):
+        return NON_PRECISE
     return NON_RENSEIGNE if value is None else euros(value)
 
 
@@ -120,7 +123,30 @@ def f_liste(items: Iterable[object], derniere: str = " et ") -> str:
     return ", ".join(items[:-1]) + derniere + items[-1]
 
 
+def f_partie(partie: object) -> str:
+    """A party's line in « Entre les soussignés », agreed in gender (see contexte.ligne_partie)."""
+    from ctai_cli.documents.contexte import ligne_partie
+
+    return ligne_partie(partie)  # type: ignore[arg-type]
+
+
+def f_partie_sans_services(partie: object) -> str:
+    from ctai_cli.documents.contexte import ligne_partie
+
+    return ligne_partie(partie, services=False)  # type: ignore[arg-type]
+
+
+def f_de_territoire(contrat: object) -> str:
+    """« de Dax », « du Puy-de-Dôme », « d'Ille-et-Vilaine »: the contract's territory after « CTAI »."""
+    from ctai_cli.francais import de_territoire
+
+    return de_territoire(contrat.territoire, contrat.departement)  # type: ignore[attr-defined]
+
+
 FILTERS = {
+    "partie": f_partie,
+    "partie_sans_services": f_partie_sans_services,
+    "de_territoire": f_de_territoire,
     "euros": f_euros,
     "ecart": f_ecart,
     "date_fr": f_date,
@@ -268,6 +294,7 @@ def environnement(templates: Path | None = None) -> ImmutableSandboxedEnvironmen
         env.filters[name] = _borne(env.filters[name], *positions)
     env.filters["format"] = _format_borne
     env.filters.update(FILTERS)
+    env.tests["non_precise"] = est_non_precise  # {% if x is non_precise %}
     return env
 
 

@@ -68,9 +68,9 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
             "CTAI-E300",
             path,
             exc.lineno or 0,
-            0,
+            1,
             modele=exc.name or nom,
-            detail=f"erreur de syntaxe Jinja : {exc.message}",
+            detail=f"erreur de syntaxe Jinja : {_syntaxe_fr(exc)}",
         )
     from ctai_cli.documents.jinja import ModeleIllisible
 
@@ -79,7 +79,7 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
             "CTAI-E300",
             _shown(exc.filename, templates),
             0,
-            0,
+            1,
             modele=exc.name,
             detail=f"modèle illisible : {exc.raison}",
         )
@@ -89,7 +89,7 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
             "CTAI-E300",
             _shown(filename, templates),
             line,
-            0,
+            1,
             modele=nom,
             detail=f"modèle inclus introuvable : {exc.name}",
         )
@@ -97,10 +97,50 @@ def _diagnostic(exc: BaseException, nom: str, templates: Path | None) -> Diagnos
     path = _shown(filename, templates)
     modele = Path(filename).name if filename else nom
     if isinstance(exc, SecurityError):
-        return make("CTAI-E302", path, line, 0, modele=modele, detail=str(exc))
+        return make("CTAI-E302", path, line, 1, modele=modele, detail=_securite_fr(str(exc)))
     if isinstance(exc, UndefinedError):
-        return make("CTAI-E301", path, line, 0, modele=modele, detail=_undefined_fr(str(exc)))
-    return make("CTAI-E303", path, line, 0, modele=modele, detail=_echec_fr(exc))
+        return make("CTAI-E301", path, line, 1, modele=modele, detail=_undefined_fr(str(exc)))
+    return make("CTAI-E303", path, line, 1, modele=modele, detail=_echec_fr(exc))
+
+
+# Jinja words its errors in English; we say in French what we can recognise, and
+# otherwise show the template's own line rather than Jinja's sentence.
+_SYNTAXE = (
+    (r"Encountered unknown tag '(.+?)'", "balise inconnue « {0} »"),
+    (
+        r"[Uu]nexpected end of template",
+        "fin du modèle atteinte avec un bloc ouvert ({{% endif %}}, {{% endfor %}}… manquant ?)",
+    ),
+    (r"No filter named '(.+?)'", "filtre inconnu « {0} »"),
+    (r"No test named '(.+?)'", "test inconnu « {0} »"),
+    (r"block '(.+?)' defined twice", "bloc « {0} » défini deux fois"),
+    (r"unexpected char '(.+?)'", "caractère inattendu « {0} »"),
+    (r"unexpected '(.+?)'", "« {0} » inattendu"),
+)
+
+
+def _syntaxe_fr(exc: Any) -> str:
+    import re
+
+    ligne = ""
+    if exc.source and exc.lineno:
+        lignes = exc.source.splitlines()
+        if 0 < exc.lineno <= len(lignes):
+            ligne = f" : « {apercu(lignes[exc.lineno - 1].strip(), 120)} »"
+    for motif, francais in _SYNTAXE:
+        if m := re.search(motif, exc.message or ""):
+            return francais.format(*(apercu(g, 60) for g in m.groups())) + ligne
+    return "syntaxe invalide" + ligne
+
+
+def _securite_fr(message: str) -> str:
+    import re
+
+    if m := re.fullmatch(r"access to attribute '(.+)' of '(.+)' object is unsafe\.?", message):
+        return f"accès à l'attribut « {m.group(1)} » (sur {_type_fr(m.group(2))})"
+    if re.fullmatch(r".+ is not safely callable", message, re.DOTALL):
+        return "appel d'une fonction interne"
+    return "accès à un objet interne"
 
 
 def _echec_fr(exc: BaseException) -> str:
@@ -121,13 +161,16 @@ def _echec_fr(exc: BaseException) -> str:
         return "caractère impossible à encoder ou décoder"
     if isinstance(exc, OverflowError):
         return "nombre trop grand"
+    # Python's own words are English: the kind of failure only, the line says where.
     if isinstance(exc, TypeError):
-        return f"opération ou filtre appliqué à une valeur du mauvais type ({apercu(str(exc), 120)})"
-    if isinstance(exc, KeyError | IndexError):
-        return f"élément absent ({apercu(str(exc), 120)})"
+        return "opération ou filtre appliqué à une valeur du mauvais type"
+    if isinstance(exc, KeyError):
+        return f"clé absente ({apercu(str(exc), 120)})"
+    if isinstance(exc, IndexError):
+        return "élément absent (indice hors de la liste)"
     if isinstance(exc, ValueError):
-        return f"valeur invalide ({apercu(str(exc), 120)})"
-    return f"{type(exc).__name__} ({apercu(str(exc), 120)})"
+        return "valeur invalide pour cette opération"
+    return "erreur pendant l'exécution du modèle"
 
 
 def _undefined_fr(message: str) -> str:
@@ -136,8 +179,38 @@ def _undefined_fr(message: str) -> str:
     if m := re.fullmatch(r"'(.+)' is undefined", message):
         return f"variable inconnue « {m.group(1)} »"
     if m := re.fullmatch(r"'(.+)' has no attribute '(.+)'", message):
-        return f"« {m.group(2)} » n'existe pas dans {m.group(1)}"
-    return message
+        return f"« {m.group(2)} » n'existe pas dans {_objet_fr(m.group(1))}"
+    if m := re.fullmatch(r"(.+) has no element (.+)", message):
+        return f"l'élément {m.group(2)} n'existe pas dans {_objet_fr(m.group(1))}"
+    return "valeur indéfinie"
+
+
+_TYPES_FR = {
+    "str": "un texte",
+    "int": "un nombre entier",
+    "float": "un nombre",
+    "Decimal": "un montant",
+    "bool": "un booléen",
+    "list": "une liste",
+    "tuple": "une liste",
+    "dict": "un dictionnaire",
+    "date": "une date",
+}
+
+
+def _type_fr(nom: str) -> str:
+    return _TYPES_FR.get(nom, f"une valeur de type {nom}")
+
+
+def _objet_fr(description: str) -> str:
+    """Jinja's « dict object » / « None »: what the value was, in French."""
+    import re
+
+    if description == "None":
+        return "une valeur absente (none)"
+    if m := re.fullmatch(r"(?:[\w.]+\.)?(\w+) object", description):
+        return _type_fr(m.group(1))
+    return f"« {description} »"
 
 
 # Budgets of one template rendering (built-in or the user's). A normal document takes

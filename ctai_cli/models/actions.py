@@ -18,6 +18,8 @@ from ctai_cli.models.common import (
     Montant,
     Public,
     Texte,
+    precisable,
+    precise,
 )
 
 
@@ -74,7 +76,9 @@ ReportsEntrants = Annotated[list[ReportEntrant], BeforeValidator(_une_ou_liste),
 
 
 class Budget(Modele):
-    etat_bop104: Montant = Field(description="Crédits de l'État, programme 104, alloués pour l'année.")
+    etat_bop104: precisable(Montant) = Field(
+        description="Crédits de l'État, programme 104, alloués pour l'année (« non précisé » : inconnus)."
+    )
     cofinancements: list[Cofinancement] = Field(default_factory=list)
     report_entrant: ReportsEntrants = Field(default_factory=list)
     excedent_raisonnable: Montant | None = Field(
@@ -85,11 +89,9 @@ class Budget(Modele):
     versements: list[VersementEtat] = Field(default_factory=list)
 
     @property
-    def total(self) -> Decimal:
-        """Crédits de l'État + cofinancements: the action's whole planned budget."""
-        total = somme([self.etat_bop104, *(c.montant for c in self.cofinancements)])
-        assert total is not None  # every term is a known amount
-        return total
+    def total(self) -> Decimal | None:
+        """Crédits de l'État + cofinancements: the action's whole planned budget (None: unknown)."""
+        return somme([precise(self.etat_bop104), *(c.montant for c in self.cofinancements)])
 
 
 class ArticulationAgir(Modele):
@@ -108,7 +110,7 @@ class RefugiesInfo(Modele):
 class Action(Modele):
     id: Identifiant
     axe: int = Field(ge=1, le=99)
-    porteur: Identifiant
+    porteur: precisable(Identifiant)
     structure: Texte | None = Field(default=None, description="Service du porteur (ex. « PAS »).")
     titre: Texte
     description: Texte | None = None

@@ -16,6 +16,7 @@ from ctai_cli.models.common import (
     Montant,
     Public,
     Texte,
+    precisable,
 )
 
 
@@ -91,7 +92,7 @@ class Reunion(Modele):
 
 
 class Pilotage(Modele):
-    copils_tenus: Effectif
+    copils_tenus: precisable(Effectif)
     reunions: list[Reunion] = Field(
         default_factory=list, description="Détail des comités tenus, quand les dates sont connues."
     )

@@ -15,6 +15,8 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    WrapSerializer,
+    WrapValidator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -160,3 +162,50 @@ MoisISO = Annotated[
     StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
     Field(description="Mois au format AAAA-MM."),
 ]
+
+
+# --- « non précisé » ------------------------------------------------------------------
+
+NON_PRECISE = "non précisé"
+"""The value of a field that the source does not state. Never a default, never zero: ``ctai
+validate`` warns about each one (CTAI-W250), documents print it as written, money totals treat it
+as unknown (see :func:`precise`)."""
+
+
+def precise(value: Any) -> Any:
+    """``value``, or None when it is « non précisé » (unknown: never zero, never a default)."""
+    return None if value == NON_PRECISE else value
+
+
+def est_non_precise(value: Any) -> bool:
+    return isinstance(value, str) and value == NON_PRECISE
+
+
+def _valide_precisable(value: Any, handler: Any) -> Any:
+    if isinstance(value, str) and value.strip() == NON_PRECISE:
+        return NON_PRECISE
+    return handler(value)
+
+
+def _serialise_precisable(value: Any, handler: Any) -> Any:
+    return NON_PRECISE if est_non_precise(value) else handler(value)
+
+
+class _SchemaPrecisable:
+    """JSON schema: the field's own schema, or the text « non précisé »."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        inner = handler(core_schema)
+        return {
+            "anyOf": [inner, {"const": NON_PRECISE, "description": "La source ne le précise pas."}],
+        }
+
+
+def precisable(annotation: Any) -> Any:
+    """``annotation`` or the value « non précisé » (the source does not state it)."""
+    return Annotated[
+        annotation,
+        WrapValidator(_valide_precisable),
+        WrapSerializer(_serialise_precisable),
+        _SchemaPrecisable(),
+    ]

@@ -6,7 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from ctai_cli.models.common import Annee, DateISO, Effectif, Modele, MoisISO, Montant, Public, Texte
+from ctai_cli.models.common import (
+    Annee,
+    DateISO,
+    Effectif,
+    Modele,
+    MoisISO,
+    Montant,
+    Public,
+    Texte,
+    precisable,
+)
 
 
 class Representant(Modele):
@@ -66,7 +76,9 @@ class Signature(Modele):
 class Axe(Modele):
     numero: int = Field(ge=1, le=99)
     titre: Texte
-    mobilise_bop104: bool = Field(description="L'axe mobilise-t-il les crédits du programme 104 ?")
+    mobilise_bop104: precisable(bool) = Field(
+        description="L'axe mobilise-t-il les crédits du programme 104 ? (« non précisé » si la source ne le dit pas)"
+    )
     description: Texte | None = None
 
 
@@ -133,7 +145,7 @@ class Contrat(Modele):
     publics: list[Public] = Field(min_length=1)
     preambule: Texte | None = None
     axes: list[Axe] = Field(min_length=1)
-    imputation: Imputation
+    imputation: precisable(Imputation)
     versement: Versement | None = None
     report_reliquats: bool = Field(
         default=True, description="Article 3 : les montants non dépensés peuvent être reportés."

@@ -1,0 +1,552 @@
+"""Many contracts at once: the departmental and national view (``ctai aggregate``).
+
+Each contract is validated first (reader, models and every cross-file check, as ``ctai
+validate``); one with an error is listed with its error count and kept out of every
+figure. The money of each kept contract comes from :func:`ctai_cli.budget.rapprocher`
+and is added with :class:`ctai_cli.budget.Somme` only: an unknown term makes the total
+unknown (``None``), the sum of the known terms is offered as ``partiel``, to be labelled.
+Counts of beneficiaries follow the same rule (an action without beneficiaries in its
+bilan is an unknown term, never 0).
+
+Sources are contract folders, or the entries of a manifest file (:mod:`ctai_cli.manifest`):
+a folder, or a git repository (bare or not) and a revision, read with the real ``git``
+without a work tree (:func:`ctai_cli.avenants.gitrev.ouvrir_revision`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ctai_cli.budget import (
+    COLONNES,
+    PrevuRealise,
+    Rapprochement,
+    Somme,
+    Totaux,
+    money_text,
+    rapprocher,
+)
+
+if TYPE_CHECKING:
+    from ctai_cli.repository import Depot
+
+PUBLICS = ("EPA", "BPI", "BPT")
+DISPOSITIONS = ("report", "reversement", "conserve", "en_attente", "non_indiquee")
+LIBELLES_DISPOSITION = {
+    "report": "reporté",
+    "reversement": "reversé",
+    "conserve": "conservé",
+    "en_attente": "en attente",
+    "non_indiquee": "disposition non indiquée",
+}
+STATUTS = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
+ETATS_BILAN = {
+    "remis": "remis",
+    "remis_en_retard": "remis en retard",
+    "remis_date_inconnue": "remis (date de remise non renseignée)",
+    "manquant": "manquant",
+    "a_venir": "à venir",
+    "echeance_inconnue": "échéance impossible",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One contract to read: a folder, or a folder of a git repository at a revision."""
+
+    affichage: str  # as shown to the user
+    chemin: Path | None = None  # a folder on disk
+    depot_git: Path | None = None  # a git repository (work tree or bare)
+    revision: str | None = None
+    sous_dossier: str = ""  # the contract folder inside the repository
+
+
+@dataclass(frozen=True)
+class Exclu:
+    """A contract left out of the figures, and why."""
+
+    source: str
+    erreurs: int
+    avertissements: int
+    raison: str  # French: « 3 erreur(s) de validation », « révision inconnue … »
+
+
+@dataclass(frozen=True)
+class EtatBilan:
+    annee: int
+    echeance: date | None
+    remis: bool
+    date_remise: date | None
+    etat: str  # key of ETATS_BILAN
+
+    @property
+    def libelle(self) -> str:
+        return ETATS_BILAN[self.etat]
+
+
+@dataclass(frozen=True)
+class Copils:
+    annee: int
+    tenus: int | None  # None: « non précisé » in the bilan, or no bilan
+    minimum: int
+    bilan: bool  # False: no bilan for that year
+
+
+@dataclass(frozen=True)
+class Beneficiaires:
+    """Beneficiaries summed over actions (a person in two actions counts twice)."""
+
+    total: Somme
+    par_public: dict[str, Somme]  # "EPA", "BPI", "BPT", or "EPA+BPI" for a group counted together
+
+    def __add__(self, other: Beneficiaires) -> Beneficiaires:
+        keys = list(dict.fromkeys([*self.par_public, *other.par_public]))
+        return Beneficiaires(
+            self.total + other.total,
+            {k: self.par_public.get(k, Somme()) + other.par_public.get(k, Somme()) for k in keys},
+        )
+
+
+@dataclass(frozen=True)
+class Territoire:
+    """One valid contract, as the figures see it."""
+
+    source: str
+    territoire: str
+    departement: str
+    intitule: str
+    collectivites: tuple[str, ...]
+    debut: int
+    fin: int
+    statut: str
+    publics: tuple[str, ...]
+    axes: tuple[tuple[int, str], ...]  # (numéro, titre)
+    rapprochement: Rapprochement
+    actions_par_axe: dict[int, int]
+    beneficiaires: Beneficiaires
+    beneficiaires_lignes: tuple[dict[str, Any], ...]
+    bilans: tuple[EtatBilan, ...]
+    copils: tuple[Copils, ...]
+    avertissements: int
+
+    @property
+    def annexes_absentes(self) -> list[int]:
+        return [a.annee for a in self.rapprochement.annees if a.cadre == "contrat" and not a.annexe]
+
+    @property
+    def annees(self) -> list[int]:
+        return [a.annee for a in self.rapprochement.annees if a.cadre == "contrat"]
+
+    @property
+    def totaux(self) -> Totaux:
+        """BOP 104 over the contract's years (or the year asked)."""
+        r = self.rapprochement
+        if r.filtre is None:
+            contrat = r.contrat
+            assert contrat is not None
+            return contrat
+        return _ajouter_totaux(a.totaux for a in r.annees if a.cadre == "contrat")
+
+    @property
+    def par_axe(self) -> dict[int, Totaux]:
+        return self.rapprochement.par_axe
+
+    @property
+    def cofinancements(self) -> PrevuRealise:
+        r = self.rapprochement
+        if r.filtre is None:
+            return r.cofinancements_contrat[1]
+        total = PrevuRealise()
+        for annee in r.annees:
+            if annee.cadre == "contrat":
+                total = total + annee.cofinancements_total
+        return total
+
+    @property
+    def enveloppes(self) -> Somme:
+        return Somme.de(a.enveloppe.montant for a in self.rapprochement.annees if a.cadre == "contrat")
+
+    @property
+    def reliquats(self) -> dict[str, Somme]:
+        """Reliquats by disposition; a known non-zero reliquat without one: « non indiquée »."""
+        out: dict[str, Somme] = {}
+        for ligne in self._lignes():
+            reliquat = ligne.reliquat
+            if ligne.disposition is not None:
+                key = ligne.disposition
+            elif reliquat is not None and reliquat != 0:
+                key = "non_indiquee"
+            else:
+                continue
+            out[key] = out.get(key, Somme()) + Somme.de([reliquat])
+        return {k: out[k] for k in DISPOSITIONS if k in out}
+
+    def axe_titre(self, numero: int) -> str:
+        return next((t for n, t in self.axes if n == numero), f"axe {numero}")
+
+    def _lignes(self) -> list:
+        return [ligne for a in self.rapprochement.annees if a.cadre == "contrat" for ligne in a.lignes]
+
+
+def _ajouter_totaux(totaux: Iterable[Totaux]) -> Totaux:
+    """Totaux of several groups added term by term (unknown terms stay unknown)."""
+    totaux = list(totaux)
+    sommes = {name: Somme() for name in COLONNES}
+    for t in totaux:
+        sommes = {name: sommes[name] + t.sommes[name] for name in COLONNES}
+    return Totaux(
+        sommes,
+        lignes=sum(t.lignes for t in totaux),
+        sans_budget=sum(t.sans_budget for t in totaux),
+        sans_depense=sum(t.sans_depense for t in totaux),
+        sans_versement=sum(t.sans_versement for t in totaux),
+        annexes_absentes=tuple(y for t in totaux for y in t.annexes_absentes),
+    )
+
+
+@dataclass(frozen=True)
+class Mediane:
+    """The median over territories; unknown as soon as one territory's value is unknown."""
+
+    valeurs: tuple[Decimal, ...]
+    inconnus: int
+
+    @property
+    def valeur(self) -> Decimal | None:
+        return _mediane(self.valeurs) if self.inconnus == 0 else None
+
+    @property
+    def partielle(self) -> Decimal | None:
+        """The median of the known values only, when some are unknown (label it)."""
+        return _mediane(self.valeurs) if self.inconnus and self.valeurs else None
+
+    @property
+    def effectif(self) -> int:
+        return len(self.valeurs) + self.inconnus
+
+
+def _mediane(values: tuple[Decimal, ...]) -> Decimal | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return ((ordered[middle - 1] + ordered[middle]) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def mediane(values: Iterable[Decimal | None]) -> Mediane:
+    values = list(values)
+    return Mediane(tuple(v for v in values if v is not None), sum(1 for v in values if v is None))
+
+
+@dataclass
+class Agregat:
+    """Every contract read: those kept (figures) and those excluded (listed)."""
+
+    annee: int | None
+    date: date
+    territoires: list[Territoire] = field(default_factory=list)
+    exclus: list[Exclu] = field(default_factory=list)
+    hors_annee: list[str] = field(default_factory=list)  # valid, but --annee is not one of their years
+
+    @property
+    def lus(self) -> int:
+        return len(self.territoires) + len(self.exclus) + len(self.hors_annee)
+
+    @property
+    def totaux(self) -> Totaux:
+        return _ajouter_totaux(t.totaux for t in self.territoires)
+
+    @property
+    def par_departement(self) -> dict[str, Totaux]:
+        groups: dict[str, list[Totaux]] = {}
+        for t in self.territoires:
+            groups.setdefault(t.departement, []).append(t.totaux)
+        return {
+            k: _ajouter_totaux(v) for k, v in sorted(groups.items(), key=lambda kv: _cle_departement(kv[0]))
+        }
+
+    def _axes(self) -> dict[str, list[tuple[Territoire, Totaux]]]:
+        # Axes are matched across contracts by their title as written (no guessing that
+        # two wordings mean the same axe): « Apprentissage du français » everywhere.
+        groups: dict[str, list[tuple[Territoire, Totaux]]] = {}
+        for t in self.territoires:
+            for numero, titre in t.axes:
+                totaux = t.par_axe.get(numero)
+                if totaux is None:  # no action on that axe: 0, unless an annexe is missing
+                    totaux = Totaux.de([], t.annexes_absentes)
+                groups.setdefault(titre, []).append((t, totaux))
+        return groups
+
+    @property
+    def par_axe(self) -> dict[str, Totaux]:
+        return {titre: _ajouter_totaux(tt for _, tt in v) for titre, v in self._axes().items()}
+
+    def mediane_axe(self, titre: str, colonne: str = "alloue") -> Mediane:
+        return mediane(getattr(tt, colonne) for _, tt in self._axes().get(titre, []))
+
+    @property
+    def cofinancements(self) -> PrevuRealise:
+        total = PrevuRealise()
+        for t in self.territoires:
+            total = total + t.cofinancements
+        return total
+
+    @property
+    def enveloppes(self) -> Somme:
+        total = Somme()
+        for t in self.territoires:
+            total = total + t.enveloppes
+        return total
+
+    @property
+    def reliquats(self) -> dict[str, Somme]:
+        out: dict[str, Somme] = {}
+        for t in self.territoires:
+            for k, s in t.reliquats.items():
+                out[k] = out.get(k, Somme()) + s
+        return {k: out[k] for k in DISPOSITIONS if k in out}
+
+    @property
+    def beneficiaires(self) -> Beneficiaires:
+        total = Beneficiaires(Somme(), {})
+        for t in self.territoires:
+            total = total + t.beneficiaires
+        return total
+
+    def mediane_public(self, public: str | None) -> Mediane:
+        """Median beneficiaries per territory, of one public (None: all publics)."""
+        return mediane(
+            _valeur_entiere(
+                t.beneficiaires.total if public is None else t.beneficiaires.par_public.get(public)
+            )
+            for t in self.territoires
+            if public is None or public in t.beneficiaires.par_public
+        )
+
+    @property
+    def bilans(self) -> dict[str, int]:
+        counts = dict.fromkeys(ETATS_BILAN, 0)
+        for t in self.territoires:
+            for b in t.bilans:
+                counts[b.etat] += 1
+        return {k: v for k, v in counts.items() if v}
+
+
+def _valeur_entiere(s: Somme | None) -> Decimal | None:
+    return None if s is None else s.valeur
+
+
+def _cle_departement(code: str) -> tuple[int, str]:
+    digits = code.replace("2A", "20").replace("2B", "20")
+    return (int(digits) if digits.isdigit() else 999, code)
+
+
+# --- one contract ---------------------------------------------------------------------------
+
+
+def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]:
+    """Per action and year: the total (``groupe`` « total ») and one row per group of publics.
+
+    ``nombre`` None is unknown: an action without beneficiaries in its bilan (or without
+    bilan), a year without annexe; an action whose total is known but not its split by
+    public has an unknown row for each of EPA, BPI and BPT.
+    """
+    rows: list[dict[str, Any]] = []
+
+    def unknown(year: int, action: str | None, total: Decimal | None = None) -> None:
+        rows.append({"annee": year, "action": action, "groupe": "total", "nombre": total})
+        rows.extend({"annee": year, "action": action, "groupe": p, "nombre": None} for p in PUBLICS)
+
+    for year in years:
+        fichier = depot.actions.get(year)
+        annexe = fichier.model if fichier is not None else None
+        if annexe is None:
+            unknown(year, None)
+            continue
+        bilan_file = depot.bilans.get(year)
+        bilan = bilan_file.model if bilan_file is not None else None
+        entries = {}
+        for entry in bilan.actions if bilan is not None and bilan.cadre == annexe.cadre else []:
+            entries.setdefault(entry.action, entry)
+        for action in annexe.actions:
+            entry = entries.get(action.id)
+            b = entry.beneficiaires if entry is not None else None
+            if b is None:
+                unknown(year, action.id)
+            elif not b.par_public:
+                unknown(year, action.id, b.total)
+            else:
+                rows.append({"annee": year, "action": action.id, "groupe": "total", "nombre": b.total})
+                for groupe in b.par_public:
+                    key = "+".join(p for p in PUBLICS if p in groupe.publics)
+                    rows.append({"annee": year, "action": action.id, "groupe": key, "nombre": groupe.nombre})
+    return rows
+
+
+def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
+    par_groupe: dict[str, list[Decimal | None]] = {}
+    for row in rows:
+        value = row["nombre"]
+        par_groupe.setdefault(row["groupe"], []).append(None if value is None else Decimal(value))
+    total = Somme.de(par_groupe.pop("total", []))
+    order = sorted(par_groupe, key=lambda k: (k.count("+"), [PUBLICS.index(p) for p in k.split("+")]))
+    return Beneficiaires(total, {k: Somme.de(par_groupe[k]) for k in order})
+
+
+def _bilans(
+    depot: Depot, years: list[int], reference: date
+) -> tuple[tuple[EtatBilan, ...], tuple[Copils, ...]]:
+    from ctai_cli.checks.calendrier import echeance_bilan
+    from ctai_cli.models.common import precise
+
+    contrat = depot.contrat_model
+    assert contrat is not None
+    etats, copils = [], []
+    for year in years:
+        due = echeance_bilan(contrat, year)
+        fichier = depot.bilans.get(year)
+        bilan = fichier.model if fichier is not None else None
+        if bilan is not None and bilan.cadre != "contrat":
+            bilan = None
+        remise = bilan.date_remise if bilan is not None else None
+        if due is None:
+            etat = "echeance_inconnue"
+        elif bilan is not None:
+            etat = "remis_date_inconnue" if remise is None else "remis_en_retard" if remise > due else "remis"
+        else:
+            etat = "manquant" if reference > due else "a_venir"
+        etats.append(EtatBilan(year, due, bilan is not None, remise, etat))
+        tenus = precise(bilan.pilotage.copils_tenus) if bilan is not None else None
+        copils.append(Copils(year, tenus, contrat.gouvernance.copil_min_par_an, bilan is not None))
+    return tuple(etats), tuple(copils)
+
+
+def territoire(
+    depot: Depot, source: str, annee: int | None, reference: date, avertissements: int
+) -> Territoire:
+    """The figures of one valid contract (``annee``: that year only)."""
+    contrat = depot.contrat_model
+    assert contrat is not None
+    rapprochement = rapprocher(depot, annee)
+    years = [a.annee for a in rapprochement.annees if a.cadre == "contrat"]
+    actions_par_axe: dict[int, int] = {}
+    for year in years:
+        fichier = depot.actions.get(year)
+        annexe = fichier.model if fichier is not None else None
+        if annexe is not None and annexe.cadre == "contrat":
+            for action in annexe.actions:
+                actions_par_axe[action.axe] = actions_par_axe.get(action.axe, 0) + 1
+    bilans, copils = _bilans(depot, years, reference)
+    lignes_beneficiaires = beneficiaires_lignes(depot, years)
+    return Territoire(
+        source=source,
+        territoire=contrat.territoire,
+        departement=contrat.departement,
+        intitule=contrat.intitule,
+        collectivites=tuple(p.nom for p in contrat.parties if p.role == "collectivite"),
+        debut=contrat.periode.debut,
+        fin=contrat.periode.fin,
+        statut=contrat.statut,
+        publics=tuple(contrat.publics),
+        axes=tuple((a.numero, a.titre) for a in contrat.axes),
+        rapprochement=rapprochement,
+        actions_par_axe=dict(sorted(actions_par_axe.items())),
+        beneficiaires=_beneficiaires(lignes_beneficiaires),
+        beneficiaires_lignes=tuple(lignes_beneficiaires),
+        bilans=bilans,
+        copils=copils,
+        avertissements=avertissements,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+class SourceProblem(Exception):
+    """A source cannot be read at all (git problem, not a contract folder)."""
+
+
+@contextmanager
+def _ouvrir(source: Source) -> Iterator[tuple[Depot | None, list]]:
+    from ctai_cli.repository import open_depot
+
+    if source.depot_git is None:
+        assert source.chemin is not None
+        yield open_depot(source.chemin)
+        return
+    from ctai_cli.avenants.gitrev import Emplacement, GitProblem, ouvrir_revision, resoudre
+
+    emplacement = Emplacement(
+        chemin=Path(source.affichage), racine=source.depot_git, sous_dossier=source.sous_dossier
+    )
+    try:
+        revision = resoudre(emplacement, source.revision or "HEAD")
+        with ouvrir_revision(emplacement, revision) as opened:
+            yield opened
+    except GitProblem as exc:
+        raise SourceProblem(str(exc)) from None
+
+
+def aggregate(
+    sources: Iterable[Source],
+    annee: int | None,
+    reference: date,
+    progression: Callable[[int, int, str], None] | None = None,
+) -> Agregat:
+    """Read, validate and add up every source; ``reference`` dates the bilans' deadlines."""
+    from ctai_cli.checks import Contexte, run_checks
+    from ctai_cli.repository import cap_per_file
+
+    sources = list(sources)
+    agregat = Agregat(annee, reference)
+    contexte = Contexte(date=reference)
+    for index, source in enumerate(sources, 1):
+        if progression is not None:
+            progression(index, len(sources), source.affichage)
+        try:
+            with _ouvrir(source) as (depot, diagnostics):
+                if depot is None:
+                    reason = diagnostics[0].message if diagnostics else "dossier de contrat illisible"
+                    agregat.exclus.append(Exclu(source.affichage, 1, 0, reason))
+                    continue
+                diagnostics = cap_per_file(list(diagnostics) + list(run_checks(depot, contexte)))
+                errors = sum(1 for d in diagnostics if d.is_error)
+                warnings = len(diagnostics) - errors
+                if errors:
+                    agregat.exclus.append(
+                        Exclu(source.affichage, errors, warnings, f"{errors} erreur(s) de validation")
+                    )
+                    continue
+                contrat = depot.contrat_model
+                assert contrat is not None
+                if annee is not None and not contrat.periode.debut <= annee <= contrat.periode.fin:
+                    agregat.hors_annee.append(source.affichage)
+                    continue
+                agregat.territoires.append(territoire(depot, source.affichage, annee, reference, warnings))
+        except SourceProblem as exc:
+            agregat.exclus.append(Exclu(source.affichage, 1, 0, str(exc)))
+    return agregat
+
+
+def money(value: Decimal | None) -> str | None:
+    return money_text(value)
+
+
+def count_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(int(value))
+
+
+def somme_dict(s: Somme, fmt: Callable[[Decimal | None], str | None] = money_text) -> dict[str, Any]:
+    out: dict[str, Any] = {"valeur": fmt(s.valeur), "complet": s.complet}
+    if s.partiel is not None:
+        out["partiel"] = fmt(s.partiel)
+        out["inconnus"] = s.inconnus
+    return out

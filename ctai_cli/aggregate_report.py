@@ -1,0 +1,267 @@
+"""The aggregate in text (terminal) and JSON; the tables in CSV.
+
+Amounts: « — » in text and ``null`` in JSON for an unknown total, the sum of the known
+terms shown only labelled « somme partielle ». Text read from the files goes through
+:func:`ctai_cli.terminal.sur` when printed.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import Any, TextIO
+
+from ctai_cli.aggregate import (
+    LIBELLES_DISPOSITION,
+    PUBLICS,
+    STATUTS,
+    Agregat,
+    Mediane,
+    Territoire,
+    count_text,
+    somme_dict,
+)
+from ctai_cli.budget import COLONNES, LIBELLES, PrevuRealise, Somme, Totaux, money_text
+
+
+def _euros(value: Decimal | None) -> str:
+    from ctai_cli.formatting import euros
+
+    return "—" if value is None else euros(value)
+
+
+def _nombre(value: Decimal | int | None) -> str:
+    from ctai_cli.documents.jinja import f_nombre
+
+    return "—" if value is None else f_nombre(int(value))
+
+
+def somme_texte(s: Somme, fmt: Any = _euros) -> str:
+    text = fmt(s.valeur)
+    if s.partiel is not None:
+        text += f" (somme partielle, {s.inconnus} terme(s) inconnu(s) sur {s.termes} : {fmt(s.partiel)})"
+    elif s.valeur is None and s.termes:
+        text += " (inconnu)"
+    return text
+
+
+def mediane_texte(m: Mediane, fmt: Any = _euros) -> str:
+    if m.effectif == 0:
+        return "—"
+    text = fmt(m.valeur)
+    if m.partielle is not None:
+        text += f" (médiane des {len(m.valeurs)} valeurs connues sur {m.effectif} : {fmt(m.partielle)})"
+    return text
+
+
+def totaux_texte(t: Totaux, indent: str = "    ") -> str:
+    lines = [f"{indent}{LIBELLES[c]} : {somme_texte(t.sommes[c])}" for c in COLONNES]
+    if t.inconnus_texte:
+        lines.append(f"{indent}{t.inconnus_texte}")
+    return "\n".join(lines) + "\n"
+
+
+def cofinancements_texte(pair: PrevuRealise) -> str:
+    return f"prévus {somme_texte(pair.prevu)} ; réalisés {somme_texte(pair.realise)}"
+
+
+def _periode(agregat: Agregat) -> str:
+    return f"année {agregat.annee}" if agregat.annee is not None else "toutes les années des contrats"
+
+
+def _territoire_texte(t: Territoire, out: TextIO) -> None:
+    from ctai_cli.terminal import sur
+
+    periode = str(t.debut) if t.debut == t.fin else f"{t.debut}–{t.fin}"
+    out.write(f"\n{sur(t.territoire)} ({t.departement}) — {periode}, {STATUTS[t.statut]} — {sur(t.source)}\n")
+    out.write(f"  collectivités : {sur(', '.join(t.collectivites)) or '—'}\n")
+    out.write(f"  publics : {', '.join(t.publics)}\n")
+    out.write("  axes (fiches-actions) :\n")
+    for numero, titre in t.axes:
+        out.write(f"    {numero}. {sur(titre)} : {t.actions_par_axe.get(numero, 0)}\n")
+    out.write(f"  enveloppes BOP 104 : {somme_texte(t.enveloppes)}\n")
+    out.write("  BOP 104 :\n")
+    out.write(totaux_texte(t.totaux))
+    if t.reliquats:
+        out.write("  reliquats : ")
+        out.write(" ; ".join(f"{LIBELLES_DISPOSITION[k]} {somme_texte(s)}" for k, s in t.reliquats.items()))
+        out.write("\n")
+    out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(t.cofinancements)}\n")
+    b = t.beneficiaires
+    out.write(f"  bénéficiaires (somme par action) : {somme_texte(b.total, _nombre)}\n")
+    for key, s in b.par_public.items():
+        out.write(f"    {key} : {somme_texte(s, _nombre)}\n")
+    out.write("  bilans :\n")
+    for etat, copil in zip(t.bilans, t.copils, strict=True):
+        from ctai_cli.formatting import date_longue
+
+        echeance = f"échéance {date_longue(etat.echeance)}" if etat.echeance else "échéance inconnue"
+        remise = f", remis le {date_longue(etat.date_remise)}" if etat.date_remise else ""
+        copils = (
+            f" ; comités de pilotage : {copil.tenus} tenu(s) (minimum {copil.minimum})"
+            if copil.tenus is not None
+            else f" ; comités de pilotage : inconnu (minimum {copil.minimum})"
+            if copil.bilan
+            else ""
+        )
+        out.write(f"    {etat.annee} : {etat.libelle} ({echeance}{remise}){copils}\n")
+
+
+def text(agregat: Agregat, out: TextIO) -> None:
+    from ctai_cli.terminal import sur
+
+    out.write(
+        f"Agrégat de {agregat.lus} contrat(s), {_periode(agregat)} : {len(agregat.territoires)} retenu(s), "
+        f"{len(agregat.exclus)} exclu(s)\n"
+    )
+    if agregat.exclus:
+        out.write("\nContrats exclus des chiffres (corrigez-les, puis ctai validate DOSSIER) :\n")
+        for e in agregat.exclus:
+            out.write(f"  {sur(e.source)} : {sur(e.raison)}\n")
+    if agregat.hors_annee:
+        out.write(f"\nContrats valides dont la période ne comprend pas {agregat.annee} :\n")
+        for source in agregat.hors_annee:
+            out.write(f"  {sur(source)}\n")
+    for t in agregat.territoires:
+        _territoire_texte(t, out)
+    if not agregat.territoires:
+        return
+    out.write(f"\nEnsemble des {len(agregat.territoires)} contrat(s) retenu(s)\n")
+    out.write(f"  enveloppes BOP 104 : {somme_texte(agregat.enveloppes)}\n")
+    out.write("  BOP 104 :\n")
+    out.write(totaux_texte(agregat.totaux))
+    if agregat.reliquats:
+        out.write("  reliquats : ")
+        out.write(
+            " ; ".join(f"{LIBELLES_DISPOSITION[k]} {somme_texte(s)}" for k, s in agregat.reliquats.items())
+        )
+        out.write("\n")
+    out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(agregat.cofinancements)}\n")
+    out.write("  par département (BOP 104 alloué ; dépensé) :\n")
+    for dept, t in agregat.par_departement.items():
+        out.write(f"    {dept} : {somme_texte(t.sommes['alloue'])} ; {somme_texte(t.sommes['depense'])}\n")
+    out.write("  par axe (titre tel qu'écrit ; alloué, dépensé, médiane de l'alloué par contrat) :\n")
+    for titre, t in agregat.par_axe.items():
+        out.write(
+            f"    {sur(titre)} : {somme_texte(t.sommes['alloue'])} ; {somme_texte(t.sommes['depense'])} ; "
+            f"médiane {mediane_texte(agregat.mediane_axe(titre))}\n"
+        )
+    b = agregat.beneficiaires
+    out.write(
+        f"  bénéficiaires (somme par action) : {somme_texte(b.total, _nombre)} ; "
+        f"médiane par contrat {mediane_texte(agregat.mediane_public(None), _nombre)}\n"
+    )
+    for key, s in b.par_public.items():
+        out.write(
+            f"    {key} : {somme_texte(s, _nombre)} ; médiane par contrat "
+            f"{mediane_texte(agregat.mediane_public(key), _nombre)}\n"
+        )
+    if agregat.bilans:
+        from ctai_cli.aggregate import ETATS_BILAN
+
+        out.write(
+            "  bilans : " + " ; ".join(f"{ETATS_BILAN[k]} {n}" for k, n in agregat.bilans.items()) + "\n"
+        )
+
+
+# --- json -------------------------------------------------------------------------------------
+
+
+def _mediane_dict(m: Mediane, fmt: Any = money_text) -> dict[str, Any]:
+    return {
+        "valeur": fmt(m.valeur),
+        "partielle": fmt(m.partielle),
+        "contrats": m.effectif,
+        "inconnus": m.inconnus,
+    }
+
+
+def _benef_dict(b: Any) -> dict[str, Any]:
+    return {
+        "total": somme_dict(b.total, count_text),
+        "par_public": {k: somme_dict(s, count_text) for k, s in b.par_public.items()},
+    }
+
+
+def _territoire_dict(t: Territoire) -> dict[str, Any]:
+    return {
+        "source": t.source,
+        "territoire": t.territoire,
+        "departement": t.departement,
+        "intitule": t.intitule,
+        "collectivites": list(t.collectivites),
+        "periode": {"debut": t.debut, "fin": t.fin},
+        "statut": t.statut,
+        "publics": list(t.publics),
+        "axes": [
+            {"numero": n, "titre": titre, "actions": t.actions_par_axe.get(n, 0)} for n, titre in t.axes
+        ],
+        "avertissements": t.avertissements,
+        "enveloppes": somme_dict(t.enveloppes),
+        "bop104": t.totaux.to_dict(),
+        "bop104_par_axe": {str(k): v.to_dict() for k, v in t.par_axe.items()},
+        "reliquats": {k: somme_dict(s) for k, s in t.reliquats.items()},
+        "cofinancements": t.cofinancements.to_dict(),
+        "beneficiaires": _benef_dict(t.beneficiaires),
+        "bilans": [
+            {
+                "annee": b.annee,
+                "echeance": b.echeance.isoformat() if b.echeance else None,
+                "date_remise": b.date_remise.isoformat() if b.date_remise else None,
+                "etat": b.etat,
+                "copils_tenus": c.tenus,
+                "copils_minimum": c.minimum,
+            }
+            for b, c in zip(t.bilans, t.copils, strict=True)
+        ],
+    }
+
+
+def to_dict(agregat: Agregat) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "annee": agregat.annee,
+        "date_reference": agregat.date.isoformat(),
+        "contrats_lus": agregat.lus,
+        "exclus": [
+            {"source": e.source, "erreurs": e.erreurs, "avertissements": e.avertissements, "raison": e.raison}
+            for e in agregat.exclus
+        ],
+        "hors_annee": list(agregat.hors_annee),
+        "territoires": [_territoire_dict(t) for t in agregat.territoires],
+    }
+    out["ensemble"] = {
+        "contrats": len(agregat.territoires),
+        "enveloppes": somme_dict(agregat.enveloppes),
+        "bop104": agregat.totaux.to_dict(),
+        "par_departement": {k: v.to_dict() for k, v in agregat.par_departement.items()},
+        "par_axe": {
+            titre: {**t.to_dict(), "mediane_alloue": _mediane_dict(agregat.mediane_axe(titre))}
+            for titre, t in agregat.par_axe.items()
+        },
+        "reliquats": {k: somme_dict(s) for k, s in agregat.reliquats.items()},
+        "cofinancements": agregat.cofinancements.to_dict(),
+        "beneficiaires": {
+            **_benef_dict(agregat.beneficiaires),
+            "mediane": _mediane_dict(agregat.mediane_public(None), count_text),
+            "mediane_par_public": {
+                k: _mediane_dict(agregat.mediane_public(k), count_text)
+                for k in agregat.beneficiaires.par_public
+            },
+        },
+        "bilans": agregat.bilans,
+    }
+    return out
+
+
+# --- csv --------------------------------------------------------------------------------------
+
+
+def csv_table(agregat: Agregat, name: str, out: TextIO) -> None:
+    from ctai_cli.aggregate_tables import SCHEMAS, tables
+
+    writer = csv.DictWriter(out, fieldnames=[c.name for c in SCHEMAS[name]], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(tables(agregat)[name])
+
+
+__all__ = ["PUBLICS", "csv_table", "text", "to_dict"]

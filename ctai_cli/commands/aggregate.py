@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from ctai_cli import exitcodes
+from ctai_cli.commands._common import UsageProblem, output_to, parse_date_option, resolve_format
+
+FORMATS = ("text", "json", "csv", "datapackage")
+TABLES = ("contrats", "actions", "budget", "bilans", "beneficiaires")
+
+
+def _sources(paths: list[Path]) -> list:
+    """Folders as given; a regular file is a manifest listing contracts."""
+    from ctai_cli.aggregate import Source
+    from ctai_cli.manifest import read_manifest
+    from ctai_cli.repository import _display
+
+    sources = []
+    for path in paths or [Path(".")]:
+        if path.is_file():
+            listed, problems = read_manifest(path)
+            errors = [d for d in problems if d.is_error]
+            if errors:
+                first = errors[0]
+                raise UsageProblem(
+                    f"manifeste illisible : {first.path}:{first.line}:{first.col} {first.message}"
+                    + (f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else "")
+                )
+            sources.extend(listed)
+        else:
+            sources.append(Source(affichage=_display(path) or ".", chemin=path))
+    return sources
+
+
+class _Progression:
+    """« [12/44] dossier » on one line of stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+        self.shown = False
+
+    def __call__(self, index: int, total: int, label: str) -> None:
+        if not self.active:
+            return
+        from ctai_cli.terminal import sur
+
+        sys.stderr.write(f"\r\x1b[2Klecture {index}/{total} : {sur(label)[:60]}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def fin(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+
+
+def _datapackage(agregat, output: Path | None, force: bool) -> None:
+    from ctai_cli.aggregate_datapackage import fichiers
+    from ctai_cli.fsutil import atomic_write_many
+
+    if output is None:
+        raise UsageProblem("le format datapackage s'écrit dans un dossier : ajoutez --output DOSSIER")
+    if not output.parent.is_dir():
+        raise UsageProblem(f"le dossier « {output.parent} » n'existe pas (créez-le d'abord)")
+    if output.exists() and not output.is_dir():
+        raise UsageProblem(f"« {output} » n'est pas un dossier : le paquet de données est un dossier")
+    atomic_write_many({output / name: content for name, content in fichiers(agregat).items()}, force=force)
+
+
+def run(
+    paths: list[Path],
+    annee: int | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    date_text: str | None,
+    table: str | None,
+) -> int:
+    from ctai_cli import aggregate_report as report
+    from ctai_cli.aggregate import aggregate
+
+    fmt = resolve_format(fmt, output, FORMATS, "text")
+    if table is not None and fmt != "csv":
+        raise UsageProblem("--table ne sert qu'avec --format csv")
+    table = table or "contrats"
+    if table not in TABLES:
+        raise UsageProblem(f"table « {table} » inconnue ; tables possibles : {', '.join(TABLES)}")
+    reference = parse_date_option(date_text)
+    sources = _sources(paths)
+    progression = _Progression()
+    try:
+        agregat = aggregate(sources, annee, reference, progression)
+    finally:
+        progression.fin()
+    if fmt == "datapackage":
+        _datapackage(agregat, output, force)
+        return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK
+    with output_to(output, force) as out:
+        if fmt == "json":
+            json.dump(report.to_dict(agregat), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "csv":
+            report.csv_table(agregat, table, out)
+        else:
+            report.text(agregat, out)
+    return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK

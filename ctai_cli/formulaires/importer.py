@@ -1,0 +1,131 @@
+"""``ctai bilan import``: filled forms in, bilans/<N>.yaml updated, or nothing written.
+
+The result is validated as ``ctai validate`` would (the new bilan with every other file
+of the contract): any error and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ctai_cli.catalog import make
+from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.formulaires.fusion import Fusion, fusionner
+from ctai_cli.formulaires.generer import identite
+from ctai_cli.formulaires.lire import Cellule, lire
+
+
+class ImportProblem(Exception):
+    """The import cannot start (French message; exit code 2)."""
+
+
+@dataclass
+class ResultatImport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    annee: int | None = None
+    cible: Path | None = None  # bilans/<N>.yaml
+    chemin: str = ""  # as shown
+    avant: str = ""
+    apres: str = ""
+    fusion: Fusion = field(default_factory=Fusion)
+    refus: list[Diagnostic] = field(default_factory=list)  # errors of the result: nothing written
+    formulaires: int = 0
+
+    @property
+    def a_ecrire(self) -> bool:
+        return self.fusion.modifie and not self.refus and self.apres != self.avant
+
+
+def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, jour: date) -> ResultatImport:
+    from ctai_cli.checks import Contexte, run_checks
+    from ctai_cli.repository import open_depot, validate_document
+    from ctai_cli.yamlread import parse_text, read_bytes
+    from ctai_cli.yamlwrite import EditionImpossible, charger
+
+    depot, problems = open_depot(root)
+    if depot is None:
+        raise ImportProblem(problems[0].message)
+    errors = [d for d in problems + run_checks(depot, Contexte(date=jour)) if d.is_error]
+    if errors:
+        raise ImportProblem(
+            f"{len(errors)} erreur(s) dans le contrat : corrigez-les d'abord (ctai validate {root.as_posix()})"
+        )
+    result = ResultatImport()
+    ident = identite(depot)
+    lus = []
+    for fichier in fichiers:
+        lu, diagnostics = lire(fichier, fichier.as_posix(), ident, annee)
+        result.diagnostics.extend(diagnostics)
+        if lu is not None:
+            lus.append(lu)
+    result.formulaires = len(lus)
+    years = sorted({lu.annee for lu in lus})
+    if len(years) > 1:
+        raise ImportProblem(
+            f"formulaires de plusieurs années ({', '.join(map(str, years))}) : précisez --annee ; rien n'a été écrit"
+        )
+    if not years:
+        return result
+    year = result.annee = years[0]
+    annexe = depot.annexe(year)
+    if annexe is None:
+        raise ImportProblem(f"pas d'annexe d'actions pour {year} (actions/{year}.yaml)")
+    fichier_bilan = depot.bilans.get(year)
+    if fichier_bilan is None:
+        raise ImportProblem(
+            f"bilans/{year}.yaml n'existe pas : créez-le d'abord avec « annee: {year} » et le pilotage "
+            "(voir docs/format.md), puis relancez l'import"
+        )
+    result.cible = root / "bilans" / f"{year}.yaml"
+    result.chemin = fichier_bilan.path
+    saisies: dict[str, dict[str, Cellule]] = {}
+    origine: dict[str, str] = {}
+    for lu in lus:
+        for action_id, cells in lu.actions.items():
+            action = annexe.action(action_id)
+            ou = next((c.ou.rsplit("!", 1)[0] for c in cells.values()), lu.chemin)
+            if action is None or action.porteur != lu.porteur:
+                detail = (
+                    f"l'action « {action_id} » n'est pas dans l'annexe {year}"
+                    if action is None
+                    else f"l'action « {action_id} » n'est plus portée par « {lu.porteur} » dans l'annexe {year}"
+                )
+                result.diagnostics.append(make("CTAI-E406", ou, detail=detail))
+                continue
+            if action_id in saisies:
+                result.diagnostics.append(
+                    make(
+                        "CTAI-E406",
+                        ou,
+                        detail=f"l'action « {action_id} » figure déjà dans {origine[action_id]}",
+                    )
+                )
+                continue
+            saisies[action_id] = cells
+            origine[action_id] = lu.chemin
+    text, problems = read_bytes(result.cible, result.chemin)
+    if text is None:
+        raise ImportProblem(problems[0].message)
+    result.avant = result.apres = text
+    try:
+        document = charger(text)
+    except EditionImpossible as exc:
+        raise ImportProblem(f"{result.chemin} : {exc} ; rien n'a été écrit") from None
+    result.fusion = fusionner(document.data, fichier_bilan.model, annexe, saisies, force)
+    result.diagnostics.extend(result.fusion.diagnostics)
+    if not result.fusion.modifie:
+        return result
+    result.apres = document.texte()
+    # The result must pass validation, with every other file of the contract.
+    parsed, problems = parse_text(result.apres, fichier_bilan.path)
+    model = None
+    if parsed is not None:
+        model, problems = validate_document(parsed, type(fichier_bilan.model), problems)
+    if model is None:
+        result.refus = [d for d in problems if d.is_error]
+        return result
+    fichier_bilan.document, fichier_bilan.model = parsed, model
+    result.refus = [d for d in run_checks(depot, Contexte(date=jour)) if d.is_error]
+    return result

@@ -1,0 +1,175 @@
+"""The rows of a bilan form for one action: the one description shared by writing and reading.
+
+Every row carries a key (hidden column A of the sheet): reading maps cells back by key,
+never by position, so a deleted or moved row is seen, not misread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ctai_cli.models import Action, BilanAction
+
+FORMAT = "ctai-formulaire-bilan"
+VERSION = "1"
+DISPOSITIONS = ("report", "reversement", "conserve", "en_attente")
+
+# Kinds of input cells.
+EFFECTIF = "effectif"  # whole number >= 0
+MONTANT = "montant"  # euros, >= 0, at most two decimals
+DISPOSITION = "disposition"  # one of DISPOSITIONS
+IDENTIFIANT = "identifiant"  # an action id
+TEXTE = "texte"
+TITRE = "titre"  # a section header: no input
+_ORDRE = {"EPA": 0, "BPI": 1, "BPT": 2}
+
+
+@dataclass(frozen=True)
+class Ligne:
+    cle: str
+    libelle: str
+    nature: str
+    valeur: Any = None  # prefilled from the bilan
+    repere: Any = None  # read-only column D: target, planned amount…
+    unite: str | None = None  # read-only column E
+
+
+def _publics_key(publics: list[str] | tuple[str, ...]) -> str:
+    return "publics:" + "+".join(publics)
+
+
+def publics_of_key(cle: str) -> list[str]:
+    return cle.removeprefix("publics:").split("+")
+
+
+def _groups(entry: BilanAction | None) -> dict[frozenset[str], int]:
+    if entry is None or entry.beneficiaires is None:
+        return {}
+    return {frozenset(g.publics): g.nombre for g in entry.beneficiaires.par_public}
+
+
+def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: list[str]) -> list[Ligne]:
+    """The rows of the sheet of ``action``, prefilled from ``entry`` (its bilan, if any)."""
+    out: list[Ligne] = []
+    # Objectives of the fiche-action: what was achieved against each target.
+    if action.objectifs:
+        out.append(
+            Ligne("titre:objectifs", "Objectifs de la fiche-action", TITRE, "Réalisé", "Cible", "Unité")
+        )
+        for objectif in action.objectifs:
+            done = None
+            if entry is not None:
+                done = next((i.valeur for i in entry.indicateurs if i.objectif == objectif.id), None)
+            out.append(
+                Ligne(
+                    f"objectif:{objectif.id}",
+                    objectif.libelle,
+                    EFFECTIF,
+                    done,
+                    objectif.cible,
+                    objectif.unite,
+                )
+            )
+    # Beneficiaries: total, by public (one row each, and the counts not split), by sex.
+    out.append(Ligne("titre:beneficiaires", "Bénéficiaires", TITRE, "Nombre"))
+    benef = entry.beneficiaires if entry is not None else None
+    out.append(
+        Ligne("beneficiaires:total", "Total des bénéficiaires", EFFECTIF, benef.total if benef else None)
+    )
+    groups = _groups(entry)
+    publics = [p for p in contrat_publics if p in action.publics] or list(action.publics)
+    for public in publics:
+        out.append(Ligne(_publics_key([public]), f"dont {public}", EFFECTIF, groups.get(frozenset([public]))))
+    multi = [g for g in groups if len(g) > 1]
+    if not multi and len(publics) > 1:
+        multi = [frozenset(publics)]
+    for group in sorted(multi, key=lambda g: sorted(_ORDRE[p] for p in g)):
+        ordered = sorted(group, key=_ORDRE.__getitem__)
+        out.append(
+            Ligne(
+                _publics_key(ordered),
+                f"dont {', '.join(ordered)} sans ventilation",
+                EFFECTIF,
+                groups.get(group),
+            )
+        )
+    sexe = benef.par_sexe if benef else None
+    out.append(Ligne("sexe:femmes", "dont femmes (facultatif)", EFFECTIF, sexe.femmes if sexe else None))
+    out.append(Ligne("sexe:hommes", "dont hommes (facultatif)", EFFECTIF, sexe.hommes if sexe else None))
+    # Money: State credits, then each co-funder of the fiche-action (and any already reported).
+    out.append(Ligne("titre:credits", "Crédits", TITRE, "Réalisé (€)", "Prévu (€)"))
+    budget = action.budget
+    disponible: Decimal | None = None
+    if budget is not None:
+        disponible = budget.etat_bop104 + sum((r.montant for r in budget.report_entrant), Decimal(0))
+    out.append(
+        Ligne(
+            "depenses_realisees",
+            "Dépenses réalisées sur les crédits de l'État (BOP 104), reports entrants compris",
+            MONTANT,
+            entry.depenses_realisees if entry is not None else None,
+            disponible,
+        )
+    )
+    realises = {c.financeur: c.montant for c in (entry.cofinancements or [])} if entry is not None else {}
+    prevus = {c.financeur: c.montant for c in budget.cofinancements} if budget is not None else {}
+    for financeur in [*prevus, *(f for f in realises if f not in prevus)]:
+        out.append(
+            Ligne(
+                f"cofinancement:{financeur}",
+                f"Cofinancement reçu : {financeur}",
+                MONTANT,
+                realises.get(financeur),
+                prevus.get(financeur),
+            )
+        )
+    reliquat = entry.reliquat if entry is not None else None
+    out.append(Ligne("titre:reliquat", "Reliquat des crédits de l'État", TITRE, "Valeur"))
+    out.append(
+        Ligne("reliquat:montant", "Montant non dépensé", MONTANT, reliquat.montant if reliquat else None)
+    )
+    out.append(
+        Ligne(
+            "reliquat:disposition",
+            "Destination proposée (report, reversement, conserve, en_attente)",
+            DISPOSITION,
+            reliquat.disposition if reliquat else None,
+        )
+    )
+    out.append(
+        Ligne(
+            "reliquat:vers_action",
+            "Pour un report : action de l'année suivante (identifiant)",
+            IDENTIFIANT,
+            reliquat.vers_action if reliquat else None,
+        )
+    )
+    out.append(Ligne("reliquat:note", "Explication du reliquat", TEXTE, reliquat.note if reliquat else None))
+    out.append(Ligne("titre:qualitatif", "Bilan qualitatif", TITRE, "Texte"))
+    out.append(
+        Ligne(
+            "qualitatif",
+            "Déroulement, difficultés, perspectives",
+            TEXTE,
+            entry.qualitatif if entry is not None else None,
+        )
+    )
+    return out
+
+
+def nature_of_key(cle: str) -> str | None:
+    """The kind of a key written by :func:`lignes_action`, or None for an unknown key."""
+    if cle.startswith("titre:"):
+        return TITRE
+    if cle.startswith(("objectif:", "publics:", "sexe:")) or cle == "beneficiaires:total":
+        return EFFECTIF
+    if cle.startswith("cofinancement:") or cle in ("depenses_realisees", "reliquat:montant"):
+        return MONTANT
+    return {
+        "reliquat:disposition": DISPOSITION,
+        "reliquat:vers_action": IDENTIFIANT,
+        "reliquat:note": TEXTE,
+        "qualitatif": TEXTE,
+    }.get(cle)

@@ -1,0 +1,396 @@
+"""ctai aggregate: figures of tests/aggregat/ computed by hand, a broken contract excluded.
+
+alpha (40, 2025): fle 12 000 (CAF 3 000 prévus, reçus), dépensé 11 000, reliquat 1 000
+reversé, 40 bénéficiaires (EPA 25, BPI 15); emploi 10 000, dépensé 10 000, 12 bénéficiaires
+(sans répartition), aucun cofinancement; enveloppe 30 000; bilan remis le 20 mai 2026.
+beta (40, 2025-2026): fle-beta 8 000 dépensés, 20 bénéficiaires EPA+BPI comptés ensemble;
+droits sans budget ni bilan; pas d'annexe 2026; enveloppe 2025 20 000, 2026 absente; bilan
+2025 remis le 15 juin 2026 (échéance 1er juin), bilan 2026 absent.
+gamma (2A, 2025): fle-gamma 15 000, pas de bilan; enveloppe 15 000.
+delta: département 99 et porteur inconnu (2 erreurs): exclu.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.gitutil import commit, edit, git, git_env  # noqa: F401
+
+CORPUS = ROOT / "tests" / "aggregat"
+TROIS = [CORPUS / "alpha", CORPUS / "beta", CORPUS / "gamma"]
+DATE = "2027-07-01"
+
+
+def _json(ctai, *args: str) -> tuple[int, dict]:
+    run = ctai("aggregate", *args, "--date", DATE, "--format", "json")
+    return run.code, json.loads(run.out)
+
+
+def test_three_contracts_all_years(ctai) -> None:
+    code, data = _json(ctai, *TROIS)
+    assert code == 0
+    assert data["exclus"] == []
+    ens = data["ensemble"]
+    # alloué: 22 000 + (8 000 + droits inconnu + annexe 2026 absente) + 15 000
+    assert ens["bop104"]["alloue"] is None
+    assert ens["bop104"]["partiel"]["alloue"] == "45000.00"
+    assert ens["bop104"]["inconnus"]["actions_sans_budget"] == 1
+    assert ens["bop104"]["inconnus"]["annexes_absentes"] == [2026]
+    # enveloppes 30 000 + 20 000 + (2026 absente) + 15 000
+    assert ens["enveloppes"] == {"valeur": None, "complet": False, "partiel": "65000.00", "inconnus": 1}
+    assert ens["reliquats"] == {"reversement": {"valeur": "1000.00", "complet": True}}
+    assert ens["bilans"] == {"remis": 1, "remis_en_retard": 1, "manquant": 2}
+    # Unknown is kept apart from zero per territory as well.
+    alpha, beta, gamma = data["territoires"]
+    assert alpha["bop104"]["alloue"] == "22000.00" and alpha["bop104"]["depense"] == "21000.00"
+    assert alpha["bop104"]["reliquat"] == "1000.00" and alpha["bop104"]["complet"] is True
+    assert gamma["bop104"]["depense"] is None and gamma["bop104"]["alloue"] == "15000.00"
+    assert [b["etat"] for b in beta["bilans"]] == ["remis_en_retard", "manquant"]
+    assert beta["bilans"][0]["copils_tenus"] is None  # « non précisé »
+    assert alpha["bilans"][0]["copils_tenus"] == 2
+    assert [a["actions"] for a in beta["axes"]] == [1, 1]
+    assert alpha["collectivites"] == ["Ville d'Alpha-sur-Adour"]
+    # Per axe, across contracts: the 2026 annexe of beta is missing, so French is unknown.
+    axe = ens["par_axe"]["Apprentissage du français"]
+    assert axe["alloue"] is None and axe["partiel"]["alloue"] == "35000.00"
+    assert ens["par_axe"]["Accès à l'emploi"]["alloue"] == "10000.00"
+    assert ens["par_departement"]["2A"]["alloue"] == "15000.00"
+    assert ens["par_departement"]["2A"]["depense"] is None
+
+
+def test_one_year(ctai) -> None:
+    code, data = _json(ctai, *TROIS, "--annee", "2025")
+    assert code == 0
+    ens = data["ensemble"]
+    axe = ens["par_axe"]["Apprentissage du français"]
+    assert axe["alloue"] == "35000.00"  # 12 000 + 8 000 + 15 000
+    assert axe["mediane_alloue"] == {"valeur": "12000.00", "partielle": None, "contrats": 3, "inconnus": 0}
+    assert axe["depense"] is None and axe["partiel"]["depense"] == "19000.00"
+    assert ens["par_axe"]["Accès aux droits"]["alloue"] is None
+    # Beneficiaries: 40 + 12 + 20 known, droits and fle-gamma unknown.
+    benef = ens["beneficiaires"]
+    assert benef["total"] == {"valeur": None, "complet": False, "partiel": "72", "inconnus": 2}
+    assert benef["par_public"]["EPA+BPI"] == {"valeur": "20", "complet": True}
+    assert benef["par_public"]["EPA"]["partiel"] == "25"
+    assert benef["mediane"]["valeur"] is None and benef["mediane"]["partielle"] == "52"
+    # Co-financements: prévus 3 000 + 0 + (droits inconnu) + 0; reçus 3 000 + 0, beta and gamma unknown.
+    cof = ens["cofinancements"]
+    assert cof["prevu"] is None and cof["partiel"] == {"prevu": "3000.00", "realise": "3000.00"}
+    assert ens["enveloppes"]["valeur"] == "65000.00"
+    assert ens["bilans"] == {"remis": 1, "remis_en_retard": 1, "manquant": 1}
+
+
+def test_broken_contract_listed_and_left_out(ctai) -> None:
+    code, data = _json(ctai, *TROIS, CORPUS / "delta")
+    assert code == 1
+    assert data["exclus"] == [
+        {
+            "source": (CORPUS / "delta").as_posix(),
+            "erreurs": 2,
+            "avertissements": 0,
+            "raison": "2 erreur(s) de validation",
+        }
+    ]
+    assert [t["territoire"] for t in data["territoires"]] == ["Alpha-sur-Adour", "Bétaville", "Gamma"]
+    assert data["ensemble"]["bop104"]["partiel"]["alloue"] == "45000.00"  # delta's 15 000 not in it
+    text = ctai("aggregate", *TROIS, CORPUS / "delta", "--date", DATE)
+    assert text.code == 1
+    assert "1 exclu(s)" in text.out
+    assert "delta : 2 erreur(s) de validation" in text.out
+
+
+def test_not_a_contract_is_excluded_too(ctai, tmp_path: Path) -> None:
+    (tmp_path / "vide").mkdir()
+    code, data = _json(ctai, CORPUS / "alpha", tmp_path / "vide")
+    assert code == 1
+    assert len(data["exclus"]) == 1 and data["exclus"][0]["erreurs"] == 1
+    assert len(data["territoires"]) == 1
+
+
+def test_year_outside_a_contract(ctai) -> None:
+    code, data = _json(ctai, *TROIS, "--annee", "2026")
+    assert code == 0
+    assert data["hors_annee"] == [(CORPUS / "alpha").as_posix(), (CORPUS / "gamma").as_posix()]
+    assert data["ensemble"]["bop104"]["alloue"] is None  # beta's 2026 annexe is missing
+
+
+def _somme(values: list[str]) -> Decimal | None:
+    """The rule of the tables: one empty cell makes the total unknown."""
+    if any(v == "" for v in values):
+        return None
+    return sum((Decimal(v) for v in values), Decimal("0.00"))
+
+
+def test_csv_tables_give_back_the_totals(ctai) -> None:
+    _, data = _json(ctai, *TROIS, "--annee", "2025")
+    budget = ctai("aggregate", *TROIS, "--annee", "2025", "--date", DATE, "-f", "csv", "--table", "budget")
+    rows = list(csv.DictReader(io.StringIO(budget.out)))
+    assert len(rows) == 5
+    known = [r["alloue"] for r in rows if r["alloue"]]
+    assert _somme([r["alloue"] for r in rows]) is None
+    assert sum(Decimal(v) for v in known) == Decimal(data["ensemble"]["bop104"]["partiel"]["alloue"])
+    fle = [r for r in rows if r["axe"] == "1"]
+    assert _somme([r["alloue"] for r in fle]) == Decimal("35000.00")
+    benef = ctai(
+        "aggregate", *TROIS, "--annee", "2025", "--date", DATE, "-f", "csv", "--table", "beneficiaires"
+    )
+    rows = list(csv.DictReader(io.StringIO(benef.out)))
+    totals = [r["nombre"] for r in rows if r["groupe"] == "total"]
+    assert _somme(totals) is None and sum(int(v) for v in totals if v) == 72
+    contrats = ctai("aggregate", *TROIS, "--date", DATE, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(contrats.out)))
+    assert [r["alloue"] for r in rows] == ["22000.00", "", "15000.00"]
+    assert [r["bilans_manquants"] for r in rows] == ["0", "1", "1"]
+
+
+def test_usage_errors(ctai) -> None:
+    assert ctai("aggregate", *TROIS, "--table", "budget").code == 2
+    assert ctai("aggregate", *TROIS, "-f", "csv", "--table", "personnes").code == 2
+    assert ctai("aggregate", *TROIS, "--annee", "20x5").code == 2
+
+
+def test_subprocess_no_progress_off_a_terminal() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ctai_cli", "aggregate", *map(str, TROIS), "--date", DATE],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "Ensemble des 3 contrat(s) retenu(s)" in done.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_on_a_terminal() -> None:
+    leader, follower = os.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ctai_cli", "aggregate", *map(str, TROIS), "--date", DATE],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            check=False,
+            cwd=ROOT,
+            env={**os.environ, "TERM": "xterm"},
+        )
+        os.close(follower)
+        follower = -1
+        err = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"lecture 3/3" in err
+    assert "lecture" not in done.stdout
+
+
+# --- manifest ------------------------------------------------------------------------------
+
+
+def test_manifest_of_folders(ctai, tmp_path: Path) -> None:
+    manifest = tmp_path / "contrats.yaml"
+    manifest.write_text(
+        "contrats:\n" + "".join(f"  - dossier: {p.as_posix()}\n" for p in [*TROIS, CORPUS / "delta"]),
+        encoding="utf-8",
+    )
+    code, data = _json(ctai, manifest)
+    assert code == 1
+    assert len(data["territoires"]) == 3 and data["exclus"][0]["erreurs"] == 2
+    assert data["ensemble"]["bop104"]["partiel"]["alloue"] == "45000.00"
+
+
+def test_manifest_relative_paths(ctai, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(CORPUS / "alpha", tmp_path / "alpha")
+    (tmp_path / "liste").mkdir()
+    manifest = tmp_path / "liste" / "m.yaml"
+    manifest.write_text("contrats:\n  - dossier: ../alpha\n", encoding="utf-8")
+    code, data = _json(ctai, manifest)
+    assert code == 0
+    assert data["territoires"][0]["bop104"]["alloue"] == "22000.00"
+
+
+def test_manifest_git_revision_without_work_tree(ctai, tmp_path: Path) -> None:
+    """A bare repository: the contract as at a tag, then as at HEAD, read by git itself."""
+    import shutil
+
+    work = tmp_path / "travail"
+    shutil.copytree(CORPUS / "alpha", work / "contrats" / "alpha")
+    git(work, "init", "-q", "-b", "main")
+    commit(work, "alpha")
+    git(work, "tag", "v1")
+    edit(work / "contrats" / "alpha" / "actions" / "2025.yaml", "etat_bop104: 10000", "etat_bop104: 9000")
+    edit(
+        work / "contrats" / "alpha" / "actions" / "2025.yaml",
+        "{date: 2025-03-01, montant: 10000",
+        "{date: 2025-03-01, montant: 9000",
+    )
+    edit(
+        work / "contrats" / "alpha" / "bilans" / "2025.yaml",
+        "depenses_realisees: 10000",
+        "depenses_realisees: 9000",
+    )
+    commit(work, "emploi 9000")
+    bare = tmp_path / "alpha.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    shutil.rmtree(work)
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "contrats:\n"
+        "  - {depot: alpha.git, revision: v1, dossier: contrats/alpha}\n"
+        "  - {depot: alpha.git, dossier: contrats/alpha}\n"
+        "  - {depot: alpha.git, revision: v9, dossier: contrats/alpha}\n",
+        encoding="utf-8",
+    )
+    code, data = _json(ctai, manifest)
+    assert code == 1
+    assert [t["bop104"]["alloue"] for t in data["territoires"]] == ["22000.00", "21000.00"]
+    assert data["territoires"][0]["source"].endswith("alpha.git/contrats/alpha@v1")
+    assert data["exclus"][0]["source"].endswith("@v9")
+    assert "révision inconnue « v9 »" in data["exclus"][0]["raison"]
+    assert data["ensemble"]["bop104"]["alloue"] == "43000.00"
+    assert not list(tmp_path.glob("ctai-revision-*"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "contrats: []\n",
+        "contrats:\n  - {revision: v1}\n",
+        "contrats:\n  - {dossier: a, revision: v1}\n",
+        "contrats:\n  - {dossier: a, chemin: b}\n",
+        "autre: 1\n",
+    ],
+)
+def test_bad_manifest_is_an_input_error(ctai, tmp_path: Path, text: str) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(text, encoding="utf-8")
+    run = ctai("aggregate", manifest)
+    assert run.code == 2
+    assert "manifeste illisible" in run.err
+    assert run.out == ""
+
+
+# --- open data ------------------------------------------------------------------------------
+
+
+def _frictionless():
+    import warnings
+
+    with warnings.catch_warnings():
+        # frictionless 5.18 imports stringcase, whose regex literals warn when compiled.
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import frictionless
+    return frictionless
+
+
+def test_datapackage_validates_and_gives_back_the_totals(ctai, tmp_path: Path) -> None:
+    frictionless = _frictionless()
+    out = tmp_path / "paquet"
+    run = ctai(
+        "aggregate",
+        *TROIS,
+        CORPUS / "delta",
+        "--annee",
+        "2025",
+        "--date",
+        DATE,
+        "-f",
+        "datapackage",
+        "-o",
+        out,
+    )
+    assert run.code == 1, run.err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "actions.csv",
+        "beneficiaires.csv",
+        "bilans.csv",
+        "budget.csv",
+        "contrats.csv",
+        "datapackage.json",
+    ]
+    report = frictionless.validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in descriptor["resources"]] == [
+        "contrats",
+        "actions",
+        "budget",
+        "bilans",
+        "beneficiaires",
+    ]
+    assert all(r["schema"]["missingValues"] == [""] for r in descriptor["resources"])
+    _, data = _json(ctai, *TROIS, "--annee", "2025")
+
+    def load(name: str) -> list[dict[str, str]]:
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    contrats = load("contrats")
+    assert [r["territoire"] for r in contrats] == ["Alpha-sur-Adour", "Bétaville", "Gamma"]  # delta excluded
+    budget = load("budget")
+    ens = data["ensemble"]
+    for column in ("alloue", "verse", "depense", "reliquat", "disponible"):
+        total = _somme([r[column] for r in budget])
+        expected = ens["bop104"][column]
+        assert total == (None if expected is None else Decimal(expected)), column
+        if total is None:
+            known = sum((Decimal(r[column]) for r in budget if r[column]), Decimal("0.00"))
+            assert known == Decimal(ens["bop104"]["partiel"][column])
+    benef = [r["nombre"] for r in load("beneficiaires") if r["groupe"] == "total"]
+    assert sum(int(v) for v in benef if v) == int(ens["beneficiaires"]["total"]["partiel"])
+    bilans = load("bilans")
+    assert [r["etat"] for r in bilans] == ["remis", "remis_en_retard", "manquant"]
+    # The package is refused over an existing one without --force, and a file is not a folder.
+    again = ctai("aggregate", *TROIS, "--date", DATE, "-f", "datapackage", "-o", out)
+    assert again.code == 2
+    assert ctai("aggregate", *TROIS, "-f", "datapackage").code == 2
+
+
+def test_datapackage_a_broken_table_is_caught(tmp_path: Path) -> None:
+    """The validation above can fail: a number where an integer is declared is reported."""
+    from ctai_cli.aggregate import aggregate
+    from ctai_cli.aggregate_datapackage import fichiers
+
+    frictionless = _frictionless()
+    from datetime import date
+
+    files = fichiers(aggregate([_source(p) for p in TROIS], 2025, date(2027, 7, 1)))
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    good = (tmp_path / "bilans.csv").read_text(encoding="utf-8")
+    bad = good.replace(",2,2\n", ",deux,2\n")
+    assert bad != good
+    (tmp_path / "bilans.csv").write_text(bad, encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert not report.valid
+    assert [e[1] for e in report.flatten(["rowNumber", "fieldName"])] == ["copils_tenus"]
+
+
+def _source(path: Path):
+    from ctai_cli.aggregate import Source
+
+    return Source(affichage=path.as_posix(), chemin=path)

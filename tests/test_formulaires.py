@@ -1,0 +1,422 @@
+"""Bilans collected by spreadsheet (issue 15): forms generated, filled as a porteur would, imported.
+
+The forms are real xlsx files written by ``ctai bilan form`` and filled with openpyxl;
+the import runs through the real CLI on a copy of the Dax example, and the resulting
+bilans/2024.yaml is compared byte for byte with what it must be.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DAX
+
+# Codes a case file of tests/cases/ cannot show (they need an xlsx form): covered here.
+CODES = ("CTAI-E400", "CTAI-E401", "CTAI-E402", "CTAI-E403", "CTAI-E404", "CTAI-W405", "CTAI-E406")
+
+BILAN = "bilans/2024.yaml"
+
+
+@pytest.fixture
+def forms(ctai, dax_copy: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "formulaires"
+    out.mkdir()
+    run = ctai("bilan", "form", dax_copy, "--annee", "2024", "--output", out)
+    assert run.code == 0, run.err
+    return out
+
+
+def _cell(path: Path, sheet: str, key: str) -> str:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)[sheet]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    return f"C{row}"
+
+
+def _fill(path: Path, changes: dict[tuple[str, str], object], save_as: Path | None = None) -> Path:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    for (sheet, key), value in changes.items():
+        ws = wb[sheet]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+        ws.cell(row, 3).value = value
+    target = save_as or path
+    wb.save(target)
+    return target
+
+
+def _codes(out: str) -> list[tuple[str, str]]:
+    found = []
+    for line in out.splitlines():
+        if ": erreur CTAI-" in line or ": avertissement CTAI-" in line:
+            where, _, rest = line.partition(": ")
+            found.append((rest.split()[1], where))
+    return found
+
+
+def test_forms_one_per_porteur_with_their_actions(forms: Path) -> None:
+    from openpyxl import load_workbook
+
+    names = sorted(p.name for p in forms.iterdir())
+    assert names == sorted(
+        f"bilan-2024-{p}.xlsx"
+        for p in (
+            "ccas-dax",
+            "ch-dax",
+            "ville-dax",
+            "maison-logement",
+            "amicale-laique-dacquoise",
+            "sos-solidarites",
+        )
+    )
+    wb = load_workbook(forms / "bilan-2024-ccas-dax.xlsx")
+    assert wb.sheetnames == [
+        "Mode d'emploi",
+        "copilotage",
+        "parcours-integration",
+        "petite-enfance",
+        "parentalite-laep",
+        "club-emploi",
+        "ctai",
+    ]
+    assert wb["ctai"].sheet_state == "hidden" and wb.security.lockStructure
+    ws = wb["petite-enfance"]
+    assert ws.protection.sheet and ws.column_dimensions["A"].hidden
+    # Prefilled from bilans/2024.yaml, amounts in the French euro format, planned amounts beside.
+    row = int(_cell(forms / "bilan-2024-ccas-dax.xlsx", "petite-enfance", "depenses_realisees")[1:])
+    assert ws.cell(row, 3).value == 17250.4 and ws.cell(row, 3).number_format == '#,##0.00\\ "€"'
+    assert ws.cell(row, 4).value == 18000
+    assert not ws.cell(row, 3).protection.locked and ws.cell(row, 4).protection.locked
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert kinds == {"whole", "custom", "list", "textLength"}
+    # Every input cell has its validation.
+    validated = {str(ref) for dv in ws.data_validations.dataValidation for ref in dv.sqref.ranges}
+    inputs = {
+        f"C{r}"
+        for r in range(1, ws.max_row + 1)
+        if (ws.cell(r, 1).value or "").split(":")[0] not in ("", "titre")
+    }
+    assert inputs and inputs <= validated
+
+
+def test_untouched_forms_leave_the_bilan_byte_identical(ctai, dax_copy: Path, forms: Path) -> None:
+    before = (dax_copy / BILAN).read_bytes()
+    run = ctai("bilan", "import", *sorted(forms.iterdir()), "--contrat", dax_copy)
+    assert run.code == 0, run.out + run.err
+    assert "aucune modification" in run.out
+    assert (dax_copy / BILAN).read_bytes() == before
+
+
+def test_one_changed_figure_is_a_conflict_then_replaced_alone_with_force(
+    ctai, dax_copy: Path, forms: Path
+) -> None:
+    form = forms / "bilan-2024-ch-dax.xlsx"
+    _fill(form, {("pas-hopital", "depenses_realisees"): 37999.5})
+    before = (dax_copy / BILAN).read_text(encoding="utf-8")
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 1
+    where = f"{form.as_posix()}:pas-hopital!{_cell(form, 'pas-hopital', 'depenses_realisees')}"
+    assert _codes(run.out) == [("CTAI-W405", where)]
+    assert (dax_copy / BILAN).read_text(encoding="utf-8") == before
+
+    dry = ctai("bilan", "import", form, "--contrat", dax_copy, "--force", "--dry-run")
+    assert dry.code == 0 and '+    depenses_realisees: "37999.50"' in dry.out
+    assert (dax_copy / BILAN).read_text(encoding="utf-8") == before
+
+    run = ctai("bilan", "import", form, "--contrat", dax_copy, "--force")
+    assert run.code == 0, run.out
+    after = (dax_copy / BILAN).read_text(encoding="utf-8")
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    assert len(old_lines) == len(new_lines)
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert changed == [("    depenses_realisees: 38000", '    depenses_realisees: "37999.50"')]
+    assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+
+
+def test_a_porteur_round_with_wrong_entries(ctai, dax_copy: Path, forms: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    ccas = forms / "bilan-2024-ccas-dax.xlsx"
+    _fill(
+        ccas,
+        {
+            ("petite-enfance", "beneficiaires:total"): 18,
+            ("petite-enfance", "publics:BPI"): 11,
+            ("petite-enfance", "publics:EPA"): "onze",  # text in a number cell
+            ("petite-enfance", "cofinancement:CCAS de Dax"): 6000,
+            ("petite-enfance", "cofinancement:CAF des Landes"): 3999.995,  # 3 decimals
+            ("club-emploi", "reliquat:montant"): -5,  # negative amount
+            ("club-emploi", "qualitatif"): "Le club a démarré en septembre.\nDouze participants.",
+            ("parentalite-laep", "beneficiaires:total"): 7,
+        },
+    )
+    # A deleted row (openpyxl, as a porteur who unprotects the sheet would).
+    wb = load_workbook(ccas)
+    ws = wb["copilotage"]
+    row = int(_cell(ccas, "copilotage", "qualitatif")[1:])
+    ws.delete_rows(row)
+    wb.save(ccas)
+    # A renamed sheet.
+    logement = forms / "bilan-2024-maison-logement.xlsx"
+    _fill(logement, {("savoir-habiter", "beneficiaires:total"): 50})
+    wb = load_workbook(logement)
+    wb["diagnostic-logement"].title = "diagnostic"
+    wb.save(logement)
+    # The hospital: a realised objective and beneficiaries.
+    hopital = _fill(
+        forms / "bilan-2024-ch-dax.xlsx",
+        {("pas-hopital", "objectif:medecin"): 50, ("pas-hopital", "beneficiaires:total"): 470},
+    )
+    # A form of another year, and one of another contract.
+    autre_annee = tmp_path / "autre-annee"
+    autre_annee.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", autre_annee).code == 0
+    autre = tmp_path / "autre-contrat"
+    shutil.copytree(DAX, autre)
+    contrat = autre / "contrat.yaml"
+    contrat.write_text(
+        contrat.read_text(encoding="utf-8").replace("territoire: Dax", "territoire: Mont-de-Marsan")
+    )
+    autre_forms = tmp_path / "autre-forms"
+    autre_forms.mkdir()
+    assert ctai("bilan", "form", autre, "--annee", "2024", "-o", autre_forms).code == 0, "territoire"
+    pas_un_form = tmp_path / "notes.xlsx"
+    pas_un_form.write_bytes(b"pas un classeur")
+    foreign_year = autre_annee / "bilan-2025-ccas-dax.xlsx"
+    foreign_contract = autre_forms / "bilan-2024-ch-dax.xlsx"
+
+    before = (dax_copy / BILAN).read_text(encoding="utf-8")
+    args = [ccas, logement, hopital, foreign_year, foreign_contract, pas_un_form]
+    run = ctai("bilan", "import", *args, "--contrat", dax_copy, "--annee", "2024")
+    assert run.code == 1, run.out + run.err
+
+    def at(form: Path, sheet: str, key: str) -> str:
+        return f"{form.as_posix()}:{sheet}!{_cell(form, sheet, key)}"
+
+    assert sorted(_codes(run.out)) == sorted(
+        [
+            ("CTAI-E404", at(ccas, "petite-enfance", "publics:EPA")),
+            ("CTAI-E404", at(ccas, "petite-enfance", "cofinancement:CAF des Landes")),
+            ("CTAI-E404", at(ccas, "club-emploi", "reliquat:montant")),
+            ("CTAI-E403", f"{ccas.as_posix()}:copilotage"),
+            ("CTAI-E402", f"{logement.as_posix()}:diagnostic"),
+            ("CTAI-E402", logement.as_posix()),
+            ("CTAI-E401", foreign_year.as_posix()),
+            ("CTAI-E401", foreign_contract.as_posix()),
+            ("CTAI-E400", pas_un_form.as_posix()),
+        ]
+    )
+    assert "texte « onze » dans une cellule de nombre" in run.out
+    assert "montant négatif" in run.out and "plus de deux décimales" in run.out
+
+    after = (dax_copy / BILAN).read_text(encoding="utf-8")
+    # Every comment line of the original file is still there, in the same order.
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == comments
+    assert after.startswith(before.split("actions:\n")[0])
+    expected_pas = (
+        "  - action: pas-hopital\n"
+        "    beneficiaires:\n"
+        "      total: 470\n"
+        "    indicateurs:\n"
+        '      - {libelle: "Poste de médecin financé", valeur: 50, unite: "% d\'ETP", objectif: medecin}\n'
+        "    depenses_realisees: 38000\n"
+    )
+    assert expected_pas in after
+    expected_enfance = (
+        "  - action: petite-enfance\n"
+        "    beneficiaires:\n"
+        "      total: 18\n"
+        "      par_public:\n"
+        "        - {publics: [BPI], nombre: 11}\n"
+        '    depenses_realisees: "17250.40"\n'
+        "    reliquat:\n"
+        '      montant: "749.60"\n'
+        "      disposition: reversement\n"
+        "      note: Poste de renfort pourvu avec trois semaines de retard.\n"
+        "    cofinancements:\n"
+        '      - {financeur: "CCAS de Dax", montant: 6000}\n'
+    )
+    assert expected_enfance in after
+    assert 'qualitatif: "Le club a démarré en septembre.\\nDouze participants."' in after
+    assert "  - action: savoir-habiter\n    beneficiaires:\n      total: 50\n" in after
+    assert "  - action: parentalite-laep\n    beneficiaires:\n      total: 7\n" in after
+    assert "diagnostic-logement\n    depenses_realisees: 6500\n" in after  # the renamed sheet is not read
+
+    from ctai_cli.models import Bilan
+    from ctai_cli.yamlread import parse_text
+
+    document, problems = parse_text(after, BILAN)
+    assert problems == [] and Bilan.model_validate(document.data).actions[4].depenses_realisees == Decimal(
+        "17250.40"
+    )
+    assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+
+    # The same forms again: nothing changes (the wrong cells are reported again).
+    again = ctai("bilan", "import", *args, "--contrat", dax_copy, "--annee", "2024")
+    assert again.code == 1 and "aucune modification" in again.out
+    assert (dax_copy / BILAN).read_text(encoding="utf-8") == after
+
+
+def test_forms_of_two_years_need_annee(ctai, dax_copy: Path, forms: Path, tmp_path: Path) -> None:
+    other = tmp_path / "2025"
+    other.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", other, "--porteur", "ccas-dax").code == 0
+    run = ctai(
+        "bilan",
+        "import",
+        forms / "bilan-2024-ch-dax.xlsx",
+        other / "bilan-2025-ccas-dax.xlsx",
+        "--contrat",
+        dax_copy,
+    )
+    assert run.code == 2 and "précisez --annee" in run.err
+
+
+def test_an_action_given_twice_or_moved_is_e406(ctai, dax_copy: Path, forms: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copie.xlsx"
+    shutil.copy(forms / "bilan-2024-ch-dax.xlsx", copy)
+    run = ctai("bilan", "import", forms / "bilan-2024-ch-dax.xlsx", copy, "--contrat", dax_copy)
+    assert run.code == 1
+    assert ("CTAI-E406", f"{copy.as_posix()}:pas-hopital") in _codes(run.out)
+
+
+def test_a_result_that_fails_validation_is_not_written(ctai, dax_copy: Path, forms: Path) -> None:
+    form = _fill(
+        forms / "bilan-2024-ccas-dax.xlsx",
+        {("club-emploi", "reliquat:vers_action"): "action-inexistante"},
+    )
+    before = (dax_copy / BILAN).read_bytes()
+    run = ctai("bilan", "import", form, "--contrat", dax_copy, "--force")
+    assert run.code == 1
+    assert "rien n'a été écrit" in run.out
+    assert (dax_copy / BILAN).read_bytes() == before
+
+
+def test_import_does_not_touch_a_file_whose_layout_ruamel_cannot_keep(
+    ctai, dax_copy: Path, forms: Path
+) -> None:
+    target = dax_copy / BILAN
+    target.write_text(
+        target.read_text(encoding="utf-8")
+        .replace("pilotage:\n  copils_tenus: 2", "pilotage:\n     copils_tenus: 2")
+        .replace("  texte: Nombre", "     texte: Nombre"),
+        encoding="utf-8",
+    )
+    before = target.read_bytes()
+    form = _fill(forms / "bilan-2024-ch-dax.xlsx", {("pas-hopital", "beneficiaires:total"): 3})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 2 and "mise en page" in run.err
+    assert target.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_form_saved_again_by_libreoffice_imports_unchanged(
+    ctai, dax_copy: Path, forms: Path, tmp_path: Path
+) -> None:
+    """The porteur opens the form in LibreOffice Calc and saves it: it still maps back, and
+    an untouched form still changes nothing (skipped where LibreOffice is not installed)."""
+    import os
+    import subprocess
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice absent (paquet Debian libreoffice-calc-nogui)")
+    saved = tmp_path / "resaved"
+    saved.mkdir()
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    form = forms / "bilan-2024-ccas-dax.xlsx"
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(saved),
+            str(form),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    before = (dax_copy / BILAN).read_bytes()
+    run = ctai("bilan", "import", saved / form.name, "--contrat", dax_copy)
+    assert run.code == 0 and "aucune modification" in run.out, run.out
+    assert (dax_copy / BILAN).read_bytes() == before
+
+
+def test_the_yearly_round_of_docs_formulaires_prints_what_the_doc_shows(
+    ctai, tmp_path: Path, monkeypatch
+) -> None:
+    """docs/formulaires.md stays true: its console blocks are the real output of the round."""
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "formulaires.md").read_text(encoding="utf-8")
+    blocks = {
+        m["cmd"]: m["out"]
+        for m in re.finditer(r"^\$ (?P<cmd>ctai [^\n]*)\n(?P<out>.*?)^```", doc, re.M | re.S)
+    }
+    shutil.copytree(DAX, tmp_path / "dax-2024-2026")
+    monkeypatch.chdir(tmp_path / "dax-2024-2026")
+    Path("formulaires-2024").mkdir()
+    cmd = "ctai bilan form --annee 2024 --porteur ch-dax --porteur ccas-dax -o formulaires-2024"
+    run = ctai(*cmd.split()[1:])
+    assert run.code == 0 and run.out == blocks[cmd]
+    _fill(
+        Path("formulaires-2024/bilan-2024-ch-dax.xlsx"),
+        {
+            ("pas-hopital", "beneficiaires:total"): 470,
+            ("pas-hopital", "publics:EPA"): "deux cents",
+            ("pas-hopital", "objectif:medecin"): 50,
+            ("pas-hopital", "depenses_realisees"): 37999.5,
+            ("pas-hopital", "cofinancement:Centre hospitalier de Dax"): 12000,
+        },
+    )
+    forms = sorted(str(p) for p in Path("formulaires-2024").glob("*.xlsx"))
+    run = ctai("bilan", "import", *forms, "--dry-run")
+    assert run.code == 1 and run.out == blocks["ctai bilan import formulaires-2024/*.xlsx --dry-run"]
+    run = ctai("bilan", "import", *forms, "--force")
+    shown = blocks["ctai bilan import formulaires-2024/*.xlsx --force"].replace("…\n", "")
+    assert run.code == 1 and run.out.endswith(shown)
+    again = ctai("bilan", "import", *forms)
+    assert "bilans/2024.yaml : aucune modification.\n" in again.out
+    assert ctai("validate", "--date", "2025-03-01").code == 0
+    assert ctai("bilan", "render", "--annee", "2024").code == 0
+
+
+def test_a_funder_named_like_a_formula_stays_text_both_ways(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    annexe = dax_copy / "actions" / "2024.yaml"
+    name = '=HYPERLINK("http://x";"a")\nb'
+    text = annexe.read_text(encoding="utf-8")
+    annexe.write_text(
+        text.replace(
+            "{financeur: CAF des Landes, montant: 4000}",
+            '{financeur: "=HYPERLINK(\\"http://x\\";\\"a\\")\\nb", montant: 4000}',
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "f"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2024", "-o", out, "--porteur", "ccas-dax").code == 0
+    form = out / "bilan-2024-ccas-dax.xlsx"
+    ws = load_workbook(form)["petite-enfance"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+    _fill(form, {("petite-enfance", f"cofinancement:{name}"): 4000})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 0, run.out
+    assert '- {financeur: "=HYPERLINK(\\"http://x\\";\\"a\\")\\nb", montant: 4000}' in (
+        dax_copy / BILAN
+    ).read_text(encoding="utf-8")
