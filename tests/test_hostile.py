@@ -130,11 +130,11 @@ def test_long_values_are_cut_in_messages(ctai, dax_copy: Path) -> None:
 
 def test_problems_beyond_200_in_a_file_are_counted_not_listed(ctai, dax_copy: Path) -> None:
     _append(dax_copy / "porteurs.yaml", "".join(f"k{i}: 1\n" for i in range(100_000)))
-    for fmt in ("json", "text"):
-        run = ctai("validate", dax_copy, "--format", fmt, "--date", QUIET_DATE)
-        assert run.code == 1
-        assert len(run.out) < 100_000
-    report = json.loads(ctai("validate", dax_copy, "--format", "json", "--date", QUIET_DATE).out)
+    text = ctai("validate", dax_copy, "--format", "text", "--date", QUIET_DATE)
+    assert text.code == 1 and len(text.out) < 100_000
+    run = ctai("validate", dax_copy, "--format", "json", "--date", QUIET_DATE)
+    assert run.code == 1 and len(run.out) < 100_000
+    report = json.loads(run.out)
     ours = [d for d in report["diagnostics"] if d["path"].endswith("porteurs.yaml")]
     assert [d["code"] for d in ours].count("CTAI-E100") == 200
     (summary,) = [d for d in ours if d["code"] == "CTAI-E015"]

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, Phase, assume, event, given, settings
 from hypothesis import strategies as st
 
 from ctai_cli.validate import ValidateOptions, validate
@@ -348,17 +348,31 @@ def _one_ledger_per_fault() -> dict[str, Built]:
                 return False
             return True
 
-        plan = find(plans(st.just(faute)), applicable, settings=settings(database=None, max_examples=2000))
+        # The first applicable plan, not shrunk (shrinking is slow and adds nothing here);
+        # derandomized, so the same ledgers every run.
+        plan = find(
+            plans(st.just(faute)),
+            applicable,
+            settings=settings(database=None, max_examples=2000, derandomize=True, phases=[Phase.generate]),
+        )
         out[faute] = build(plan)
     return out
 
 
+@pytest.fixture(scope="module")
+def ledgers() -> dict[str, Built]:
+    """Found once for the three removals below (hypothesis' ``find`` is the slow part)."""
+    found = _one_ledger_per_fault()
+    assert all(mismatches(b) == [] for b in found.values())  # with every check: exact
+    return found
+
+
 @pytest.mark.parametrize("removed", MONEY_CHECKS)
-def test_every_money_check_is_needed(removed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_money_check_is_needed(
+    removed: str, ledgers: dict[str, Built], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import ctai_cli.checks as checks
 
-    ledgers = _one_ledger_per_fault()
-    assert all(mismatches(b) == [] for b in ledgers.values())  # with every check: exact
     monkeypatch.setattr(checks, "REGISTRY", tuple(c for c in checks.REGISTRY if c.name != removed))
     failing = [faute for faute, b in ledgers.items() if mismatches(b)]
     assert failing, f"sans le contrôle {removed}, aucune faute n'est manquée"
