@@ -458,3 +458,19 @@ def test_date_option_in_the_documented_form_only(ctai, value: str) -> None:
 
     run = ctai("validate", DAX, "--date", value)
     assert run.code == 2 and "AAAA-MM-JJ" in run.err
+
+
+def test_csv_cell_limit_does_not_depend_on_another_library(ctai, tmp_path: Path) -> None:
+    """frictionless raises the csv module's process-wide limit on import; ours still holds."""
+    import csv
+
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        rows = tmp_path / "p.csv"
+        rows.write_text(f"id,nationalite\np1,{'A' * 140_000}\np2,MA\n", encoding="utf-8")
+        run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01", "--format", "json")
+        first = json.loads(run.out.splitlines()[0])
+        assert first["verdict"] == "erreur" and "131 072" in first["erreur"]["message"]
+        assert csv.field_size_limit() == sys.maxsize  # restored
+    finally:
+        csv.field_size_limit(previous)

@@ -16,6 +16,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,9 @@ from ctai_cli.eligibility.personne import Personne
 from ctai_cli.eligibility.regles import DepartEpa, evaluer, types_connus
 
 LIGNE_MAX = 262_144
+# The csv module's limit is process-wide, and libraries change it (frictionless raises it on
+# import): ours is set while our reader runs, not taken from whatever was set before.
+CELLULE_MAX = 131_072
 """Characters in one line of a batch file; a longer line is an error, skipped unread."""
 CHIFFRES_MAX = 30
 """Digits in a JSON number: a person file holds none (dates are texts), so a few are enough to say so."""
@@ -209,8 +213,17 @@ def _ligne_trop_longue() -> RowError:
 
 
 def _cellule_trop_longue() -> RowError:
-    limite = f"{csv.field_size_limit():_}".replace("_", " ")
+    limite = f"{CELLULE_MAX:_}".replace("_", " ")
     return RowError("CTAI-E106", "ligne", f"cellule de plus de {limite} caractères")
+
+
+@contextmanager
+def _limite_csv() -> Iterator[None]:
+    previous = csv.field_size_limit(CELLULE_MAX)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _entete(reader: Any, source: _Source, avec_donnees: bool) -> list[str]:
@@ -255,7 +268,7 @@ def verifier_entete(path: Path, avec_donnees: bool = False) -> None:
     """Refuse a CSV file whose first line is not a header (before any output is opened)."""
     if path.suffix.lower() != ".csv":
         return
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with _limite_csv(), path.open(encoding="utf-8-sig", newline="") as handle:
         source = _Source(handle)
         _entete(csv.reader(source), source, avec_donnees)
 
@@ -303,7 +316,7 @@ def enregistrements(path: Path, avec_donnees: bool = False) -> Iterator[tuple[in
                 elif line.strip():
                     yield number, line
         return
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with _limite_csv(), path.open(encoding="utf-8-sig", newline="") as handle:
         source = _Source(handle)
         reader = csv.reader(source)
         header = _entete(reader, source, avec_donnees)
