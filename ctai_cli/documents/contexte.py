@@ -154,6 +154,7 @@ class DocumentBilan:
     finances: Totaux
     copils_min: int
     graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
     def actions(self) -> list[ActionBilan]:
@@ -192,6 +193,7 @@ class DocumentFiches:
     contrat: Contrat
     annexe: Annexe
     axes: list[tuple[Axe, list[FicheAction]]]
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
     def annee(self) -> int:
@@ -237,6 +239,7 @@ class DocumentContrat:
     etat: Partie | None
     annexes: list[Annexe1 | Annexe2]
     echeance_bilan: str  # « 1er juin de l'année n + 1 »
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
     def publics_libelles(self) -> list[str]:
@@ -328,6 +331,39 @@ def ligne_partie(partie: Partie, *, services: bool = True) -> str:
     return texte
 
 
+def illustrations(
+    contrat: Contrat | None,
+    annexes: Iterable[tuple[Annexe, Iterable[Action]]] = (),
+    bilans: Iterable[Bilan] = (),
+) -> list[str]:
+    """The lines of the « Illustratif » banner of a document: every file it uses that is flagged
+    ``illustratif`` (with its note), and the actions whose printed budget is flagged."""
+    out: list[str] = []
+    if contrat is not None and contrat.illustratif:
+        out.append(f"Contrat : {contrat.illustratif}")
+    for annexe, actions in annexes:
+        if annexe.illustratif:
+            out.append(f"Annexe {annexe.annee} : {annexe.illustratif}")
+        budgets = [a for a in actions if a.budget is not None]
+        flagged = [a.id for a in budgets if a.budget.illustratif]
+        if flagged:
+            quels = (
+                "tous les budgets des fiches-actions"
+                if len(flagged) == len(budgets) > 1
+                else "budget de "
+                + fr.pluriel(len(flagged), "l'action", "les actions")
+                + " "
+                + fr.liste(flagged)
+            )
+            out.append(
+                f"Annexe {annexe.annee} : montants inventés pour l'exemple, pas ceux d'une source ({quels})"
+            )
+    for bilan in bilans:
+        if bilan.illustratif:
+            out.append(f"Bilan {bilan.annee} : {bilan.illustratif}")
+    return list(dict.fromkeys(out))
+
+
 def _partie(contrat: Contrat, role: str) -> Partie | None:
     return next((p for p in contrat.parties if p.role == role), None)
 
@@ -373,7 +409,7 @@ def document_fiches(depot: Depot, annee: int, ids: list[str] | None = None) -> D
     for numero in sorted({a.axe for a in actions}) if ids is None else dict.fromkeys(a.axe for a in actions):
         fiches = [FicheAction(annee, a, porteurs.get(a.porteur)) for a in actions if a.axe == numero]
         axes.append((_axe(contrat, numero), fiches))
-    return DocumentFiches(contrat, annexe, axes)
+    return DocumentFiches(contrat, annexe, axes, illustrations(contrat, [(annexe, actions)]))
 
 
 def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
@@ -419,6 +455,7 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
         groupes=groupes,
         finances=Totaux.de(lignes.values()),
         copils_min=contrat.gouvernance.copil_min_par_an,
+        illustratif=illustrations(contrat, [(annexe, annexe.actions)] if annexe else [], [bilan]),
     )
 
 
@@ -448,6 +485,18 @@ def document_contrat(depot: Depot) -> DocumentContrat:
         _partie(contrat, "etat"),
         annexes,
         f"{jour} de l'année n + 1",
+        list(
+            dict.fromkeys(
+                [
+                    *illustrations(contrat),
+                    *(
+                        line
+                        for a in annexes
+                        for line in (a.fiches.illustratif if isinstance(a, Annexe1) else a.bilan.illustratif)
+                    ),
+                ]
+            )
+        ),
     )
 
 
@@ -465,6 +514,7 @@ class DocumentAvenant:
     etat: Partie | None
     avenant: Avenant
     articles: list[ArticleAvenant]
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
 
 def _article(cible: str, phrases: list[str]) -> ArticleAvenant:
@@ -496,5 +546,10 @@ def document_avenant(depot: Depot, numero: int) -> DocumentAvenant:
         groupes.setdefault(cible, []).append(reste[:1].upper() + reste[1:])
     articles = [_article(cible, phrases) for cible, phrases in groupes.items()]
     return DocumentAvenant(
-        contrat, _partie(contrat, "collectivite"), _partie(contrat, "etat"), avenant, articles
+        contrat,
+        _partie(contrat, "collectivite"),
+        _partie(contrat, "etat"),
+        avenant,
+        articles,
+        illustrations(contrat),
     )

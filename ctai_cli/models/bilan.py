@@ -113,3 +113,8 @@ class Bilan(Modele):
     contexte: list[NoteContexte] = Field(default_factory=list)
     pilotage: Pilotage
     actions: list[BilanAction] = Field(default_factory=list)
+    illustratif: Texte | None = Field(
+        default=None,
+        description="Ce fichier n'est pas tiré d'une source : en quoi il est illustratif. Chaque document "
+        "qui l'utilise porte un bandeau « Illustratif » avec ce texte.",
+    )
