@@ -664,13 +664,19 @@ def aggregate_command(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text, json ou csv (défaut : d'après l'extension de --output, sinon text).",
+            help="text, md, html, json, csv, xlsx ou datapackage "
+            "(défaut : d'après l'extension de --output, sinon text).",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le résultat dans ce fichier."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FICHIER",
+            help="Écrit le résultat dans ce fichier (datapackage : dans ce dossier).",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")
