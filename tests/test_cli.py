@@ -133,7 +133,7 @@ def test_explain(ctai) -> None:
 def test_internal_bug_exits_3_without_traceback(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     import ctai_cli.validate
 
-    def boom(options):
+    def boom(options, *rest):
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr(ctai_cli.validate, "validate", boom)
@@ -149,7 +149,7 @@ def test_internal_bug_exits_3_without_traceback(ctai, monkeypatch: pytest.Monkey
 def test_keyboard_interrupt_exits_130(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     import ctai_cli.validate
 
-    def interrupted(options):
+    def interrupted(options, *rest):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ctai_cli.validate, "validate", interrupted)
