@@ -288,6 +288,12 @@ class DocumentContrat:
         return fr.liste(designation(p) for p in self.collectivites) or "la collectivité"
 
     @property
+    def sujet_bilan(self) -> str:
+        """Article 8: who produces the yearly bilan (« La commune et les porteurs de projet »)."""
+        designations = [designation(p) for p in self.collectivites] or ["la collectivité"]
+        return fr.majuscule(fr.liste([*designations, "les porteurs de projet"]))
+
+    @property
     def engagement_collectivites(self) -> str:
         """Article 3: what the collectivités undertake, agreed with how many they are."""
         genres = [genre(p) for p in self.collectivites] or ["f"]
