@@ -126,8 +126,9 @@ def test_explain(ctai) -> None:
     assert "1200.50" in run.out
     listing = ctai("explain")
     from ctai_cli.catalog import CATALOG
+    from ctai_cli.commands.explain import SUJETS
 
-    assert len(listing.out.strip().splitlines()) == len(CATALOG)
+    assert len(listing.out.strip().splitlines()) == len(CATALOG) + len(SUJETS)
 
 
 def test_internal_bug_exits_3_without_traceback(ctai, monkeypatch: pytest.MonkeyPatch) -> None:

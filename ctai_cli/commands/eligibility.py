@@ -50,7 +50,7 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
                 col,
                 valeur=value,
                 attendu=", ".join(known),
-                suggestion=suggest(value, known, "types possibles"),
+                suggestion=suggest(value, known, None) or "choisissez l'un des types possibles",
             )
         )
     return out
