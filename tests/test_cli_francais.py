@@ -380,3 +380,14 @@ def test_the_wheel_carries_the_documentation() -> None:
     included = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     # explain.docs_folder() looks for ctai_cli/docs first (installed), then docs/ (source tree).
     assert included["docs"] == "ctai_cli/docs"
+
+
+def test_readme_help_samples_are_what_ctai_prints(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("COLUMNS", "88")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    samples = re.findall(r"```text\n\$ (ctai [^\n]*--help)\n(.*?)```", readme, re.DOTALL)
+    assert samples
+    for command, shown in samples:
+        assert ctai(*command.split()[1:]).out == shown, command

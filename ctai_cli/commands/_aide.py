@@ -137,7 +137,8 @@ def page_aide(ctx: Any) -> str:
             continue
         aide = TEXTES_CADRE.get(param.name or "", param.help or "")
         if _est_option(param):
-            noms = ", ".join([*param.opts, *param.secondary_opts])
+            # Short names first (-o, --output), whatever order the framework keeps them in.
+            noms = ", ".join(sorted([*param.opts, *param.secondary_opts], key=lambda o: o.startswith("--")))
             if not _est_drapeau(param):
                 noms += f" {_metavar(param)}"
             if getattr(param, "multiple", False):
