@@ -24,6 +24,7 @@ from ctai_cli.models.porteurs import Porteur
 from ctai_cli.repository import Depot
 
 NON_VENTILE = "Non ventilé"
+HORS_PUBLIC = "Hors public du contrat"  # what a structure's whole file active adds (file_active)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,16 @@ def repartition(beneficiaires: Beneficiaires | None) -> list[Part]:
     parts = [Part(" + ".join(_ordered(g.publics)), g.nombre, g.note) for g in beneficiaires.par_public]
     reste = beneficiaires.total - sum(p.nombre for p in parts)
     if reste > 0:
-        parts.append(Part(NON_VENTILE, reste))
+        parts.append(Part(HORS_PUBLIC if beneficiaires.file_active else NON_VENTILE, reste))
     return parts
+
+
+def du_public(beneficiaires: Beneficiaires) -> int:
+    """The people of the contract's public: the total, or only the groups by public when the
+    total is a structure's whole file active."""
+    if beneficiaires.file_active:
+        return sum(g.nombre for g in beneficiaires.par_public)
+    return beneficiaires.total
 
 
 def _ordered(publics: Iterable[str]) -> list[str]:
@@ -71,8 +80,8 @@ def ordre_groupes(groupes: Iterable[str]) -> list[str]:
     """Columns of a table by public: EPA, BPI, BPT, then combined groups, then « non ventilé »."""
 
     def key(groupe: str) -> tuple[int, list[int], str]:
-        if groupe == NON_VENTILE:
-            return (2, [], groupe)
+        if groupe in (NON_VENTILE, HORS_PUBLIC):
+            return (2 if groupe == NON_VENTILE else 3, [], groupe)
         members = groupe.split(" + ")
         return (0 if len(members) == 1 else 1, [PUBLICS.index(m) for m in members], groupe)
 
@@ -132,6 +141,14 @@ class AxeBilan:
 
     @property
     def beneficiaires(self) -> int | None:
+        """People of the contract's public, counted action by action (a file active counts only
+        its groups by public)."""
+        known = [du_public(a.beneficiaires) for a in self.actions if a.beneficiaires]
+        return sum(known) if known else None
+
+    @property
+    def inscrits(self) -> int | None:
+        """Every person the actions count, a structure's whole file active included."""
         known = [a.beneficiaires.total for a in self.actions if a.beneficiaires]
         return sum(known) if known else None
 
@@ -162,8 +179,25 @@ class DocumentBilan:
 
     @property
     def beneficiaires(self) -> int | None:
+        """The headline: people of the contract's public, counted action by action."""
         known = [axe.beneficiaires for axe in self.axes if axe.beneficiaires is not None]
         return sum(known) if known else None
+
+    @property
+    def inscrits(self) -> int | None:
+        """Every person counted, structures' whole files active included (the table's total)."""
+        known = [axe.inscrits for axe in self.axes if axe.inscrits is not None]
+        return sum(known) if known else None
+
+    @property
+    def files_actives(self) -> list[ActionBilan]:
+        """Actions whose total is a structure's whole file active, beyond the contract's public."""
+        return [a for a in self.actions if a.beneficiaires and a.beneficiaires.file_active]
+
+    @property
+    def hors_public(self) -> int:
+        """What those files active add beyond the contract's public."""
+        return sum(a.beneficiaires.total - du_public(a.beneficiaires) for a in self.files_actives)
 
     def nombre(self, groupe: str) -> int:
         return sum(axe.nombre(groupe) for axe in self.axes)

@@ -36,6 +36,11 @@ class ParSexe(Modele):
 
 class Beneficiaires(Modele):
     total: Effectif
+    file_active: bool = Field(
+        default=False,
+        description="Le total est la file active de la structure, au-delà du public du contrat (demandeurs "
+        "d'asile, statut depuis plus de 5 ans…) : seuls les groupes de « par_public » comptent pour le contrat.",
+    )
     par_public: list[GroupePublic] = Field(default_factory=list)
     par_sexe: ParSexe | None = None
     note: Texte | None = None
