@@ -198,8 +198,11 @@ def _budget(t: Territoire) -> list[dict[str, Any]]:
     return rows
 
 
-def tables(agregat: Agregat) -> dict[str, list[dict[str, Any]]]:
-    """name → rows (dicts keyed by the fields of :data:`SCHEMAS`; None for an unknown value)."""
+def tables(agregat: Agregat, *, pour_csv: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """name → rows (dicts keyed by the fields of :data:`SCHEMAS`; None for an unknown value).
+
+    ``pour_csv``: a text a spreadsheet would read as a formula gets a leading quote.
+    """
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     for t in agregat.territoires:
         out["contrats"].append(_contrat(t))
@@ -233,11 +236,12 @@ def tables(agregat: Agregat) -> dict[str, list[dict[str, Any]]]:
             )
         for row in t.beneficiaires_lignes:
             out["beneficiaires"].append({"source": t.source, "departement": t.departement, **row})
-    for rows in out.values():
-        for row in rows:
-            for key, value in row.items():
-                if isinstance(value, str):
-                    row[key] = _csv_texte(value)
+    if pour_csv:
+        for rows in out.values():
+            for row in rows:
+                for key, value in row.items():
+                    if isinstance(value, str):
+                        row[key] = _csv_texte(value)
     return out
 
 

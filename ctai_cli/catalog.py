@@ -71,7 +71,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "le fichier est vide",
         "Le fichier ne contient aucune donnée (ou seulement des commentaires). "
         "Chaque fichier du contrat doit décrire son contenu.",
-        "remplissez le fichier (voir docs/format.md) ou supprimez-le",
+        "remplissez le fichier (voir « ctai explain format ») ou supprimez-le",
     ),
     Entry(
         "CTAI-E005",
@@ -157,7 +157,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Structure racine invalide",
         "le fichier doit contenir un dictionnaire de clés (par exemple « {exemple} »), pas {trouve}",
         "Chaque fichier du contrat est un dictionnaire YAML : des lignes « clé: valeur » au premier niveau.",
-        "voir docs/format.md pour la structure attendue",
+        "« ctai explain format » décrit la structure attendue",
     ),
     # --- repository layout ---------------------------------------------
     Entry(
@@ -188,7 +188,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "ctai valide un dossier de contrat : il doit contenir un fichier contrat.yaml "
         "(et porteurs.yaml, actions/, bilans/, avenants/). Cette erreur donne le code "
         "de sortie 2 : la commande n'a rien pu valider.",
-        "donnez le dossier qui contient contrat.yaml, par exemple « ctai validate examples/dax-2024-2026 »",
+        "donnez le dossier qui contient contrat.yaml (« ctai init » en crée un, « ctai explain format » le décrit)",
     ),
     Entry(
         "CTAI-E021",
@@ -196,7 +196,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Fichier obligatoire manquant",
         "fichier obligatoire manquant : {fichier}",
         "Un dossier de contrat contient au moins contrat.yaml et porteurs.yaml.",
-        "créez {fichier} (voir docs/format.md)",
+        "créez {fichier} (voir « ctai explain format »)",
     ),
     Entry(
         "CTAI-W022",
@@ -223,7 +223,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Champ obligatoire manquant",
         "champ obligatoire manquant : « {champ} »",
         "Ce champ est exigé par le format.",
-        "ajoutez « {champ}: … » (voir docs/format.md)",
+        "ajoutez « {champ}: … » (voir « ctai explain format »)",
     ),
     Entry(
         "CTAI-E102",
@@ -451,7 +451,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "au moins une partie « role: etat » (le préfet ; d'autres signataires de l'État sont permis, "
         "comme le délégué interministériel à l'accueil et à l'intégration des réfugiés à Rennes en "
         "2020) et au moins une partie « role: collectivite ».",
-        "voir la section « parties » de docs/format.md",
+        "voir la section « parties » de « ctai explain format »",
     ),
     # --- money (articles 3, 4 and 8) -----------------------------------
     Entry(
@@ -677,7 +677,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "modèle « {modele} » : {detail}",
         "Un modèle de document (dossier --templates) n'est pas un modèle Jinja valide : balise "
         "non fermée, bloc « {% if %} » sans « {% endif %} », filtre inconnu… Rien n'est écrit.",
-        "comparez avec le modèle fourni (dossier templates/ de ctai) et la documentation de Jinja",
+        "comparez avec le modèle fourni par ctai (« ctai explain documents ») et la documentation de Jinja",
     ),
     Entry(
         "CTAI-E301",
@@ -686,7 +686,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "modèle « {modele} » : {detail}",
         "Les modèles sont rendus en mode strict : une variable ou un attribut qui n'existe pas "
         "est une erreur, plutôt qu'un texte vide qui passerait inaperçu dans le document remis "
-        "à l'État. Les variables disponibles sont listées dans docs/documents.md.",
+        "à l'État. Les variables disponibles sont décrites par « ctai explain documents ».",
         "vérifiez l'orthographe de la variable ; « {{% if x is defined %}} » pour une valeur facultative",
     ),
     Entry(

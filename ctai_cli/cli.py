@@ -422,7 +422,7 @@ def bilan_render_command(
         ),
     ],
     path: _PATH = ".",
-    fmt: _FORMAT_DOC = "md",
+    fmt: _FORMAT_DOC = None,
     output: _OUTPUT_DOC = None,
     force: _FORCE = False,
     templates: _TEMPLATES = None,
@@ -521,7 +521,7 @@ def fiche_render_command(
             autocompletion=completer.annees,
         ),
     ] = None,
-    fmt: _FORMAT_DOC = "md",
+    fmt: _FORMAT_DOC = None,
     output: _OUTPUT_DOC = None,
     force: _FORCE = False,
     templates: _TEMPLATES = None,
@@ -543,7 +543,7 @@ contrat_app = _group("contrat", "Le contrat lui-même.")
 @contrat_app.command("render", cls=Commande)
 def contrat_render_command(
     path: _PATH = ".",
-    fmt: _FORMAT_DOC = "md",
+    fmt: _FORMAT_DOC = None,
     output: _OUTPUT_DOC = None,
     force: _FORCE = False,
     templates: _TEMPLATES = None,
@@ -631,7 +631,7 @@ def avenant_render_command(
             show_default=False,
         ),
     ],
-    fmt: _FORMAT_DOC = "md",
+    fmt: _FORMAT_DOC = None,
     output: _OUTPUT_DOC = None,
     force: _FORCE = False,
     templates: _TEMPLATES = None,
@@ -664,13 +664,19 @@ def aggregate_command(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text, json ou csv (défaut : d'après l'extension de --output, sinon text).",
+            help="text, md, html, json, csv, xlsx ou datapackage "
+            "(défaut : d'après l'extension de --output, sinon text).",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le résultat dans ce fichier."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FICHIER",
+            help="Écrit le résultat dans ce fichier (datapackage : dans ce dossier).",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Remplace le fichier de --output s'il existe.")

@@ -115,7 +115,9 @@ class Depot:
 
     @property
     def porteurs_model(self) -> Porteurs | None:
-        return self.porteurs.model if self.porteurs else None
+        """The valid porteurs.yaml; None too when its list is « non précisé » (no porteur known)."""
+        model = self.porteurs.model if self.porteurs else None
+        return model if model is not None and isinstance(model.porteurs, list) else None
 
     def annexe(self, year: int) -> Annexe | None:
         f = self.actions.get(year)

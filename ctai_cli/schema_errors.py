@@ -90,7 +90,8 @@ def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
     return None
 
 
-def suggest(word: str, choices: list[str], what: str = "clés possibles") -> str:
+def suggest(word: str, choices: list[str], what: str | None = "clés possibles") -> str:
+    """« vouliez-vous dire … ? », else the choices after ``what`` (nothing when ``what`` is None)."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if not close and len(word) >= 4:
         close = [c for c in choices if c.startswith(word)][:1]
@@ -100,7 +101,7 @@ def suggest(word: str, choices: list[str], what: str = "clés possibles") -> str
             close = [lowered[word.lower()]]
     if close:
         return f"vouliez-vous dire « {close[0]} » ?"
-    if choices:
+    if choices and what is not None:
         return f"{what} : " + ", ".join(choices)
     return ""
 
@@ -150,7 +151,8 @@ def diagnostics_from_error(
                 col,
                 valeur=value,
                 attendu=", ".join(allowed),
-                suggestion=suggest(str(value), allowed, "valeurs possibles"),
+                # The message lists the allowed values: the hint does not repeat them.
+                suggestion=suggest(str(value), allowed, None) or "choisissez l'une des valeurs possibles",
             )
         elif kind in _EXPECTED:
             expected, hint = _EXPECTED[kind]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,7 +42,8 @@ class ValidationResult:
         return exitcodes.OK
 
 
-def validate(options: ValidateOptions) -> ValidationResult:
+def validate(options: ValidateOptions, avancement: Callable[[], None] | None = None) -> ValidationResult:
+    """Every file of every contract of ``options.paths``; ``avancement()`` after each contract."""
     from ctai_cli.checks import Contexte, run_checks
     from ctai_cli.repository import open_depot
 
@@ -52,6 +54,8 @@ def validate(options: ValidateOptions) -> ValidationResult:
         result.diagnostics.extend(diagnostics)
         if depot is None:
             result.input_error = True
+            if avancement is not None:
+                avancement()
             continue
         result.contracts += 1
         result.files += len(depot.files())
@@ -61,6 +65,8 @@ def validate(options: ValidateOptions) -> ValidationResult:
             from ctai_cli.avenants.controle import controler
 
             result.diagnostics.extend(controler(root, options.base))
+        if avancement is not None:
+            avancement()
     from ctai_cli.repository import cap_per_file
 
     result.diagnostics = cap_per_file(result.diagnostics)

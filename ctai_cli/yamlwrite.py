@@ -86,7 +86,7 @@ def charger(text: str) -> Document:
             return document
     raise EditionImpossible(
         "sa mise en page (indentation, retours à la ligne) ne peut être conservée à l'identique "
-        "par l'éditeur YAML ; reprenez celle de docs/format.md (listes « - » indentées de deux espaces)"
+        "par l'éditeur YAML ; reprenez celle de « ctai explain format » (listes « - » indentées de deux espaces)"
     )
 
 

@@ -394,3 +394,109 @@ def _source(path: Path):
     from ctai_cli.aggregate import Source
 
     return Source(affichage=path.as_posix(), chemin=path)
+
+
+# --- documents and workbook -------------------------------------------------------------------
+
+
+def test_html_shows_the_totals_the_csv_tables_give(ctai, tmp_path: Path) -> None:
+    import re
+
+    from ctai_cli.formatting import euros
+
+    page = tmp_path / "agregat.html"
+    assert ctai("aggregate", *TROIS, "--annee", "2025", "--date", DATE, "-o", page).code == 0
+    html = page.read_text(encoding="utf-8")
+    paquet = tmp_path / "paquet"
+    assert (
+        ctai("aggregate", *TROIS, "--annee", "2025", "--date", DATE, "-f", "datapackage", "-o", paquet).code
+        == 0
+    )
+    with (paquet / "budget.csv").open(encoding="utf-8", newline="") as handle:
+        budget = list(csv.DictReader(handle))
+    ensemble = html.split('<table class="ensemble">', 1)[1].split("</table>", 1)[0]
+    shown = dict(re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", ensemble))
+    libelles = {"alloue": "alloué", "depense": "dépensé", "verse": "versé", "reliquat": "reliquat"}
+    for column, libelle in libelles.items():
+        values = [r[column] for r in budget]
+        known = sum((Decimal(v) for v in values if v), Decimal("0.00"))
+        unknown = values.count("")
+        if unknown:
+            expected = (
+                f"— (somme partielle, {unknown} terme(s) inconnu(s) sur {len(values)} : {euros(known)})"
+            )
+        else:
+            expected = euros(known)
+        assert shown[libelle].replace("&#39;", "'") == expected, column
+    assert shown["alloué"] == f"— (somme partielle, 1 terme(s) inconnu(s) sur 5 : {euros(Decimal(45000))})"
+    # Self-contained: no script, no external resource; two charts.
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="graphique"') == 2
+    assert "@media print" in html
+
+
+def test_markdown(ctai) -> None:
+    run = ctai("aggregate", *TROIS, CORPUS / "delta", "--annee", "2025", "--date", DATE, "-f", "md")
+    assert run.code == 1
+    assert "## Contrats exclus des chiffres" in run.out
+    assert "| Apprentissage du français | 35\u202f000,00\u00a0€ |" in run.out
+    assert "| EPA+BPI | 20 | 20 |" in run.out
+
+
+def test_text_from_files_is_inert_in_html_and_markdown(ctai, tmp_path: Path) -> None:
+    import shutil
+
+    target = tmp_path / "alpha"
+    shutil.copytree(CORPUS / "alpha", target)
+    contrat = target / "contrat.yaml"
+    contrat.write_text(
+        contrat.read_text(encoding="utf-8").replace(
+            "territoire: Alpha-sur-Adour", "territoire: '<script>window.__x = 1</script> *gras*'"
+        ),
+        encoding="utf-8",
+    )
+    run = ctai("aggregate", target, "--date", DATE, "-f", "html")
+    assert run.code == 0, run.err
+    assert "<script>" not in run.out and "&lt;script&gt;window.__x = 1&lt;/script&gt;" in run.out
+    md = ctai("aggregate", target, "--date", DATE, "-f", "md").out
+    assert "\\*gras\\*" in md and "<script>" not in md
+
+
+@pytest.mark.slow
+def test_html_in_headless_chromium(ctai, tmp_path: Path) -> None:
+    from tests.browser import chromium_path, open_in_chromium
+
+    if chromium_path() is None:
+        if os.environ.get("CTAI_REQUIRE_CHROMIUM") == "1":
+            pytest.fail("chromium est requis (CTAI_REQUIRE_CHROMIUM=1) mais introuvable")
+        pytest.skip("chromium absent : apt-get install chromium")
+    page = tmp_path / "agregat.html"
+    assert ctai("aggregate", *TROIS, CORPUS / "delta", "--date", DATE, "-o", page).code == 1
+    report = open_in_chromium(
+        page,
+        {"svg": "document.querySelectorAll('svg.graphique').length", "texte": "document.body.innerText"},
+    )
+    assert report.errors == [], report.errors
+    assert report.values["svg"] == 2
+    assert "Contrats exclus des chiffres" in report.values["texte"]
+
+
+def test_xlsx(ctai, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "agregat.xlsx"
+    assert ctai("aggregate", CORPUS / "alpha", CORPUS / "gamma", "--date", DATE, "-o", out).code == 0
+    values = openpyxl.load_workbook(out, data_only=True)
+    formulas = openpyxl.load_workbook(out)
+    assert values.sheetnames == ["ensemble", "contrats", "actions", "budget", "bilans", "beneficiaires"]
+    ensemble = values["ensemble"]
+    assert ensemble["A2"].value == "alloué" and ensemble["B2"].value == 37000  # 22 000 + 15 000
+    assert formulas["ensemble"]["B2"].value == "=SUM(budget!F2:F4)"
+    assert formulas["ensemble"]["B2"].number_format == '#,##0.00\\ "€"'
+    assert ensemble["A6"].value == "dépensé" and ensemble["B6"].value is None  # gamma: no bilan
+    assert "somme partielle des montants connus : 21000.00" in formulas["ensemble"]["B6"].comment.text
+    budget = values["budget"]
+    assert [c.value for c in budget[2]][1:6] == ["40", 2025, "fle", 1, 12000]
+    assert budget["F2"].number_format == '#,##0.00\\ "€"'
+    assert values["bilans"]["D2"].number_format == "DD/MM/YYYY"
+    assert ctai("aggregate", CORPUS / "alpha", "-f", "xlsx").code == 2

@@ -126,14 +126,15 @@ def test_explain(ctai) -> None:
     assert "1200.50" in run.out
     listing = ctai("explain")
     from ctai_cli.catalog import CATALOG
+    from ctai_cli.commands.explain import SUJETS
 
-    assert len(listing.out.strip().splitlines()) == len(CATALOG)
+    assert len(listing.out.strip().splitlines()) == len(CATALOG) + len(SUJETS)
 
 
 def test_internal_bug_exits_3_without_traceback(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     import ctai_cli.validate
 
-    def boom(options):
+    def boom(options, *rest):
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr(ctai_cli.validate, "validate", boom)
@@ -149,7 +150,7 @@ def test_internal_bug_exits_3_without_traceback(ctai, monkeypatch: pytest.Monkey
 def test_keyboard_interrupt_exits_130(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
     import ctai_cli.validate
 
-    def interrupted(options):
+    def interrupted(options, *rest):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ctai_cli.validate, "validate", interrupted)

@@ -230,6 +230,9 @@ def test_a_group_without_command_shows_its_help(ctai) -> None:
         (["budget", "reconcile", str(DAX)], "r.json", "{"),
         (["budget", "reconcile", str(DAX)], "r.csv", "nature,annee,"),
         (["budget", "reconcile", str(DAX)], "r.txt", "\nAnnée 2023"),
+        (["bilan", "render", str(DAX), "--annee", "2024"], "b.html", "<!DOCTYPE html>"),
+        (["bilan", "render", str(DAX), "--annee", "2024"], "b.md", "# "),
+        (["fiche", "render", str(DAX), "copilotage", "--annee", "2024"], "f.html", "<!DOCTYPE html>"),
     ],
 )
 def test_format_follows_the_output_extension(ctai, args, output: str, start: str) -> None:
@@ -334,3 +337,57 @@ def test_a_closed_pipe_is_not_an_error() -> None:
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 2
     assert done.stderr == ""
+
+
+def test_e105_lists_the_allowed_values_once(ctai, dax_copy: Path) -> None:
+    annexe = dax_copy / "actions" / "2024.yaml"
+    text = annexe.read_text(encoding="utf-8")
+    annexe.write_text(text.replace("publics: [EPA, BPI, BPT]", "publics: [EPA, BPI, XYZ]", 1), "utf-8")
+    run = ctai("validate", dax_copy, "--date", "2025-01-01")
+    assert run.code == 1
+    e105 = [line for line in run.out.splitlines() if "CTAI-E105" in line]
+    assert len(e105) == 1
+    block = run.out[run.out.index(e105[0]) :].split("\n", 2)
+    assert (block[0] + block[1]).count("EPA, BPI, BPT") == 1, block[:2]
+
+
+def test_hints_refer_to_what_an_installed_user_has(ctai) -> None:
+    """No message, hint or help text sends the user to the source tree (docs/, examples/)."""
+    from ctai_cli.catalog import CATALOG
+
+    texts = [f"{e.message} {e.explanation} {e.hint}" for e in CATALOG.values()]
+    texts += [ctai(*path, "--help").out for path, _ in COMMANDS]
+    for text in texts:
+        assert "docs/" not in text and "examples/" not in text and "templates/" not in text, text
+
+
+@pytest.mark.parametrize("sujet", ["format", "documents", "formulaires"])
+def test_documentation_is_readable_offline(ctai, sujet: str) -> None:
+    from ctai_cli.commands.explain import SUJETS, docs_folder
+
+    run = ctai("explain", sujet)
+    assert run.code == 0
+    assert run.out == (docs_folder() / SUJETS[sujet][0]).read_text(encoding="utf-8")
+    assert sujet in ctai("explain").out
+
+
+def test_the_wheel_carries_the_documentation() -> None:
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    included = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    # explain.docs_folder() looks for ctai_cli/docs first (installed), then docs/ (source tree).
+    assert included["docs"] == "ctai_cli/docs"
+
+
+def test_readme_help_samples_are_what_ctai_prints(ctai, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("COLUMNS", "88")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    samples = re.findall(r"```text\n\$ (ctai [^\n]*--help)\n(.*?)```", readme, re.DOTALL)
+    assert samples
+    for command, shown in samples:
+        assert ctai(*command.split()[1:]).out == shown, command

@@ -116,3 +116,38 @@ def test_zsh_and_fish_protocols(shell: str, env: dict[str, str], expected: str) 
         timeout=60,
     )
     assert expected in done.stdout, (done.stdout, done.stderr)
+
+
+def test_install_completion_speaks_french_and_installs_a_working_script(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**_env(), "HOME": str(home)}
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", "ctai --install-completion"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    script = home / ".bash_completions" / "ctai.sh"
+    assert done.stdout.splitlines() == [
+        f"Complétion bash installée dans {script}.",
+        "Elle prendra effet au prochain démarrage du terminal.",
+    ]
+    assert f"source '{script}'" in (home / ".bashrc").read_text(encoding="utf-8")
+    check = subprocess.run(
+        [
+            "bash",
+            "--norc",
+            "--noprofile",
+            "-c",
+            f"source '{script}'; COMP_WORDS=(ctai expl); COMP_CWORD=1; _ctai_completion ctai; "
+            'echo "${COMPREPLY[@]}"',
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.stdout.split() == ["explain"]

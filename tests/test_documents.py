@@ -45,7 +45,10 @@ def test_bilan_2023_has_the_annexe_2_figures(ctai) -> None:
     # Annexe 2 of the seed: 240 EPA and BPI at the PAS, 53 learners and 750 hours of FLE,
     # 18 children in crèche, 7 at the LAEP, 50 people in the workshops, 15 households, 5 copils.
     for needle in (
-        "| 3 | Soutien à la PAS de l'hôpital de Dax |  | 69 | 240 | 155 | 464 |",
+        "| 3 | Soutien à la PAS de l'hôpital de Dax |  | 69 | 240 |  | 155 | 464 |",
+        # Issue 13: the PAS's 464 is its whole file active; the headline counts the contract's public.
+        "**Bénéficiaires** : 457 du public du contrat",
+        "s'y ajoutent 155 personnes de la file active de la structure hors public du contrat (pas-hopital)",
         "| Heures de formation FLE réalisées | — | 750 heures | — |",
         "| Personnes orientées vers le dispositif FLE | — | 53 personnes | — |",
         "| Enfants accueillis en crèche-halte garderie | — | 18 enfants | — |",

@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ctai_cli import francais as fr
 from ctai_cli.budget import ZERO, Somme, money_text
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
@@ -811,7 +812,7 @@ def _element(name: str, value: Any) -> str:
 
 
 def _accord(feminine: bool, plural: bool) -> str:
-    return ("e" if feminine else "") + ("s" if plural else "")
+    return fr.accord("f" if feminine else "m", 2 if plural else 1)
 
 
 def _long(value: Any) -> bool:

@@ -137,7 +137,8 @@ def page_aide(ctx: Any) -> str:
             continue
         aide = TEXTES_CADRE.get(param.name or "", param.help or "")
         if _est_option(param):
-            noms = ", ".join([*param.opts, *param.secondary_opts])
+            # Short names first (-o, --output), whatever order the framework keeps them in.
+            noms = ", ".join(sorted([*param.opts, *param.secondary_opts], key=lambda o: o.startswith("--")))
             if not _est_drapeau(param):
                 noms += f" {_metavar(param)}"
             if getattr(param, "multiple", False):
@@ -164,9 +165,12 @@ def page_aide(ctx: Any) -> str:
 
 
 def _franciser_parametres(commande: Any) -> None:
+    """The options typer adds itself (after building the group): French help, French install."""
     for param in commande.params:
         if param.name in TEXTES_CADRE:
             param.help = TEXTES_CADRE[param.name]
+        if param.name == "install_completion":
+            param.callback = _installer_completion
 
 
 class _Francais:
@@ -214,12 +218,9 @@ class Commande(_Francais, TyperCommand):
 class Groupe(_Francais, TyperGroup):
     """A group of commands whose help, errors and completion options are French."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         _franciser_parametres(self)
-        for param in self.params:
-            if param.name == "install_completion":
-                param.callback = _installer_completion
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         nom = args[0] if args else ""

@@ -97,6 +97,70 @@ def output_to(output: Path | None, force: bool, *, binary: bool = False) -> Iter
         yield handle
 
 
+# Seconds before a progress bar appears: work shorter than that stays silent.
+# CTAI_PROGRESSION_DELAI=0 shows it at once (the pseudo-terminal tests use it).
+PROGRESSION_DELAI_S = 1.0
+
+
+@contextmanager
+def progression(description: str, total: int | None = None, *, unite: str = "") -> Iterator:
+    """A rich progress bar on stderr for long work; ``avance(n)`` moves it.
+
+    Only when stderr is a terminal, and only after about a second: short work and
+    pipes, files and CI logs see nothing. The caller decides the rest (never with
+    json, sarif or github output, never while rows are written to the same terminal).
+    The bar is transient: it leaves no line behind.
+    """
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        yield lambda n=1: None
+        return
+    import threading
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    try:
+        delai = float(os.environ.get("CTAI_PROGRESSION_DELAI", PROGRESSION_DELAI_S))
+    except ValueError:
+        delai = PROGRESSION_DELAI_S
+    compte = "{task.completed}/{task.total}" if total is not None else "{task.completed}"
+    barre = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn(compte + (f" {unite}" if unite else "")),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    tache = barre.add_task(description, total=total)
+    verrou = threading.Lock()
+    etat = {"fini": False}
+
+    def demarrer() -> None:
+        with verrou:
+            if not etat["fini"]:
+                barre.start()
+
+    minuterie = threading.Timer(delai, demarrer)
+    minuterie.daemon = True
+    if delai <= 0:
+        demarrer()
+    else:
+        minuterie.start()
+    try:
+        yield lambda n=1: barre.advance(tache, n)
+    finally:
+        minuterie.cancel()
+        with verrou:
+            etat["fini"] = True
+            barre.stop()
+
+
 def open_valid_depot(path: Path):
     """The repository at ``path``, refused (exit 2) when it cannot be read or has errors.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ctai_cli import exitcodes
 from ctai_cli.commands._common import UsageProblem, output_to, parse_date_option, resolve_format
 
-FORMATS = ("text", "json", "csv", "datapackage")
+FORMATS = ("text", "md", "html", "json", "csv", "xlsx", "datapackage")
 TABLES = ("contrats", "actions", "budget", "bilans", "beneficiaires")
 
 
@@ -98,12 +98,24 @@ def run(
     if fmt == "datapackage":
         _datapackage(agregat, output, force)
         return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK
+    if fmt == "xlsx":
+        if output is None:
+            raise UsageProblem("le format xlsx s'écrit dans un fichier : ajoutez --output agregat.xlsx")
+        from ctai_cli.aggregate_xlsx import ecrire
+
+        with output_to(output, force, binary=True) as out:
+            ecrire(agregat, out)
+        return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK
     with output_to(output, force) as out:
         if fmt == "json":
             json.dump(report.to_dict(agregat), out, ensure_ascii=False, indent=2)
             out.write("\n")
         elif fmt == "csv":
             report.csv_table(agregat, table, out)
+        elif fmt in ("md", "html"):
+            from ctai_cli.aggregate_document import rendre
+
+            out.write(rendre(agregat, fmt))
         else:
             report.text(agregat, out)
     return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK

@@ -5,12 +5,19 @@ from __future__ import annotations
 import os
 import re
 import sys
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, open_valid_depot, output_to, resolve_format
+from ctai_cli.commands._common import (
+    UsageProblem,
+    open_valid_depot,
+    output_to,
+    progression,
+    resolve_format,
+)
 
 FORMATS = ("md", "html", "pdf")
 _IDENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -34,8 +41,10 @@ def render_document(
 
         check_target(output, force=force)  # refuse before rendering: a PDF can take seconds
 
+    # A PDF takes seconds: a bar on a terminal (the document never goes to the terminal here).
     try:
-        rendu = rendre(nom, fmt, contexte, _templates(templates))
+        with progression(f"document {fmt}") if output is not None else nullcontext():
+            rendu = rendre(nom, fmt, contexte, _templates(templates))
     except PdfIndisponible as exc:
         raise UsageProblem(
             f"{exc} (ou produisez le HTML avec --format html et imprimez-le en PDF depuis un navigateur)"
@@ -55,7 +64,9 @@ def render_document(
     return exitcodes.OK
 
 
-def bilan(path: Path, annee: int, fmt: str | None, output: Path | None, force: bool, templates: Path | None) -> int:
+def bilan(
+    path: Path, annee: int, fmt: str | None, output: Path | None, force: bool, templates: Path | None
+) -> int:
     from ctai_cli.documents.contexte import document_bilan
     from ctai_cli.documents.graphiques import avec_graphiques
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from ctai_cli.commands._common import (
     check_format,
     output_to,
     parse_date_option,
+    progression,
     resolve_format,
 )
 
@@ -48,7 +50,7 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
                 col,
                 valeur=value,
                 attendu=", ".join(known),
-                suggestion=suggest(value, known, "types possibles"),
+                suggestion=suggest(value, known, None) or "choisissez l'un des types possibles",
             )
         )
     return out
@@ -126,7 +128,12 @@ def batch(
     except UnicodeDecodeError:
         raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
     try:
-        with output_to(output, force) as out:
+        # A bar only when the verdicts do not go to the terminal the bar would share.
+        barre = output is not None or not sys.stdout.isatty()
+        with (
+            output_to(output, force) as out,
+            progression("éligibilité", unite="ligne(s)") if barre else nullcontext(None) as avance,
+        ):
             resume = traiter(
                 rows,
                 jour,
@@ -135,6 +142,7 @@ def batch(
                 depart=depart,
                 avec_donnees=avec_donnees,  # type: ignore[arg-type]
                 publics_contrat=publics,
+                avancement=avance,
             )
     except UnicodeDecodeError:
         raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None

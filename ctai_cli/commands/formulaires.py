@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, open_valid_depot
+from ctai_cli.commands._common import UsageProblem, open_valid_depot, parse_annee
 
 
 def form(path: Path, annee: int, porteurs: list[str], output: Path, force: bool) -> int:
@@ -97,11 +97,7 @@ def import_(fichiers: list[Path], contrat: Path, annee: int | None, dry_run: boo
 
 
 def annee(text: str) -> int:
-    """A year typed on the command line, in French when it is not one."""
-    import re
-
-    from ctai_cli.terminal import sur
-
-    if not re.fullmatch(r"[0-9]{4}", text.strip()):
-        raise UsageProblem(f"--annee : « {sur(text)} » n'est pas une année (quatre chiffres, ex. 2025)")
-    return int(text)
+    """A year typed on the command line (one parser for every --annee)."""
+    value = parse_annee(text)
+    assert value is not None
+    return value

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import gc
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
-from ctai_cli.commands._common import UsageProblem, check_format, parse_date_option
+from ctai_cli.commands._common import UsageProblem, check_format, parse_date_option, progression
 
 
 def run(
@@ -27,14 +28,20 @@ def run(
     # command has no reference cycles worth collecting early.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
-    if base is None:
-        result = validate(options)
-    else:
-        from ctai_cli.avenants.gitrev import GitProblem
+    # A bar for humans only: never mixed into machine formats (json, sarif, github).
+    with (
+        progression("validation", len(options.paths), unite="contrat(s)")
+        if fmt == "text"
+        else nullcontext(lambda n=1: None)
+    ) as avance:
+        if base is None:
+            result = validate(options, avance)
+        else:
+            from ctai_cli.avenants.gitrev import GitProblem
 
-        try:
-            result = validate(options)
-        except GitProblem as exc:
-            raise UsageProblem(str(exc)) from None
+            try:
+                result = validate(options, avance)
+            except GitProblem as exc:
+                raise UsageProblem(str(exc)) from None
     get_reporter(fmt)(result, sys.stdout)
     return result.exit_code(strict)

@@ -24,6 +24,7 @@ from ctai_cli.models.porteurs import Porteur
 from ctai_cli.repository import Depot
 
 NON_VENTILE = "Non ventilé"
+HORS_PUBLIC = "Hors public du contrat"  # what a structure's whole file active adds (file_active)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,16 @@ def repartition(beneficiaires: Beneficiaires | None) -> list[Part]:
     parts = [Part(" + ".join(_ordered(g.publics)), g.nombre, g.note) for g in beneficiaires.par_public]
     reste = beneficiaires.total - sum(p.nombre for p in parts)
     if reste > 0:
-        parts.append(Part(NON_VENTILE, reste))
+        parts.append(Part(HORS_PUBLIC if beneficiaires.file_active else NON_VENTILE, reste))
     return parts
+
+
+def du_public(beneficiaires: Beneficiaires) -> int:
+    """The people of the contract's public: the total, or only the groups by public when the
+    total is a structure's whole file active."""
+    if beneficiaires.file_active:
+        return sum(g.nombre for g in beneficiaires.par_public)
+    return beneficiaires.total
 
 
 def _ordered(publics: Iterable[str]) -> list[str]:
@@ -71,8 +80,8 @@ def ordre_groupes(groupes: Iterable[str]) -> list[str]:
     """Columns of a table by public: EPA, BPI, BPT, then combined groups, then « non ventilé »."""
 
     def key(groupe: str) -> tuple[int, list[int], str]:
-        if groupe == NON_VENTILE:
-            return (2, [], groupe)
+        if groupe in (NON_VENTILE, HORS_PUBLIC):
+            return (2 if groupe == NON_VENTILE else 3, [], groupe)
         members = groupe.split(" + ")
         return (0 if len(members) == 1 else 1, [PUBLICS.index(m) for m in members], groupe)
 
@@ -132,6 +141,14 @@ class AxeBilan:
 
     @property
     def beneficiaires(self) -> int | None:
+        """People of the contract's public, counted action by action (a file active counts only
+        its groups by public)."""
+        known = [du_public(a.beneficiaires) for a in self.actions if a.beneficiaires]
+        return sum(known) if known else None
+
+    @property
+    def inscrits(self) -> int | None:
+        """Every person the actions count, a structure's whole file active included."""
         known = [a.beneficiaires.total for a in self.actions if a.beneficiaires]
         return sum(known) if known else None
 
@@ -154,6 +171,7 @@ class DocumentBilan:
     finances: Totaux
     copils_min: int
     graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
     def actions(self) -> list[ActionBilan]:
@@ -161,8 +179,25 @@ class DocumentBilan:
 
     @property
     def beneficiaires(self) -> int | None:
+        """The headline: people of the contract's public, counted action by action."""
         known = [axe.beneficiaires for axe in self.axes if axe.beneficiaires is not None]
         return sum(known) if known else None
+
+    @property
+    def inscrits(self) -> int | None:
+        """Every person counted, structures' whole files active included (the table's total)."""
+        known = [axe.inscrits for axe in self.axes if axe.inscrits is not None]
+        return sum(known) if known else None
+
+    @property
+    def files_actives(self) -> list[ActionBilan]:
+        """Actions whose total is a structure's whole file active, beyond the contract's public."""
+        return [a for a in self.actions if a.beneficiaires and a.beneficiaires.file_active]
+
+    @property
+    def hors_public(self) -> int:
+        """What those files active add beyond the contract's public."""
+        return sum(a.beneficiaires.total - du_public(a.beneficiaires) for a in self.files_actives)
 
     def nombre(self, groupe: str) -> int:
         return sum(axe.nombre(groupe) for axe in self.axes)
@@ -192,6 +227,7 @@ class DocumentFiches:
     contrat: Contrat
     annexe: Annexe
     axes: list[tuple[Axe, list[FicheAction]]]
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
     def annee(self) -> int:
@@ -237,6 +273,7 @@ class DocumentContrat:
     etat: Partie | None
     annexes: list[Annexe1 | Annexe2]
     echeance_bilan: str  # « 1er juin de l'année n + 1 »
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
     def publics_libelles(self) -> list[str]:
@@ -285,6 +322,12 @@ class DocumentContrat:
         return fr.liste(designation(p) for p in self.collectivites) or "la collectivité"
 
     @property
+    def sujet_bilan(self) -> str:
+        """Article 8: who produces the yearly bilan (« La commune et les porteurs de projet »)."""
+        designations = [designation(p) for p in self.collectivites] or ["la collectivité"]
+        return fr.majuscule(fr.liste([*designations, "les porteurs de projet"]))
+
+    @property
     def engagement_collectivites(self) -> str:
         """Article 3: what the collectivités undertake, agreed with how many they are."""
         genres = [genre(p) for p in self.collectivites] or ["f"]
@@ -326,6 +369,39 @@ def ligne_partie(partie: Partie, *, services: bool = True) -> str:
     if services and partie.services:
         texte += f" (services : {', '.join(partie.services)})"
     return texte
+
+
+def illustrations(
+    contrat: Contrat | None,
+    annexes: Iterable[tuple[Annexe, Iterable[Action]]] = (),
+    bilans: Iterable[Bilan] = (),
+) -> list[str]:
+    """The lines of the « Illustratif » banner of a document: every file it uses that is flagged
+    ``illustratif`` (with its note), and the actions whose printed budget is flagged."""
+    out: list[str] = []
+    if contrat is not None and contrat.illustratif:
+        out.append(f"Contrat : {contrat.illustratif}")
+    for annexe, actions in annexes:
+        if annexe.illustratif:
+            out.append(f"Annexe {annexe.annee} : {annexe.illustratif}")
+        budgets = [a for a in actions if a.budget is not None]
+        flagged = [a.id for a in budgets if a.budget.illustratif]
+        if flagged:
+            quels = (
+                "tous les budgets des fiches-actions"
+                if len(flagged) == len(budgets) > 1
+                else "budget de "
+                + fr.pluriel(len(flagged), "l'action", "les actions")
+                + " "
+                + fr.liste(flagged)
+            )
+            out.append(
+                f"Annexe {annexe.annee} : montants inventés pour l'exemple, pas ceux d'une source ({quels})"
+            )
+    for bilan in bilans:
+        if bilan.illustratif:
+            out.append(f"Bilan {bilan.annee} : {bilan.illustratif}")
+    return list(dict.fromkeys(out))
 
 
 def _partie(contrat: Contrat, role: str) -> Partie | None:
@@ -373,7 +449,7 @@ def document_fiches(depot: Depot, annee: int, ids: list[str] | None = None) -> D
     for numero in sorted({a.axe for a in actions}) if ids is None else dict.fromkeys(a.axe for a in actions):
         fiches = [FicheAction(annee, a, porteurs.get(a.porteur)) for a in actions if a.axe == numero]
         axes.append((_axe(contrat, numero), fiches))
-    return DocumentFiches(contrat, annexe, axes)
+    return DocumentFiches(contrat, annexe, axes, illustrations(contrat, [(annexe, actions)]))
 
 
 def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
@@ -419,6 +495,7 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
         groupes=groupes,
         finances=Totaux.de(lignes.values()),
         copils_min=contrat.gouvernance.copil_min_par_an,
+        illustratif=illustrations(contrat, [(annexe, annexe.actions)] if annexe else [], [bilan]),
     )
 
 
@@ -448,6 +525,18 @@ def document_contrat(depot: Depot) -> DocumentContrat:
         _partie(contrat, "etat"),
         annexes,
         f"{jour} de l'année n + 1",
+        list(
+            dict.fromkeys(
+                [
+                    *illustrations(contrat),
+                    *(
+                        line
+                        for a in annexes
+                        for line in (a.fiches.illustratif if isinstance(a, Annexe1) else a.bilan.illustratif)
+                    ),
+                ]
+            )
+        ),
     )
 
 
@@ -465,6 +554,7 @@ class DocumentAvenant:
     etat: Partie | None
     avenant: Avenant
     articles: list[ArticleAvenant]
+    illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
 
 def _article(cible: str, phrases: list[str]) -> ArticleAvenant:
@@ -496,5 +586,10 @@ def document_avenant(depot: Depot, numero: int) -> DocumentAvenant:
         groupes.setdefault(cible, []).append(reste[:1].upper() + reste[1:])
     articles = [_article(cible, phrases) for cible, phrases in groupes.items()]
     return DocumentAvenant(
-        contrat, _partie(contrat, "collectivite"), _partie(contrat, "etat"), avenant, articles
+        contrat,
+        _partie(contrat, "collectivite"),
+        _partie(contrat, "etat"),
+        avenant,
+        articles,
+        illustrations(contrat),
     )

@@ -138,3 +138,86 @@ def avec_graphiques(doc: DocumentBilan) -> DocumentBilan:
         if svg is not None:
             out[name] = markup(svg)
     return replace(doc, graphiques=out)
+
+
+# --- generic bars (ctai aggregate): same drawing, rows given by the caller ------------------
+
+
+def barres_appariees(
+    titre: str, lignes: Sequence[tuple[str, Decimal | None, Decimal | None]], legendes: tuple[str, str]
+) -> str | None:
+    """Two bars per row (e.g. alloué and dépensé). An unknown value draws no bar and reads
+    « inconnu »; the row's label is cut, its full text in a tooltip. None without any known value."""
+    known = [v for _, a, b in lignes for v in (a, b) if v is not None]
+    if not known:
+        return None
+    largest = max(known) or Decimal(1)
+    span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
+    premier, second = "#BBBBBB", "#0072B2"
+    body = _legende([(legendes[0], premier), (legendes[1], second)], 4)
+    y = 28
+    for label, a, b in lignes:
+        body.append(
+            f'<text x="{MARGE_GAUCHE - 6}" y="{y + 16}" text-anchor="end">'
+            f"<title>{escape(label)}</title>{escape(_court(label, 30))}</text>"
+        )
+        right = 0.0
+        for offset, value, colour in ((3, a, premier), (13, b, second)):
+            if value is None:
+                continue
+            w = float(span * value / largest)
+            right = max(right, w)
+            body.append(
+                f'<rect x="{MARGE_GAUCHE}" y="{y + offset}" width="{w:.1f}" height="9" fill="{colour}">'
+                f"<title>{escape(f_euros(value))}</title></rect>"
+            )
+        shown = "inconnu" if b is None else f_euros(b)
+        body.append(f'<text x="{MARGE_GAUCHE + right + 6:.1f}" y="{y + 16}">{escape(shown)}</text>')
+        y += LIGNE
+    description = "; ".join(
+        f"{label} : {legendes[0]} {'inconnu' if a is None else f_euros(a)}, "
+        f"{legendes[1]} {'inconnu' if b is None else f_euros(b)}"
+        for label, a, b in lignes
+    )
+    return _svg(y + 6, titre, description, body)
+
+
+def barres_empilees(
+    titre: str, lignes: Sequence[tuple[str, dict[str, int | None]]], groupes: Sequence[str]
+) -> str | None:
+    """Stacked bars of counts per group (e.g. beneficiaries by public); unknown counts draw
+    nothing and the row reads « en partie inconnu ». None when nothing is counted."""
+    known = [sum(v for v in counts.values() if v) for _, counts in lignes]
+    if not any(known):
+        return None
+    couleurs = _couleurs(groupes)
+    largest = max(known) or 1
+    span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
+    body = _legende([(g, couleurs[g]) for g in groupes], 4)
+    y = 28
+    for (label, counts), total in zip(lignes, known, strict=True):
+        body.append(
+            f'<text x="{MARGE_GAUCHE - 6}" y="{y + 15}" text-anchor="end">'
+            f"<title>{escape(label)}</title>{escape(_court(label, 30))}</text>"
+        )
+        x = float(MARGE_GAUCHE)
+        for groupe in groupes:
+            n = counts.get(groupe)
+            if not n:
+                continue
+            w = span * n / largest
+            body.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{LIGNE - 8}" fill="{couleurs[groupe]}">'
+                f"<title>{escape(groupe)} : {f_nombre(n)}</title></rect>"
+            )
+            x += w
+        partiel = any(counts.get(g) is None for g in groupes if g in counts)
+        shown = f_nombre(total) + (" (en partie inconnu)" if partiel else "")
+        body.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{escape(shown)}</text>')
+        y += LIGNE
+    description = "; ".join(
+        f"{label} : "
+        + ", ".join(f"{g} {'inconnu' if counts[g] is None else counts[g]}" for g in groupes if g in counts)
+        for label, counts in lignes
+    )
+    return _svg(y + 6, titre, description, body)

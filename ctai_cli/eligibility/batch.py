@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -520,11 +520,13 @@ def traiter(
     avec_donnees: bool,
     publics_contrat: list[str] | None = None,
     processus: int | None = None,
+    avancement: Callable[[int], None] | None = None,
 ) -> Resume:
     """Write one verdict per row of ``path`` to ``out``; the counts by result.
 
     ``processus``: worker processes (default: one per core for a file of 1 Mio or more).
     The output is the same, row for row, whatever their number.
+    ``avancement(n)``: told every few thousand rows how many more are done.
     """
     params = charger()  # loaded once, before any worker is forked
     options = _Options(jour, fmt, depart, avec_donnees, publics_contrat, frozenset(types_connus(params)))
@@ -540,4 +542,8 @@ def traiter(
         resume.lignes += 1
         resume.par_resultat[key] += 1
         out.write(line)
+        if avancement is not None and resume.lignes % 2000 == 0:
+            avancement(2000)
+    if avancement is not None:
+        avancement(resume.lignes % 2000)
     return resume

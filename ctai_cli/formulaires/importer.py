@@ -76,7 +76,7 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
     if fichier_bilan is None:
         raise ImportProblem(
             f"bilans/{year}.yaml n'existe pas : créez-le d'abord avec « annee: {year} » et le pilotage "
-            "(voir docs/format.md), puis relancez l'import"
+            "(voir « ctai explain format »), puis relancez l'import"
         )
     result.cible = root / "bilans" / f"{year}.yaml"
     result.chemin = fichier_bilan.path

@@ -87,6 +87,11 @@ class Budget(Modele):
         "loi 2000-321 modifié).",
     )
     versements: list[VersementEtat] = Field(default_factory=list)
+    illustratif: bool = Field(
+        default=False,
+        description="Montants inventés pour l'exemple, pas ceux d'une source : bandeau « Illustratif » "
+        "sur chaque document qui les imprime.",
+    )
 
     @property
     def total(self) -> Decimal | None:
@@ -131,6 +136,11 @@ class Annexe(Modele):
     )
     introduction: Texte | None = None
     actions: list[Action] = Field(default_factory=list)
+    illustratif: Texte | None = Field(
+        default=None,
+        description="Ce fichier n'est pas tiré d'une source : en quoi il est illustratif. Chaque document "
+        "qui l'utilise porte un bandeau « Illustratif » avec ce texte.",
+    )
 
     def action(self, ident: str) -> Action | None:
         return next((a for a in self.actions if a.id == ident), None)

@@ -36,6 +36,11 @@ class ParSexe(Modele):
 
 class Beneficiaires(Modele):
     total: Effectif
+    file_active: bool = Field(
+        default=False,
+        description="Le total est la file active de la structure, au-delà du public du contrat (demandeurs "
+        "d'asile, statut depuis plus de 5 ans…) : seuls les groupes de « par_public » comptent pour le contrat.",
+    )
     par_public: list[GroupePublic] = Field(default_factory=list)
     par_sexe: ParSexe | None = None
     note: Texte | None = None
@@ -113,3 +118,8 @@ class Bilan(Modele):
     contexte: list[NoteContexte] = Field(default_factory=list)
     pilotage: Pilotage
     actions: list[BilanAction] = Field(default_factory=list)
+    illustratif: Texte | None = Field(
+        default=None,
+        description="Ce fichier n'est pas tiré d'une source : en quoi il est illustratif. Chaque document "
+        "qui l'utilise porte un bandeau « Illustratif » avec ce texte.",
+    )

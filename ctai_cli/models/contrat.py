@@ -130,6 +130,16 @@ class AnnexeRef(Modele):
     fichier: Texte
 
 
+class Article(Modele):
+    """One article of the signed contract, in its own words."""
+
+    numero: Texte = Field(description="Numéro tel qu'écrit : « 1er », « 2 », « 3 bis ».")
+    titre: Texte | None = None
+    texte: Texte = Field(
+        description="Texte de l'article, recopié du contrat signé (paragraphes séparés par une ligne vide)."
+    )
+
+
 class Contrat(Modele):
     intitule: Texte
     territoire: Texte
@@ -157,6 +167,17 @@ class Contrat(Modele):
     annexes: list[AnnexeRef] = Field(default_factory=list)
     enveloppes: list[Enveloppe] = Field(
         default_factory=list, description="Enveloppe annuelle des crédits de l'État (BOP 104)."
+    )
+    articles: precisable(list[Article]) | None = Field(
+        default=None,
+        description="Texte des articles du contrat signé, recopié : les documents l'impriment. Absent : "
+        "les documents impriment un texte type, marqué comme tel ; « non précisé » : aucun texte "
+        "d'article n'est imprimé.",
+    )
+    illustratif: Texte | None = Field(
+        default=None,
+        description="Ce fichier n'est pas tiré d'une source : en quoi il est illustratif. Chaque document "
+        "qui l'utilise porte un bandeau « Illustratif » avec ce texte.",
     )
 
     def axe(self, numero: int) -> Axe | None:

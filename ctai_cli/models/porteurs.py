@@ -6,24 +6,26 @@ from typing import Literal
 
 from pydantic import Field
 
-from ctai_cli.models.common import Identifiant, Modele, Texte
+from ctai_cli.models.common import Identifiant, Modele, Texte, precisable
 
 
 class Porteur(Modele):
     id: Identifiant
     nom: Texte
-    type: Literal[
-        "commune",
-        "ccas",
-        "epci",
-        "metropole",
-        "departement",
-        "region",
-        "etablissement_public",
-        "association",
-        "entreprise",
-        "autre",
-    ]
+    type: precisable(
+        Literal[
+            "commune",
+            "ccas",
+            "epci",
+            "metropole",
+            "departement",
+            "region",
+            "etablissement_public",
+            "association",
+            "entreprise",
+            "autre",
+        ]
+    )
     siret: str | None = Field(default=None, description="SIRET (14 chiffres), vérifié.")
     siren: str | None = Field(default=None, description="SIREN (9 chiffres), vérifié.")
     structures: list[Texte] = Field(
@@ -33,4 +35,7 @@ class Porteur(Modele):
 
 
 class Porteurs(Modele):
-    porteurs: list[Porteur] = Field(min_length=1)
+    porteurs: precisable(list[Porteur]) = Field(
+        min_length=1,
+        description="Les porteurs des actions ; « non précisé » quand la source n'en nomme aucun.",
+    )

@@ -1,0 +1,177 @@
+"""The aggregate as a document: Markdown, or one self-contained printable HTML page.
+
+The view is built here once (every amount already worded in French by the same helpers
+as the text output: « — » for unknown, the partial sum labelled), then rendered by the
+built-in templates ``agregat.md.j2`` and ``agregat.html.j2`` in the sandboxed Jinja
+environment. The HTML charts are drawn by :mod:`ctai_cli.documents.graphiques`, as the
+fiche-bilan's; the numbers are always in a table next to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ctai_cli.aggregate import ETATS_BILAN, LIBELLES_DISPOSITION, PUBLICS, STATUTS, Agregat, Territoire
+from ctai_cli.aggregate_report import _euros, _nombre, cofinancements_texte, mediane_texte, somme_texte
+from ctai_cli.budget import COLONNES, LIBELLES
+
+
+class RenduImpossible(Exception):
+    """A built-in template failed: a bug of ctai (exit 3)."""
+
+
+def _periode(t: Territoire) -> str:
+    return str(t.debut) if t.debut == t.fin else f"{t.debut}–{t.fin}"
+
+
+def _bop(totaux: Any) -> list[dict[str, str]]:
+    return [{"libelle": LIBELLES[c], "valeur": somme_texte(totaux.sommes[c])} for c in COLONNES]
+
+
+def vue(agregat: Agregat) -> dict[str, Any]:
+    territoires = []
+    for t in agregat.territoires:
+        totaux = t.totaux
+        territoires.append(
+            {
+                "territoire": t.territoire,
+                "departement": t.departement,
+                "source": t.source,
+                "periode": _periode(t),
+                "statut": STATUTS[t.statut],
+                "collectivites": ", ".join(t.collectivites),
+                "publics": ", ".join(t.publics),
+                "axes": [
+                    {"numero": n, "titre": titre, "actions": t.actions_par_axe.get(n, 0)}
+                    for n, titre in t.axes
+                ],
+                "enveloppes": somme_texte(t.enveloppes),
+                "alloue": _euros(totaux.alloue),
+                "depense": _euros(totaux.depense),
+                "reliquat": _euros(totaux.reliquat),
+                "bop": _bop(totaux),
+                "inconnus": totaux.inconnus_texte,
+                "reliquats": [
+                    {"disposition": LIBELLES_DISPOSITION[k], "montant": somme_texte(s)}
+                    for k, s in t.reliquats.items()
+                ],
+                "cofinancements": cofinancements_texte(t.cofinancements),
+                "beneficiaires": somme_texte(t.beneficiaires.total, _nombre),
+                "par_public": [
+                    {"public": k, "nombre": somme_texte(s, _nombre)}
+                    for k, s in t.beneficiaires.par_public.items()
+                ],
+                "bilans": [
+                    {
+                        "annee": b.annee,
+                        "etat": b.libelle,
+                        "echeance": b.echeance,
+                        "date_remise": b.date_remise,
+                        "copils": "—" if c.tenus is None else f"{c.tenus} (minimum {c.minimum})",
+                    }
+                    for b, c in zip(t.bilans, t.copils, strict=True)
+                ],
+            }
+        )
+    ensemble = agregat.totaux if agregat.territoires else None
+    b = agregat.beneficiaires
+    out: dict[str, Any] = {
+        "annee": agregat.annee,
+        "periode": f"année {agregat.annee}"
+        if agregat.annee is not None
+        else "toutes les années des contrats",
+        "date": agregat.date,
+        "lus": agregat.lus,
+        "retenus": len(agregat.territoires),
+        "exclus": [{"source": e.source, "raison": e.raison} for e in agregat.exclus],
+        "hors_annee": list(agregat.hors_annee),
+        "territoires": territoires,
+        "ensemble": None
+        if ensemble is None
+        else {
+            "enveloppes": somme_texte(agregat.enveloppes),
+            "bop": _bop(ensemble),
+            "inconnus": ensemble.inconnus_texte,
+            "reliquats": [
+                {"disposition": LIBELLES_DISPOSITION[k], "montant": somme_texte(s)}
+                for k, s in agregat.reliquats.items()
+            ],
+            "cofinancements": cofinancements_texte(agregat.cofinancements),
+            "departements": [
+                {
+                    "code": k,
+                    "alloue": somme_texte(v.sommes["alloue"]),
+                    "depense": somme_texte(v.sommes["depense"]),
+                }
+                for k, v in agregat.par_departement.items()
+            ],
+            "axes": [
+                {
+                    "titre": titre,
+                    "alloue": somme_texte(v.sommes["alloue"]),
+                    "depense": somme_texte(v.sommes["depense"]),
+                    "mediane": mediane_texte(agregat.mediane_axe(titre)),
+                }
+                for titre, v in agregat.par_axe.items()
+            ],
+            "beneficiaires": somme_texte(b.total, _nombre),
+            "mediane_beneficiaires": mediane_texte(agregat.mediane_public(None), _nombre),
+            "publics": [
+                {
+                    "public": k,
+                    "nombre": somme_texte(s, _nombre),
+                    "mediane": mediane_texte(agregat.mediane_public(k), _nombre),
+                }
+                for k, s in b.par_public.items()
+            ],
+            "bilans": [{"etat": ETATS_BILAN[k], "nombre": n} for k, n in agregat.bilans.items()],
+        },
+        "graphiques": {},
+    }
+    return out
+
+
+def _graphiques(agregat: Agregat) -> dict[str, Any]:
+    from ctai_cli.documents.graphiques import barres_appariees, barres_empilees
+    from ctai_cli.documents.jinja import markup
+
+    out: dict[str, Any] = {"departements": None, "beneficiaires": None}
+    suffix = f" {agregat.annee}" if agregat.annee is not None else ""
+    depts = barres_appariees(
+        f"Crédits BOP 104{suffix} par département : alloué et dépensé",
+        [(f"Département {k}", v.alloue, v.depense) for k, v in agregat.par_departement.items()],
+        ("Alloué", "Dépensé"),
+    )
+    if depts is not None:
+        out["departements"] = markup(depts)
+    groupes = list(dict.fromkeys([*PUBLICS, *agregat.beneficiaires.par_public]))
+    benef = barres_empilees(
+        f"Bénéficiaires{suffix} par contrat et par public (somme par action)",
+        [
+            (
+                t.territoire,
+                {
+                    k: None if s.valeur is None else int(s.valeur)
+                    for k, s in t.beneficiaires.par_public.items()
+                },
+            )
+            for t in agregat.territoires
+        ],
+        [g for g in groupes if any(g in t.beneficiaires.par_public for t in agregat.territoires)],
+    )
+    if benef is not None:
+        out["beneficiaires"] = markup(benef)
+    return out
+
+
+def rendre(agregat: Agregat, fmt: str) -> str:
+    """The document as Markdown (``md``) or HTML (``html``)."""
+    from ctai_cli.documents.rendu import rendre_texte
+
+    doc = vue(agregat)
+    if fmt == "html":
+        doc["graphiques"] = _graphiques(agregat)
+    rendu = rendre_texte("agregat", fmt, {"doc": doc}, None)
+    if rendu.contenu is None:
+        raise RenduImpossible("; ".join(d.message for d in rendu.diagnostics))
+    return str(rendu.contenu)

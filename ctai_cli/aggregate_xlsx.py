@@ -1,0 +1,89 @@
+"""The aggregate as a workbook: one sheet per table, and the totals (« ensemble »).
+
+Same conventions as ``ctai budget reconcile --format xlsx`` (:mod:`ctai_cli.budget_xlsx`):
+amounts are numbers with the format ``# ##0,00 €``, an unknown value is an empty cell
+with a comment (never 0), text from the files is never a formula, and a known total is a
+``SUM`` formula over the ``budget`` sheet carrying its computed value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from openpyxl.utils import get_column_letter
+
+from ctai_cli.aggregate import Agregat
+from ctai_cli.aggregate_tables import SCHEMAS, tables
+from ctai_cli.budget import COLONNES, LIBELLES
+from ctai_cli.budget_xlsx import _Classeur
+
+ENTIER = "#,##0"
+DATE = "DD/MM/YYYY"
+
+
+def _table(classeur: _Classeur, name: str, rows: list[dict[str, Any]]) -> None:
+    sheet = classeur.sheet(name)
+    champs = SCHEMAS[name]
+    for col, champ in enumerate(champs, 1):
+        classeur.texte(sheet, 1, col, champ.name, bold=True)
+        sheet.column_dimensions[get_column_letter(col)].width = max(10, min(40, len(champ.name) + 4))
+    sheet.freeze_panes = "A2"
+    for r, row in enumerate(rows, 2):
+        for col, champ in enumerate(champs, 1):
+            value = row.get(champ.name)
+            if champ.type == "number":
+                if value is None:
+                    classeur.inconnu(sheet, r, col, "inconnu (jamais compté comme zéro)")
+                else:
+                    classeur.montant(sheet, r, col, Decimal(value))
+            elif champ.type == "integer":
+                if value is None:
+                    classeur.inconnu(sheet, r, col, "inconnu", ENTIER)
+                else:
+                    cell = sheet.cell(row=r, column=col, value=int(value))
+                    cell.number_format = ENTIER if champ.name not in ("annee", "debut", "fin", "axe") else "0"
+            elif champ.type == "date":
+                if value is not None:
+                    cell = sheet.cell(row=r, column=col, value=date.fromisoformat(value))
+                    cell.number_format = DATE
+            elif champ.type == "boolean":
+                classeur.texte(sheet, r, col, "oui" if value == "true" else "non")
+            else:
+                classeur.texte(sheet, r, col, None if value is None else str(value))
+
+
+def ecrire(agregat: Agregat, out: BinaryIO) -> None:
+    classeur = _Classeur()
+    data = tables(agregat, pour_csv=False)
+    ensemble = classeur.sheet("ensemble")
+    classeur.texte(ensemble, 1, 1, "BOP 104, contrats retenus", bold=True)
+    classeur.texte(ensemble, 1, 2, "Montant", bold=True)
+    ensemble.column_dimensions["A"].width = 34
+    ensemble.column_dimensions["B"].width = 18
+    budget_rows = len(data["budget"])
+    champs = [c.name for c in SCHEMAS["budget"]]
+    totaux = agregat.totaux
+    for r, colonne in enumerate(COLONNES, 2):
+        classeur.texte(ensemble, r, 1, LIBELLES[colonne])
+        letter = get_column_letter(champs.index(colonne) + 1)
+        classeur.total(
+            ensemble,
+            r,
+            2,
+            totaux.sommes[colonne],
+            f"=SUM(budget!{letter}2:{letter}{max(budget_rows, 1) + 1})",
+            "inconnu : un montant au moins manque (feuille budget)",
+        )
+    r = len(COLONNES) + 3
+    classeur.texte(
+        ensemble, r, 1, f"Contrats retenus : {len(agregat.territoires)} ; exclus : {len(agregat.exclus)}"
+    )
+    for e in agregat.exclus:
+        r += 1
+        classeur.texte(ensemble, r, 1, e.source)
+        classeur.texte(ensemble, r, 2, e.raison)
+    for name, rows in data.items():
+        _table(classeur, name, rows)
+    classeur.save(out)
