@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import QUIET_DATE, ROOT
+from tests.gitutil import git_env  # noqa: F401 - the fixture that isolates git (autouse)
 
 # Codes a case file of tests/cases/ cannot show (it would have to list every diagnostic).
 CODES = ("CTAI-E015",)
@@ -276,19 +277,10 @@ def test_avenant_number_must_be_ascii_digits(ctai, numero: str) -> None:
 
 
 @pytest.fixture
-def signed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def signed_repo(tmp_path: Path):
+    """The Dax contract committed on main, then a branch for the change (git isolated by git_env)."""
     from tests import gitutil
 
-    # Git independent of the user's configuration (as tests/gitutil.py's autouse fixture).
-    for name in list(os.environ):
-        if name.startswith("GIT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Coordinatrice CTAI")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "ctai@example.org")
     repo, contract = gitutil.make_repo(tmp_path, sub="")
     gitutil.git(repo, "checkout", "-q", "-b", "modif")
     return repo, contract
