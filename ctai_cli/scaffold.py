@@ -15,8 +15,9 @@ is not published anywhere a URL could point to, and the layout is the one
 ``docs/format.md`` (2.10) describes, so ``ctai schema --force`` run at the root of the
 repository refreshes them after an upgrade of ctai.
 
-The continuous-integration files are the ones documented in ``docs/ci/`` (a test
-checks that they are identical).
+The continuous-integration files and the pre-commit configuration are package templates
+(``ctai_cli/data/init/``), rendered by the documents' Jinja layer; ``docs/ci/`` shows the same
+CI files (a test checks that they are identical).
 """
 
 from __future__ import annotations
@@ -387,159 +388,31 @@ Le contrat ne se modifie que par avenant (article 10) :
 """
 
 
-PRE_COMMIT_CONFIG = f"""\
-# pre-commit (https://pre-commit.com) : « ctai validate » avant chaque commit qui touche
-# un fichier YAML. Installation : pip install pre-commit && pre-commit install
-repos:
-  # À ADAPTER : adresse du dépôt git de ctai (ctai n'est pas publié sur PyPI) et version.
-  - repo: {CTAI_GIT_URL}
-    rev: {CTAI_REV}
-    hooks:
-      - id: ctai-validate
-        # Contrat dans un sous-dossier : args: [chemin/du/contrat]
-"""
+def _modele(nom: str) -> str:
+    """One of the package templates of ``ctai_cli/data/init/``, rendered by the documents' Jinja layer."""
+    from importlib import resources
+
+    from ctai_cli.documents.jinja import environnement
+
+    dossier = Path(str(resources.files("ctai_cli.data").joinpath("init")))
+    return (
+        environnement(dossier)
+        .get_template(nom)
+        .render(ctai_pip=CTAI_PIP, ctai_git_url=CTAI_GIT_URL, ctai_rev=CTAI_REV)
+    )
 
 
-GITHUB_WORKFLOW = """\
-# Intégration continue d'un dépôt de contrat CTAI sur GitHub Actions.
-#
-# Dans un dépôt de contrat, ce fichier est .github/workflows/ctai.yml (« ctai init --ci github »
-# l'y écrit). À chaque pull request :
-#   1. « ctai validate » vérifie le contrat ; les problèmes s'affichent en annotations sur
-#      les fichiers (format github, choisi d'office quand GITHUB_ACTIONS est défini) ;
-#   2. « ctai avenant diff » résume ce que la pull request change au contrat, publié en
-#      commentaire de la pull request et mis à jour à chaque nouveau commit.
-# Le contrat est à la racine du dépôt ; sinon, ajoutez son dossier aux deux commandes ctai.
-name: ctai
-
-on:
-  pull_request:
-
-permissions:
-  contents: read
-  pull-requests: write     # publier le commentaire
-
-jobs:
-  contrat:
-    name: Contrat CTAI
-    runs-on: ubuntu-latest
-    env:
-      BASE: origin/${{ github.base_ref }}
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0   # tout l'historique : ctai compare avec la branche cible
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - name: Installer ctai
-        # À ADAPTER : adresse du dépôt git de ctai (ctai n'est pas publié sur PyPI) et version.
-        run: python -m pip install "@CTAI_PIP@"
-      - name: Valider le contrat
-        run: ctai validate --base "$BASE"
-      - name: Résumer les changements du contrat
-        run: ctai avenant diff --base "$BASE" --format md > avenant-diff.md
-      - name: Publier le résumé en commentaire
-        # Le jeton d'une pull request venue d'un fork ne peut pas écrire : pas de commentaire.
-        if: github.event.pull_request.head.repo.full_name == github.repository
-        env:
-          GH_TOKEN: ${{ github.token }}
-          PR: ${{ github.event.pull_request.number }}
-        run: |
-          # Le marqueur retrouve le commentaire des passages précédents, pour le mettre à jour.
-          { echo '<!-- ctai avenant diff -->'; cat avenant-diff.md; } > commentaire.md
-          ids=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \\
-            --jq '.[] | select(.body | startswith("<!-- ctai avenant diff -->")) | .id')
-          read -r id _ <<< "$ids" || true
-          if [ -n "$id" ]; then
-            jq -Rs '{body: .}' commentaire.md \\
-              | gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" --input - > /dev/null
-          else
-            gh pr comment "$PR" --repo "$GITHUB_REPOSITORY" --body-file commentaire.md
-          fi
-""".replace("@CTAI_PIP@", CTAI_PIP)
+_CI_MODELES = {"github": "github-actions.yml.j2", "gitlab": "gitlab-ci.yml.j2"}
 
 
-GITLAB_CI = """\
-# Intégration continue d'un dépôt de contrat CTAI sur GitLab CI/CD.
-#
-# Dans un dépôt de contrat, ce fichier est .gitlab-ci.yml (« ctai init --ci gitlab » l'y
-# écrit). À chaque merge request :
-#   1. « ctai validate » vérifie le contrat (problèmes dans le journal du job) ;
-#   2. « ctai avenant diff » résume ce que la merge request change au contrat : artefact
-#      avenant-diff.md, publié aussi en note de la merge request (mise à jour à chaque
-#      pipeline) si la variable CTAI_GITLAB_TOKEN est définie.
-#
-# CTAI_GITLAB_TOKEN : un jeton d'accès de projet (Paramètres > Jetons d'accès), rôle
-# Reporter au moins, portée « api », enregistré dans Paramètres > CI/CD > Variables,
-# masqué. Sans lui, rien n'est publié et le job réussit quand même.
-# Le contrat est à la racine du dépôt ; sinon, ajoutez son dossier aux deux commandes ctai.
-ctai:
-  image: python:3.12
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-  variables:
-    GIT_DEPTH: "0"         # tout l'historique : ctai compare avec la branche cible
-  before_script:
-    # À ADAPTER : adresse du dépôt git de ctai (ctai n'est pas publié sur PyPI) et version.
-    - python -m pip install "@CTAI_PIP@"
-    - git fetch origin "+refs/heads/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME:refs/remotes/origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-  script:
-    - ctai validate --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-    - ctai avenant diff --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format md > avenant-diff.md
-    - |
-      python3 - <<'EOF'
-      # Publie avenant-diff.md en note de la merge request ; le marqueur retrouve la note
-      # des pipelines précédents, qui est mise à jour plutôt que répétée.
-      import json
-      import os
-      import sys
-      import urllib.request
-
-      jeton = os.environ.get("CTAI_GITLAB_TOKEN")
-      if not jeton:
-          print("CTAI_GITLAB_TOKEN n'est pas défini : résumé non publié (voir l'artefact avenant-diff.md).")
-          sys.exit(0)
-      MARQUEUR = "<!-- ctai avenant diff -->"
-      with open("avenant-diff.md", encoding="utf-8") as fichier:
-          corps = MARQUEUR + "\\n" + fichier.read()
-      notes = "{}/projects/{}/merge_requests/{}/notes".format(
-          os.environ["CI_API_V4_URL"], os.environ["CI_PROJECT_ID"], os.environ["CI_MERGE_REQUEST_IID"]
-      )
-
-
-      def appel(methode, url, donnees=None):
-          requete = urllib.request.Request(
-              url,
-              method=methode,
-              headers={"PRIVATE-TOKEN": jeton, "Content-Type": "application/json"},
-              data=None if donnees is None else json.dumps(donnees).encode("utf-8"),
-          )
-          with urllib.request.urlopen(requete, timeout=60) as reponse:
-              return json.load(reponse)
-
-
-      anciennes = [
-          note
-          for note in appel("GET", notes + "?sort=desc&order_by=created_at&per_page=100")
-          if note["body"].startswith(MARQUEUR)
-      ]
-      if anciennes:
-          appel("PUT", "{}/{}".format(notes, anciennes[0]["id"]), {"body": corps})
-      else:
-          appel("POST", notes, {"body": corps})
-      print("Résumé des changements publié en note de la merge request.")
-      EOF
-  artifacts:
-    when: always
-    paths:
-      - avenant-diff.md
-""".replace("@CTAI_PIP@", CTAI_PIP)
+def pre_commit_config() -> str:
+    return _modele("pre-commit-config.yaml.j2")
 
 
 def ci_text(ci: str) -> str | None:
     """The CI file for ``--ci`` (the same text as ``docs/ci/``), None for ``aucun``."""
-    return {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}.get(ci)
+    modele = _CI_MODELES.get(ci)
+    return None if modele is None else _modele(modele)
 
 
 def plan(o: Options) -> dict[str, str]:
@@ -551,7 +424,7 @@ def plan(o: Options) -> dict[str, str]:
         "porteurs.yaml": porteurs_yaml(o),
         f"actions/{o.debut}.yaml": actions_yaml(o),
         "README.md": readme_md(o),
-        ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
+        ".pre-commit-config.yaml": pre_commit_config(),
     }
     ci = ci_text(o.ci)
     if ci is not None:
