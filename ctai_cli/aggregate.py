@@ -532,8 +532,9 @@ def _lire(source: Source, agregat: Agregat, contexte: Any, run_checks: Any, cap_
     annee, reference = agregat.annee, agregat.date
     with _ouvrir(source) as (depot, diagnostics):
         if depot is None:
-            reason = diagnostics[0].message if diagnostics else "dossier de contrat illisible"
-            agregat.exclus.append(Exclu(source.affichage, 1, 0, reason))
+            errors = [d for d in diagnostics if d.is_error]
+            reason = errors[0].message if errors else "dossier de contrat illisible"
+            agregat.exclus.append(Exclu(source.affichage, max(len(errors), 1), 0, reason))
             return
         diagnostics = cap_per_file(list(diagnostics) + list(run_checks(depot, contexte)))
         errors = sum(1 for d in diagnostics if d.is_error)
