@@ -515,3 +515,12 @@ def test_docs_describe_every_column() -> None:
 def test_explain_agregat(ctai) -> None:
     run = ctai("explain", "agregat")
     assert run.code == 0 and run.out == (ROOT / "docs" / "agregat.md").read_text(encoding="utf-8")
+
+
+def test_a_contract_given_twice_is_refused(ctai, tmp_path: Path) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(f"contrats:\n  - dossier: {(CORPUS / 'alpha').as_posix()}/\n", encoding="utf-8")
+    run = ctai("aggregate", CORPUS / "alpha", manifest)
+    assert run.code == 2
+    assert "donné deux fois" in run.err and run.out == ""
+    assert ctai("aggregate", CORPUS / "alpha", CORPUS / "alpha", "--date", DATE).code == 2

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from pathlib import Path
 
 from ctai_cli import exitcodes
@@ -37,6 +38,17 @@ def _sources(paths: list[Path]) -> list:
             sources.extend(listed)
         else:
             sources.append(Source(affichage=_display(path) or ".", chemin=path))
+    # The same contract twice would count its money twice.
+    seen: dict[tuple, str] = {}
+    for source in sources:
+        where = source.chemin if source.depot_git is None else source.depot_git
+        key = (os.path.realpath(where), source.revision, source.sous_dossier)
+        if key in seen:
+            raise UsageProblem(
+                f"le contrat « {source.affichage} » est donné deux fois (déjà comme « {seen[key]} ») : "
+                "ses montants seraient comptés deux fois"
+            )
+        seen[key] = source.affichage
     return sources
 
 
