@@ -15,6 +15,11 @@ and no warning: identifiers are unique, every reference (porteur, axe, public,
 action, objectif, annexe file) resolves, no BOP 104 money on an axe that does
 not mobilise it, beneficiaries add up, SIRET/SIREN numbers carry a valid Luhn
 key, at least ``copil_min_par_an`` comités per bilan, dated inside the year.
+The BOP 104 money chain holds too: spending is at most the allocation plus the reports
+received, every reliquat is declared to the cent with a decision, reported to the same
+action of next year's annexe (which takes it in with ``report_entrant``) or paid back,
+never reported past 2026; each year's envelope in ``contrat.yaml`` covers its annexe.
+Sized like the programme: 44 territories give 660 actions a year (``--territories``).
 
 The YAML is written from templates, with only the standard library (plus
 python-stdnum to double-check the SIRET numbers): the point is to benchmark
@@ -886,6 +891,8 @@ class PlannedAction:
         self.objectifs = objectifs
         self.budget_cents = budget_cents
         self.etat_cents = 0
+        self.report_cents = 0  # BOP 104 reliquat of last year taken in
+        self.etat_cents = 0
 
 
 def gen_actions(t: Territory, year: int, seen: set[str]) -> tuple[str, list[PlannedAction]]:
@@ -973,6 +980,10 @@ def gen_actions(t: Territory, year: int, seen: set[str]) -> tuple[str, list[Plan
         else:
             etat_cents, etat_yaml = 0, "0"
         lines.append(f"      etat_bop104: {etat_yaml}")
+        if etat_cents:
+            lines.append("      versements:")
+            versement = [("date", f"{year}-03-{rng.randint(1, 28):02d}"), ("montant", etat_yaml)]
+            lines.append("        - " + flow_map([*versement, ("destinataire", porteur)]))
         total = etat_cents
         n_cof = rng.choice((0, 0, 1, 1, 2))
         if n_cof or etat_cents == 0:
@@ -996,7 +1007,16 @@ def gen_actions(t: Territory, year: int, seen: set[str]) -> tuple[str, list[Plan
     return "\n".join(lines).rstrip("\n") + "\n", planned
 
 
-def gen_bilan(t: Territory, year: int, planned: list[PlannedAction]) -> str:
+def gen_bilan(
+    t: Territory, year: int, planned: list[PlannedAction], next_ids: set[str]
+) -> tuple[str, dict[str, int]]:
+    """The bilan of ``year``, and the reliquats it reports: {action of year + 1: cents}.
+
+    BOP 104 money only: spending is at most what was available (allocation plus reports
+    received), every reliquat is declared to the cent with a disposition and a decision;
+    a report goes to the action of the same id in next year's annexe (which takes it in),
+    never past the contract's last year.
+    """
     rng = t.rng
     lines = [
         "# yaml-language-server: $schema=../../../schemas/bilan.schema.json",
@@ -1040,6 +1060,7 @@ def gen_bilan(t: Territory, year: int, planned: list[PlannedAction]) -> str:
         "",
         "actions:",
     ]
+    reports: dict[str, int] = {}
     for pa in planned:
         lines.append(f"  - action: {pa.id}")
         if pa.theme != "pilotage":
@@ -1076,17 +1097,33 @@ def gen_bilan(t: Territory, year: int, planned: list[PlannedAction]) -> str:
                         ]
                     )
                 )
-        depense = int(pa.budget_cents * rng.uniform(0.7, 1.0))
+        disponible = pa.etat_cents + pa.report_cents
+        depense = disponible if rng.random() < 0.4 else int(disponible * rng.uniform(0.7, 1.0))
         lines.append(f"    depenses_realisees: {yaml_cents(depense)}")
-        reste = pa.budget_cents - depense
-        if pa.etat_cents and reste > 0 and rng.random() < 0.3:
+        reste = disponible - depense
+        if reste > 0:
+            report = year < YEARS[-1] and pa.id in next_ids and rng.random() < 0.5
+            decision = flow_map(
+                [
+                    ("date", f"{year + 1}-02-10"),
+                    ("reference", s(f"Comité de pilotage du 10 février {year + 1}", flow=True)),
+                ]
+            )
             lines.append(
                 "    reliquat: "
-                + flow_map([("montant", yaml_cents(min(reste, pa.etat_cents))), ("disposition", "report")])
+                + flow_map(
+                    [
+                        ("montant", yaml_cents(reste)),
+                        ("disposition", "report" if report else "reversement"),
+                        ("decision", decision),
+                    ]
+                )
             )
+            if report:
+                reports[pa.id] = reste
         if rng.random() < 0.4:
             lines += folded("qualitatif", rng.choice(QUALITATIF), 4)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", reports
 
 
 def generate_territory(out: Path, index: int, seed: int) -> Path:
@@ -1095,14 +1132,48 @@ def generate_territory(out: Path, index: int, seed: int) -> Path:
     folder = out / t.folder
     (folder / "actions").mkdir(parents=True, exist_ok=True)
     (folder / "bilans").mkdir(parents=True, exist_ok=True)
-    (folder / "contrat.yaml").write_text(gen_contrat(t), encoding="utf-8")
     (folder / "porteurs.yaml").write_text(gen_porteurs(t), encoding="utf-8")
     seen: set[str] = set()
-    for year in YEARS:
-        annexe, planned = gen_actions(t, year, seen)
-        (folder / "actions" / f"{year}.yaml").write_text(annexe, encoding="utf-8")
-        (folder / "bilans" / f"{year}.yaml").write_text(gen_bilan(t, year, planned), encoding="utf-8")
+    annexes = [gen_actions(t, year, seen) for year in YEARS]
+    envelopes = []
+    for k, year in enumerate(YEARS):
+        text, planned = annexes[k]
+        next_ids = {pa.id for pa in annexes[k + 1][1]} if k + 1 < len(YEARS) else set()
+        bilan, reports = gen_bilan(t, year, planned, next_ids)
+        (folder / "actions" / f"{year}.yaml").write_text(text, encoding="utf-8")
+        (folder / "bilans" / f"{year}.yaml").write_text(bilan, encoding="utf-8")
+        if reports:
+            following_text, following = annexes[k + 1]
+            for pa in following:
+                if pa.id in reports:
+                    pa.report_cents = reports[pa.id]
+                    following_text = _take_report(following_text, pa.id, reports[pa.id], year)
+            annexes[k + 1] = (following_text, following)
+        allocated = sum(pa.etat_cents for pa in planned)
+        envelopes.append((year, -(-allocated // 100_000) * 1000))  # rounded up to 1 000 €
+    contrat = gen_contrat(t).rstrip("\n") + "\nenveloppes:\n"
+    contrat += "".join(f"  - {{annee: {year}, montant: {euros}}}\n" for year, euros in envelopes)
+    (folder / "contrat.yaml").write_text(contrat, encoding="utf-8")
     return folder
+
+
+def _take_report(annexe: str, ident: str, cents: int, year: int) -> str:
+    """Next year's annexe takes in the reliquat reported by ``ident`` (same id)."""
+    head = f"  - id: {ident}\n"
+    start = annexe.index(head)
+    anchor = annexe.index("      etat_bop104: ", start)
+    end = annexe.index("\n", anchor) + 1
+    decision = flow_map(
+        [
+            ("date", f"{year + 1}-02-10"),
+            ("reference", s(f"Comité de pilotage du 10 février {year + 1}", flow=True)),
+        ]
+    )
+    block = (
+        "      report_entrant:\n"
+        f"        - {flow_map([('depuis_action', ident), ('montant', yaml_cents(cents)), ('decision', decision)])}\n"
+    )
+    return annexe[:end] + block + annexe[end:]
 
 
 def _check_numbers(folders: list[Path]) -> int:

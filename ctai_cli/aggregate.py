@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,15 +136,15 @@ class Territoire:
     copils: tuple[Copils, ...]
     avertissements: int
 
-    @property
+    @cached_property
     def annexes_absentes(self) -> list[int]:
         return [a.annee for a in self.rapprochement.annees if a.cadre == "contrat" and not a.annexe]
 
-    @property
+    @cached_property
     def annees(self) -> list[int]:
         return [a.annee for a in self.rapprochement.annees if a.cadre == "contrat"]
 
-    @property
+    @cached_property
     def totaux(self) -> Totaux:
         """BOP 104 over the contract's years (or the year asked)."""
         r = self.rapprochement
@@ -153,11 +154,11 @@ class Territoire:
             return contrat
         return _ajouter_totaux(a.totaux for a in r.annees if a.cadre == "contrat")
 
-    @property
+    @cached_property
     def par_axe(self) -> dict[int, Totaux]:
         return self.rapprochement.par_axe
 
-    @property
+    @cached_property
     def cofinancements(self) -> PrevuRealise:
         r = self.rapprochement
         if r.filtre is None:
@@ -168,11 +169,11 @@ class Territoire:
                 total = total + annee.cofinancements_total
         return total
 
-    @property
+    @cached_property
     def enveloppes(self) -> Somme:
         return Somme.de(a.enveloppe.montant for a in self.rapprochement.annees if a.cadre == "contrat")
 
-    @property
+    @cached_property
     def reliquats(self) -> dict[str, Somme]:
         """Reliquats by disposition; a known non-zero reliquat without one: « non indiquée »."""
         out: dict[str, Somme] = {}
@@ -248,7 +249,11 @@ def mediane(values: Iterable[Decimal | None]) -> Mediane:
 
 @dataclass
 class Agregat:
-    """Every contract read: those kept (figures) and those excluded (listed)."""
+    """Every contract read: those kept (figures) and those excluded (listed).
+
+    The figures are computed once, on first use (:func:`aggregate` returns a complete
+    object; adding territories afterwards would leave them stale).
+    """
 
     annee: int | None
     date: date
@@ -260,11 +265,11 @@ class Agregat:
     def lus(self) -> int:
         return len(self.territoires) + len(self.exclus) + len(self.hors_annee)
 
-    @property
+    @cached_property
     def totaux(self) -> Totaux:
         return _ajouter_totaux(t.totaux for t in self.territoires)
 
-    @property
+    @cached_property
     def par_departement(self) -> dict[str, Totaux]:
         groups: dict[str, list[Totaux]] = {}
         for t in self.territoires:
@@ -273,6 +278,7 @@ class Agregat:
             k: _ajouter_totaux(v) for k, v in sorted(groups.items(), key=lambda kv: _cle_departement(kv[0]))
         }
 
+    @cached_property
     def _axes(self) -> dict[str, list[tuple[Territoire, Totaux]]]:
         # Axes are matched across contracts by their title as written (no guessing that
         # two wordings mean the same axe): « Apprentissage du français » everywhere.
@@ -285,28 +291,28 @@ class Agregat:
                 groups.setdefault(titre, []).append((t, totaux))
         return groups
 
-    @property
+    @cached_property
     def par_axe(self) -> dict[str, Totaux]:
-        return {titre: _ajouter_totaux(tt for _, tt in v) for titre, v in self._axes().items()}
+        return {titre: _ajouter_totaux(tt for _, tt in v) for titre, v in self._axes.items()}
 
     def mediane_axe(self, titre: str, colonne: str = "alloue") -> Mediane:
-        return mediane(getattr(tt, colonne) for _, tt in self._axes().get(titre, []))
+        return mediane(getattr(tt, colonne) for _, tt in self._axes.get(titre, []))
 
-    @property
+    @cached_property
     def cofinancements(self) -> PrevuRealise:
         total = PrevuRealise()
         for t in self.territoires:
             total = total + t.cofinancements
         return total
 
-    @property
+    @cached_property
     def enveloppes(self) -> Somme:
         total = Somme()
         for t in self.territoires:
             total = total + t.enveloppes
         return total
 
-    @property
+    @cached_property
     def reliquats(self) -> dict[str, Somme]:
         out: dict[str, Somme] = {}
         for t in self.territoires:
@@ -314,7 +320,7 @@ class Agregat:
                 out[k] = out.get(k, Somme()) + s
         return {k: out[k] for k in DISPOSITIONS if k in out}
 
-    @property
+    @cached_property
     def beneficiaires(self) -> Beneficiaires:
         total = Beneficiaires(Somme(), {})
         for t in self.territoires:
@@ -331,7 +337,7 @@ class Agregat:
             if public is None or public in t.beneficiaires.par_public
         )
 
-    @property
+    @cached_property
     def bilans(self) -> dict[str, int]:
         counts = dict.fromkeys(ETATS_BILAN, 0)
         for t in self.territoires:
@@ -501,7 +507,10 @@ def aggregate(
     reference: date,
     progression: Callable[[int, int, str], None] | None = None,
 ) -> Agregat:
-    """Read, validate and add up every source; ``reference`` dates the bilans' deadlines."""
+    """Read, validate and add up every source; ``reference`` dates the bilans' deadlines.
+
+    ``progression(done, total, source)`` is called after each source.
+    """
     from ctai_cli.checks import Contexte, run_checks
     from ctai_cli.repository import cap_per_file
 
@@ -509,31 +518,38 @@ def aggregate(
     agregat = Agregat(annee, reference)
     contexte = Contexte(date=reference)
     for index, source in enumerate(sources, 1):
-        if progression is not None:
-            progression(index, len(sources), source.affichage)
         try:
-            with _ouvrir(source) as (depot, diagnostics):
-                if depot is None:
-                    reason = diagnostics[0].message if diagnostics else "dossier de contrat illisible"
-                    agregat.exclus.append(Exclu(source.affichage, 1, 0, reason))
-                    continue
-                diagnostics = cap_per_file(list(diagnostics) + list(run_checks(depot, contexte)))
-                errors = sum(1 for d in diagnostics if d.is_error)
-                warnings = len(diagnostics) - errors
-                if errors:
-                    agregat.exclus.append(
-                        Exclu(source.affichage, errors, warnings, f"{errors} erreur(s) de validation")
-                    )
-                    continue
-                contrat = depot.contrat_model
-                assert contrat is not None
-                if annee is not None and not contrat.periode.debut <= annee <= contrat.periode.fin:
-                    agregat.hors_annee.append(source.affichage)
-                    continue
-                agregat.territoires.append(territoire(depot, source.affichage, annee, reference, warnings))
+            _lire(source, agregat, contexte, run_checks, cap_per_file)
         except SourceProblem as exc:
             agregat.exclus.append(Exclu(source.affichage, 1, 0, str(exc)))
+        if progression is not None:
+            progression(index, len(sources), source.affichage)
     return agregat
+
+
+def _lire(source: Source, agregat: Agregat, contexte: Any, run_checks: Any, cap_per_file: Any) -> None:
+    """Validate one source; add it to the figures, or to the excluded."""
+    annee, reference = agregat.annee, agregat.date
+    with _ouvrir(source) as (depot, diagnostics):
+        if depot is None:
+            errors = [d for d in diagnostics if d.is_error]
+            reason = errors[0].message if errors else "dossier de contrat illisible"
+            agregat.exclus.append(Exclu(source.affichage, max(len(errors), 1), 0, reason))
+            return
+        diagnostics = cap_per_file(list(diagnostics) + list(run_checks(depot, contexte)))
+        errors = sum(1 for d in diagnostics if d.is_error)
+        warnings = len(diagnostics) - errors
+        if errors:
+            agregat.exclus.append(
+                Exclu(source.affichage, errors, warnings, f"{errors} erreur(s) de validation")
+            )
+            return
+        contrat = depot.contrat_model
+        assert contrat is not None
+        if annee is not None and not contrat.periode.debut <= annee <= contrat.periode.fin:
+            agregat.hors_annee.append(source.affichage)
+            return
+        agregat.territoires.append(territoire(depot, source.affichage, annee, reference, warnings))
 
 
 def money(value: Decimal | None) -> str | None:

@@ -15,8 +15,10 @@ is not published anywhere a URL could point to, and the layout is the one
 ``docs/format.md`` (2.10) describes, so ``ctai schema --force`` run at the root of the
 repository refreshes them after an upgrade of ctai.
 
-The continuous-integration files are the ones documented in ``docs/ci/`` (a test
-checks that they are identical).
+Every file but the schemas is a package template of ``ctai_cli/data/init/`` (the contract
+skeleton, porteurs, annexe, README, pre-commit configuration and CI files), rendered by the
+documents' Jinja layer (:func:`ctai_cli.documents.jinja.environnement`); ``docs/ci/`` shows the
+same CI files (a test checks that they are identical).
 """
 
 from __future__ import annotations
@@ -154,162 +156,23 @@ def contrat_yaml(o: Options) -> str:
         else "# toujours entre guillemets"
     )
     territoire_note = f"   # {A_COMPLETER} : commune, intercommunalité…" if o.territoire_provisoire else ""
-    return (
-        _modeline("contrat.schema.json", 0)
-        + f"""\
-# Contrat territorial d'accueil et d'intégration (CTAI), créé par « ctai init ».
-# Remplacez chaque « {A_COMPLETER} » ; les commentaires (après #) donnent des exemples,
-# pris pour la plupart dans le CTAI de Dax 2024-2026. Le format de chaque champ est décrit
-# dans docs/format.md de ctai. Vérifiez le résultat avec « ctai validate ».
-intitule: {quote(intitule)}
-territoire: {quote(o.territoire)}{territoire_note}
-departement: "{o.departement}"   {departement_note}
-statut: projet             # projet, puis signe une fois le contrat signé
-periode:                   # article 2
-  debut: {o.debut}
-  fin: {o.fin}
-
-parties:                   # « Entre … Et … »
-  - role: collectivite
-    nom: {A_COMPLETER}        # ex. Ville de Dax
-    type: commune           # commune, epci, metropole, ccas, departement ou region
-    designation: la collectivité
-    representant:
-      nom: {A_COMPLETER}      # Prénom NOM
-      qualite: {A_COMPLETER}  # ex. Maire de Dax
-  - role: etat
-    nom: {A_COMPLETER}        # ex. État (préfecture des Landes)
-    type: prefecture
-    designation: l'État
-    services: [{A_COMPLETER}] # ex. DDETSPP des Landes
-    representant:
-      nom: {A_COMPLETER}
-      qualite: {A_COMPLETER}  # ex. Préfète des Landes
-
-# Une fois le contrat approuvé et signé, ajoutez la délibération et la signature :
-# deliberation:
-#   instance: Conseil municipal de …
-#   date: AAAA-MM-JJ
-# signature:
-#   lieu: …
-#   date: AAAA-MM-JJ
-
-publics: [EPA, BPI, BPT]   # article 1er ; un contrat réservé aux réfugiés : [BPI]
-
-preambule: |
-  {A_COMPLETER} : le diagnostic partagé du territoire (publics accueillis, besoins
-  identifiés, acteurs mobilisés), l'engagement de la collectivité et l'articulation avec
-  le programme AGIR.
-
-# Article 1er : les axes d'intervention, ceux du modèle national de CTAI (à adapter au
-# diagnostic). Un axe qui ne mobilise pas les crédits du programme 104
-# (mobilise_bop104: false) ne peut pas en recevoir dans les fiches-actions ; à Dax, le
-# pilotage et le parcours sont pris en charge par la collectivité.
-axes:
-  - numero: 1
-    titre: Consolider le pilotage de la politique d'intégration au niveau local
-    mobilise_bop104: false
-  - numero: 2
-    titre: Définir localement un parcours d'intégration globale et renforcé
-    mobilise_bop104: false
-  - numero: 3
-    titre: Améliorer l'accès aux soins
-    mobilise_bop104: true
-  - numero: 4
-    titre: Faciliter l'accès aux droits et aux services
-    mobilise_bop104: true
-  - numero: 5
-    titre: Permettre l'intégration par l'accès à l'emploi et au logement
-    mobilise_bop104: true
-  - numero: 6
-    titre: >-
-      Structurer l'offre de l'apprentissage linguistique en perspective d'une orientation
-      professionnelle (formation, emploi)
-    mobilise_bop104: true
-
-imputation:                # article 4
-  mission: Immigration, asile et intégration
-  programme: 104           # Intégration et accès à la nationalité française
-  action: 12
-  # Reprenez la sous-action et le code activité de la convention, par exemple à Dax :
-  # sous_action: 2
-  # code_activite: "010402020111"
-
-versement:                 # article 4
-  modalites: {A_COMPLETER}
-
-report_reliquats: true     # article 3 : les montants non dépensés peuvent être reportés
-
-gouvernance:               # articles 7 et 8
-  copil_min_par_an: 2      # comité de pilotage « a minima deux fois par an »
-  copilotes: [{A_COMPLETER}]  # ex. Directeur du CCAS, DDETSPP des Landes
-  invites: [Opérateur AGIR, Porteurs de projets du CTAI]
-  bilan:                   # échéance du bilan de l'année n : le 1er juin de n+1
-    mois: 6
-    jour: 1
-    destinataire: {A_COMPLETER}   # ex. DDETSPP des Landes
-
-agir:                      # article 5
-  operateur: {A_COMPLETER}
-  convention_locale: false
-
-refugies_info: true        # article 6 : actions référencées sur refugies.info
-juridiction: {A_COMPLETER}    # article 13 ; ex. Tribunal administratif de Pau
-
-annexes:                   # article 11
-  - numero: 1
-    titre: Fiches-actions {o.debut}
-    fichier: actions/{o.debut}.yaml
-"""
+    return _modele(
+        "contrat.yaml.j2",
+        o=o,
+        modeline=_modeline("contrat.schema.json", 0).rstrip("\n"),
+        intitule=quote(intitule),
+        territoire=quote(o.territoire),
+        departement_note=departement_note,
+        territoire_note=territoire_note,
     )
 
 
 def porteurs_yaml(o: Options) -> str:
-    return (
-        _modeline("porteurs.schema.json", 0)
-        + f"""\
-# Les structures qui portent les actions : la collectivité, le CCAS, des associations…
-# Chaque action désigne son porteur par son identifiant (id : minuscules, chiffres et
-# tirets). Ne renseignez un SIREN ou un SIRET que si vous l'avez sous les yeux.
-porteurs:
-  - id: collectivite
-    nom: {A_COMPLETER}        # la collectivité signataire, ex. Ville de Dax
-    type: commune           # commune, ccas, epci, metropole, departement, region,
-                            # etablissement_public, association, entreprise ou autre
-"""
-    )
+    return _modele("porteurs.yaml.j2", o=o, modeline=_modeline("porteurs.schema.json", 0).rstrip("\n"))
 
 
 def actions_yaml(o: Options) -> str:
-    return (
-        _modeline("actions.schema.json", 1)
-        + f"""\
-# Annexe 1 : les fiches-actions de l'année {o.debut}. L'action ci-dessous est un exemple à
-# adapter ; ajoutez les autres à la suite (un fichier actions/<année>.yaml par année).
-annee: {o.debut}
-introduction: {A_COMPLETER}
-actions:
-  - id: coordination       # identifiant unique dans l'année, repris par le bilan
-    axe: 1                 # numéro d'un axe de contrat.yaml
-    porteur: collectivite  # identifiant d'un porteur de porteurs.yaml
-    titre: Coordination et animation du CTAI
-    description: >-
-      {A_COMPLETER} : qui anime le réseau des partenaires, prépare les comités de
-      pilotage et rédige la fiche-bilan annuelle.
-    nouvelle: true
-    publics: [EPA, BPI, BPT]
-    objectifs:             # repris par les indicateurs du bilan (article 8)
-      - id: copils
-        libelle: Comités de pilotage réunis
-        cible: 2
-        unite: réunions
-    budget:
-      etat_bop104: 0       # axe 1 : ne mobilise pas le programme 104 (voir contrat.yaml)
-      # cofinancements:
-      #   - financeur: Ville de …
-      #     montant: 20000   # en euros : entier, ou "20000.50" entre guillemets
-"""
-    )
+    return _modele("actions.yaml.j2", o=o, modeline=_modeline("actions.schema.json", 1).rstrip("\n"))
 
 
 def readme_md(o: Options) -> str:
@@ -323,223 +186,40 @@ def readme_md(o: Options) -> str:
         if ci
         else ""
     )
-    return f"""\
-# CTAI {o.territoire}, {o.debut}-{o.fin}
-
-Ce dépôt contient le contrat territorial d'accueil et d'intégration (CTAI) de
-{o.territoire} sous forme de fichiers texte YAML, lus et vérifiés par
-[ctai]({CTAI_GIT_URL}) (adresse à adapter).
-
-| Fichier | Contenu |
-|---|---|
-| `contrat.yaml` | le contrat : parties, période, publics, axes, imputation, gouvernance |
-| `porteurs.yaml` | les structures qui portent les actions |
-| `actions/<année>.yaml` | l'annexe 1 de chaque année : les fiches-actions |
-| `bilans/<année>.yaml` | la fiche-bilan de chaque année (article 8), due le 1er juin de l'année suivante |
-| `avenants/<n>.yaml` | les avenants (article 10), numérotés 1, 2, 3… |
-| `schemas/` | les schémas JSON pour l'éditeur (complétion, erreurs pendant la frappe) |
-
-Les valeurs « {A_COMPLETER} » sont à remplacer : `grep -rn "{A_COMPLETER}" .` les liste.
-
-## Installer ctai
-
-```sh
-pip install "{CTAI_PIP}"
-```
-
-## Valider
-
-```sh
-ctai validate              # tous les problèmes d'un coup, avec fichier:ligne:colonne
-ctai validate --strict     # les avertissements font aussi échouer
-ctai explain CTAI-E100     # explication d'un code
-```
-
-## Produire les documents
-
-```sh
-ctai fiche render --annee {o.debut} --format html --output fiches-{o.debut}.html
-ctai bilan render --annee {o.debut} --format html --output bilan-{o.debut}.html
-ctai contrat render --format html --output contrat.html
-ctai budget reconcile      # alloué, versé, dépensé et reliquats par action
-```
-
-En PDF : `--format pdf`, avec l'extra `pdf` de ctai (`pip install "ctai[pdf] @ {CTAI_PIP}"`).
-La fiche-bilan d'une année se rédige dans `bilans/<année>.yaml` (par exemple
-`bilans/{o.debut}.yaml`, dû le 1er juin {o.debut + 1}).
-
-## Préparer un avenant
-
-Le contrat ne se modifie que par avenant (article 10) :
-
-1. créez une branche (`git switch -c avenant-1`) ;
-2. modifiez les fichiers concernés (`contrat.yaml`, `actions/<année>.yaml`…) et décrivez
-   l'avenant dans `avenants/1.yaml` (`numero`, `objet`, `modifications`) ;
-3. `ctai avenant diff --format md` résume ce qui change par rapport à la branche principale ;
-4. proposez la branche en demande de fusion : l'intégration continue valide le contrat et
-   publie ce résumé en commentaire.
-
-## Outils du dépôt
-
-- `.pre-commit-config.yaml` : `pip install pre-commit && pre-commit install`, puis chaque
-  commit qui touche un fichier YAML lance `ctai validate`.
-{ci_line}- Après une mise à jour de ctai, `ctai schema --force` rafraîchit `schemas/`.
-"""
+    return _modele("README.md.j2", o=o, ci_line=ci_line)
 
 
-PRE_COMMIT_CONFIG = f"""\
-# pre-commit (https://pre-commit.com) : « ctai validate » avant chaque commit qui touche
-# un fichier YAML. Installation : pip install pre-commit && pre-commit install
-repos:
-  # À ADAPTER : adresse du dépôt git de ctai (ctai n'est pas publié sur PyPI) et version.
-  - repo: {CTAI_GIT_URL}
-    rev: {CTAI_REV}
-    hooks:
-      - id: ctai-validate
-        # Contrat dans un sous-dossier : args: [chemin/du/contrat]
-"""
+def _modele(nom: str, **valeurs: object) -> str:
+    """One of the package templates of ``ctai_cli/data/init/``, rendered by the documents' Jinja layer."""
+    from importlib import resources
+
+    from ctai_cli.documents.jinja import environnement
+
+    dossier = Path(str(resources.files("ctai_cli.data").joinpath("init")))
+    return (
+        environnement(dossier)
+        .get_template(nom)
+        .render(
+            ctai_pip=CTAI_PIP,
+            ctai_git_url=CTAI_GIT_URL,
+            ctai_rev=CTAI_REV,
+            a_completer=A_COMPLETER,
+            **valeurs,
+        )
+    )
 
 
-GITHUB_WORKFLOW = """\
-# Intégration continue d'un dépôt de contrat CTAI sur GitHub Actions.
-#
-# Dans un dépôt de contrat, ce fichier est .github/workflows/ctai.yml (« ctai init --ci github »
-# l'y écrit). À chaque pull request :
-#   1. « ctai validate » vérifie le contrat ; les problèmes s'affichent en annotations sur
-#      les fichiers (format github, choisi d'office quand GITHUB_ACTIONS est défini) ;
-#   2. « ctai avenant diff » résume ce que la pull request change au contrat, publié en
-#      commentaire de la pull request et mis à jour à chaque nouveau commit.
-# Le contrat est à la racine du dépôt ; sinon, ajoutez son dossier aux deux commandes ctai.
-name: ctai
-
-on:
-  pull_request:
-
-permissions:
-  contents: read
-  pull-requests: write     # publier le commentaire
-
-jobs:
-  contrat:
-    name: Contrat CTAI
-    runs-on: ubuntu-latest
-    env:
-      BASE: origin/${{ github.base_ref }}
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0   # tout l'historique : ctai compare avec la branche cible
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - name: Installer ctai
-        # À ADAPTER : adresse du dépôt git de ctai (ctai n'est pas publié sur PyPI) et version.
-        run: python -m pip install "@CTAI_PIP@"
-      - name: Valider le contrat
-        run: ctai validate --base "$BASE"
-      - name: Résumer les changements du contrat
-        run: ctai avenant diff --base "$BASE" --format md > avenant-diff.md
-      - name: Publier le résumé en commentaire
-        # Le jeton d'une pull request venue d'un fork ne peut pas écrire : pas de commentaire.
-        if: github.event.pull_request.head.repo.full_name == github.repository
-        env:
-          GH_TOKEN: ${{ github.token }}
-          PR: ${{ github.event.pull_request.number }}
-        run: |
-          # Le marqueur retrouve le commentaire des passages précédents, pour le mettre à jour.
-          { echo '<!-- ctai avenant diff -->'; cat avenant-diff.md; } > commentaire.md
-          ids=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \\
-            --jq '.[] | select(.body | startswith("<!-- ctai avenant diff -->")) | .id')
-          read -r id _ <<< "$ids" || true
-          if [ -n "$id" ]; then
-            jq -Rs '{body: .}' commentaire.md \\
-              | gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" --input - > /dev/null
-          else
-            gh pr comment "$PR" --repo "$GITHUB_REPOSITORY" --body-file commentaire.md
-          fi
-""".replace("@CTAI_PIP@", CTAI_PIP)
+_CI_MODELES = {"github": "github-actions.yml.j2", "gitlab": "gitlab-ci.yml.j2"}
 
 
-GITLAB_CI = """\
-# Intégration continue d'un dépôt de contrat CTAI sur GitLab CI/CD.
-#
-# Dans un dépôt de contrat, ce fichier est .gitlab-ci.yml (« ctai init --ci gitlab » l'y
-# écrit). À chaque merge request :
-#   1. « ctai validate » vérifie le contrat (problèmes dans le journal du job) ;
-#   2. « ctai avenant diff » résume ce que la merge request change au contrat : artefact
-#      avenant-diff.md, publié aussi en note de la merge request (mise à jour à chaque
-#      pipeline) si la variable CTAI_GITLAB_TOKEN est définie.
-#
-# CTAI_GITLAB_TOKEN : un jeton d'accès de projet (Paramètres > Jetons d'accès), rôle
-# Reporter au moins, portée « api », enregistré dans Paramètres > CI/CD > Variables,
-# masqué. Sans lui, rien n'est publié et le job réussit quand même.
-# Le contrat est à la racine du dépôt ; sinon, ajoutez son dossier aux deux commandes ctai.
-ctai:
-  image: python:3.12
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-  variables:
-    GIT_DEPTH: "0"         # tout l'historique : ctai compare avec la branche cible
-  before_script:
-    # À ADAPTER : adresse du dépôt git de ctai (ctai n'est pas publié sur PyPI) et version.
-    - python -m pip install "@CTAI_PIP@"
-    - git fetch origin "+refs/heads/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME:refs/remotes/origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-  script:
-    - ctai validate --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-    - ctai avenant diff --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format md > avenant-diff.md
-    - |
-      python3 - <<'EOF'
-      # Publie avenant-diff.md en note de la merge request ; le marqueur retrouve la note
-      # des pipelines précédents, qui est mise à jour plutôt que répétée.
-      import json
-      import os
-      import sys
-      import urllib.request
-
-      jeton = os.environ.get("CTAI_GITLAB_TOKEN")
-      if not jeton:
-          print("CTAI_GITLAB_TOKEN n'est pas défini : résumé non publié (voir l'artefact avenant-diff.md).")
-          sys.exit(0)
-      MARQUEUR = "<!-- ctai avenant diff -->"
-      with open("avenant-diff.md", encoding="utf-8") as fichier:
-          corps = MARQUEUR + "\\n" + fichier.read()
-      notes = "{}/projects/{}/merge_requests/{}/notes".format(
-          os.environ["CI_API_V4_URL"], os.environ["CI_PROJECT_ID"], os.environ["CI_MERGE_REQUEST_IID"]
-      )
-
-
-      def appel(methode, url, donnees=None):
-          requete = urllib.request.Request(
-              url,
-              method=methode,
-              headers={"PRIVATE-TOKEN": jeton, "Content-Type": "application/json"},
-              data=None if donnees is None else json.dumps(donnees).encode("utf-8"),
-          )
-          with urllib.request.urlopen(requete, timeout=60) as reponse:
-              return json.load(reponse)
-
-
-      anciennes = [
-          note
-          for note in appel("GET", notes + "?sort=desc&order_by=created_at&per_page=100")
-          if note["body"].startswith(MARQUEUR)
-      ]
-      if anciennes:
-          appel("PUT", "{}/{}".format(notes, anciennes[0]["id"]), {"body": corps})
-      else:
-          appel("POST", notes, {"body": corps})
-      print("Résumé des changements publié en note de la merge request.")
-      EOF
-  artifacts:
-    when: always
-    paths:
-      - avenant-diff.md
-""".replace("@CTAI_PIP@", CTAI_PIP)
+def pre_commit_config() -> str:
+    return _modele("pre-commit-config.yaml.j2")
 
 
 def ci_text(ci: str) -> str | None:
     """The CI file for ``--ci`` (the same text as ``docs/ci/``), None for ``aucun``."""
-    return {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}.get(ci)
+    modele = _CI_MODELES.get(ci)
+    return None if modele is None else _modele(modele)
 
 
 def plan(o: Options) -> dict[str, str]:
@@ -551,7 +231,7 @@ def plan(o: Options) -> dict[str, str]:
         "porteurs.yaml": porteurs_yaml(o),
         f"actions/{o.debut}.yaml": actions_yaml(o),
         "README.md": readme_md(o),
-        ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
+        ".pre-commit-config.yaml": pre_commit_config(),
     }
     ci = ci_text(o.ci)
     if ci is not None:

@@ -183,7 +183,7 @@ def test_progress_on_a_terminal() -> None:
             text=True,
             check=False,
             cwd=ROOT,
-            env={**os.environ, "TERM": "xterm"},
+            env={**os.environ, "TERM": "xterm", "CTAI_PROGRESSION_DELAI": "0", "COLUMNS": "100"},
         )
         os.close(follower)
         follower = -1
@@ -201,7 +201,7 @@ def test_progress_on_a_terminal() -> None:
             os.close(follower)
         os.close(leader)
     assert done.returncode == 0
-    assert b"lecture 3/3" in err
+    assert b"lecture des contrats" in err and b"contrat(s)" in err
     assert "lecture" not in done.stdout
 
 
@@ -500,3 +500,27 @@ def test_xlsx(ctai, tmp_path: Path) -> None:
     assert budget["F2"].number_format == '#,##0.00\\ "€"'
     assert values["bilans"]["D2"].number_format == "DD/MM/YYYY"
     assert ctai("aggregate", CORPUS / "alpha", "-f", "xlsx").code == 2
+
+
+def test_docs_describe_every_column() -> None:
+    from ctai_cli.aggregate_tables import SCHEMAS
+
+    docs = (ROOT / "docs" / "agregat.md").read_text(encoding="utf-8")
+    for name, champs in SCHEMAS.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{name}` |"))
+        assert [c.strip(" `") for c in row.split("|")[3].split(",")] == [c.name for c in champs], name
+    assert "Rien de personnel ne peut s'y trouver" in docs
+
+
+def test_explain_agregat(ctai) -> None:
+    run = ctai("explain", "agregat")
+    assert run.code == 0 and run.out == (ROOT / "docs" / "agregat.md").read_text(encoding="utf-8")
+
+
+def test_a_contract_given_twice_is_refused(ctai, tmp_path: Path) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(f"contrats:\n  - dossier: {(CORPUS / 'alpha').as_posix()}/\n", encoding="utf-8")
+    run = ctai("aggregate", CORPUS / "alpha", manifest)
+    assert run.code == 2
+    assert "donné deux fois" in run.err and run.out == ""
+    assert ctai("aggregate", CORPUS / "alpha", CORPUS / "alpha", "--date", DATE).code == 2

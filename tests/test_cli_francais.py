@@ -200,6 +200,14 @@ def test_usage_errors_are_french(ctai, args: list[str], command: object) -> None
             "--format csv et --output x.json se contredisent",
         ),
         (["budget", "reconcile", str(DAX), "--force"], "--force ne sert qu'avec --output"),
+        (
+            ["fiche", "render", str(DAX), "-o", "f.docx"],
+            "extension .docx inconnue ; précisez --format (md, html, pdf)",
+        ),
+        (
+            ["budget", "reconcile", str(DAX), "-o", "r.md"],
+            "l'extension .md annonce le format md, que cette commande",
+        ),
     ],
 )
 def test_usage_error_messages(ctai, args: list[str], expected: str) -> None:

@@ -56,7 +56,8 @@ def _bash_complete(words: list[str], cwd: Path) -> list[str]:
 
 def test_the_bash_script_is_typers_standard_one() -> None:
     done = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", "ctai --show-completion"],
+        # « ; true »: bash would exec a lone command, and typer detects the shell from the parent.
+        ["bash", "--norc", "--noprofile", "-c", "ctai --show-completion; true"],
         env=_env(),
         capture_output=True,
         text=True,
@@ -123,7 +124,7 @@ def test_install_completion_speaks_french_and_installs_a_working_script(tmp_path
     home.mkdir()
     env = {**_env(), "HOME": str(home)}
     done = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", "ctai --install-completion"],
+        ["bash", "--norc", "--noprofile", "-c", "ctai --install-completion; true"],
         env=env,
         capture_output=True,
         text=True,

@@ -420,3 +420,37 @@ def test_a_funder_named_like_a_formula_stays_text_both_ways(ctai, dax_copy: Path
     assert '- {financeur: "=HYPERLINK(\\"http://x\\";\\"a\\")\\nb", montant: 4000}' in (
         dax_copy / BILAN
     ).read_text(encoding="utf-8")
+
+
+def test_an_allocation_non_precise_is_shown_as_such_never_zero(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    annexe = dax_copy / "actions" / "2024.yaml"
+    text = annexe.read_text(encoding="utf-8")
+    assert "      etat_bop104: 38000\n" in text
+    annexe.write_text(
+        text.replace("      etat_bop104: 38000\n", "      etat_bop104: non précisé\n", 1), "utf-8"
+    )
+    out = tmp_path / "f"
+    out.mkdir()
+    run = ctai("bilan", "form", dax_copy, "--annee", "2024", "-o", out, "--porteur", "ch-dax")
+    assert run.code == 0, run.err
+    form = out / "bilan-2024-ch-dax.xlsx"
+    ws = load_workbook(form)["pas-hopital"]
+    row = int(_cell(form, "pas-hopital", "depenses_realisees")[1:])
+    assert ws.cell(row, 4).value == "non précisé"
+
+
+def test_an_action_without_a_known_porteur_gets_no_form_and_is_named(
+    ctai, dax_copy: Path, tmp_path: Path
+) -> None:
+    from tests.gitutil import edit
+
+    edit(dax_copy / "contrat.yaml", "statut: signe\n", "statut: projet\n")
+    edit(dax_copy / "actions" / "2024.yaml", "    porteur: ch-dax\n", "    porteur: non précisé\n")
+    out = tmp_path / "f"
+    out.mkdir()
+    run = ctai("bilan", "form", dax_copy, "--annee", "2024", "-o", out)
+    assert run.code == 0, run.err
+    assert "Sans formulaire (porteur non précisé dans l'annexe) : pas-hopital\n" in run.out
+    assert not (out / "bilan-2024-non précisé.xlsx").exists() and len(list(out.iterdir())) == 5

@@ -54,11 +54,12 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                 calcule_brut=f'"{ligne.reliquat:.2f}"',
             )
         elif not known and reliquat is not None:
-            manque = (
-                "sans budget dans l'annexe"
-                if ligne.disponible is None
-                else "sans dépenses réalisées (« depenses_realisees »)"
-            )
+            if ligne.disponible is None and ligne.reports is not None:
+                manque = "alors que les crédits de l'action dans l'annexe ne sont pas précisés"
+            elif ligne.disponible is None:
+                manque = "sans budget dans l'annexe"
+            else:
+                manque = "sans dépenses réalisées (« depenses_realisees »)"
             yield fichier.diag(
                 "CTAI-E228",
                 (*base, "reliquat", "montant"),

@@ -61,6 +61,11 @@ def resolve_format(fmt: str | None, output: Path | None, formats: Iterable[str],
             f"--output {sur(output.name)} : l'extension {output.suffix} annonce le format {du_fichier}, "
             f"que cette commande ne produit pas (formats possibles : {', '.join(formats)})"
         )
+    if fmt is None and output is not None and output.suffix and du_fichier is None:
+        raise UsageProblem(
+            f"--output {sur(output.name)} : extension {sur(output.suffix)} inconnue ; précisez --format "
+            f"({', '.join(formats)})"
+        )
     if fmt is None:
         return du_fichier or defaut
     if du_fichier is not None and fmt != du_fichier:

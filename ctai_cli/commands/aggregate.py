@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import gc
 import json
 import os
-import sys
 from pathlib import Path
 
 from ctai_cli import exitcodes
-from ctai_cli.commands._common import UsageProblem, output_to, parse_date_option, resolve_format
+from ctai_cli.commands._common import (
+    UsageProblem,
+    output_to,
+    parse_date_option,
+    progression,
+    resolve_format,
+)
 
 FORMATS = ("text", "md", "html", "json", "csv", "xlsx", "datapackage")
 TABLES = ("contrats", "actions", "budget", "bilans", "beneficiaires")
@@ -32,29 +38,18 @@ def _sources(paths: list[Path]) -> list:
             sources.extend(listed)
         else:
             sources.append(Source(affichage=_display(path) or ".", chemin=path))
+    # The same contract twice would count its money twice.
+    seen: dict[tuple, str] = {}
+    for source in sources:
+        where = source.chemin if source.depot_git is None else source.depot_git
+        key = (os.path.realpath(where), source.revision, source.sous_dossier)
+        if key in seen:
+            raise UsageProblem(
+                f"le contrat « {source.affichage} » est donné deux fois (déjà comme « {seen[key]} ») : "
+                "ses montants seraient comptés deux fois"
+            )
+        seen[key] = source.affichage
     return sources
-
-
-class _Progression:
-    """« [12/44] dossier » on one line of stderr, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.active = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
-        self.shown = False
-
-    def __call__(self, index: int, total: int, label: str) -> None:
-        if not self.active:
-            return
-        from ctai_cli.terminal import sur
-
-        sys.stderr.write(f"\r\x1b[2Klecture {index}/{total} : {sur(label)[:60]}")
-        sys.stderr.flush()
-        self.shown = True
-
-    def fin(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[2K")
-            sys.stderr.flush()
 
 
 def _datapackage(agregat, output: Path | None, force: bool) -> None:
@@ -90,11 +85,14 @@ def run(
         raise UsageProblem(f"table « {table} » inconnue ; tables possibles : {', '.join(TABLES)}")
     reference = parse_date_option(date_text)
     sources = _sources(paths)
-    progression = _Progression()
-    try:
-        agregat = aggregate(sources, annee, reference, progression)
-    finally:
-        progression.fin()
+    # As in ctai validate: the documents read stay alive for the checks; the default
+    # collector thresholds would rescan them over and over (bench/README.md).
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    # The bar (stderr, terminal only) is gone before anything is written; not with
+    # json, whose readers are programs (as ctai validate).
+    with progression("lecture des contrats", len(sources), unite="contrat(s)") as avance:
+        agregat = aggregate(sources, annee, reference, None if fmt == "json" else lambda *_: avance(1))
     if fmt == "datapackage":
         _datapackage(agregat, output, force)
         return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK

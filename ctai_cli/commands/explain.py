@@ -13,6 +13,7 @@ SUJETS = {
     "format": ("format.md", "les fichiers d'un dossier de contrat, clé par clé"),
     "documents": ("documents.md", "les documents produits et les variables des modèles"),
     "formulaires": ("formulaires.md", "les formulaires de bilan envoyés aux porteurs"),
+    "agregat": ("agregat.md", "ctai aggregate : plusieurs contrats, manifeste, données ouvertes"),
 }
 
 

@@ -11,7 +11,7 @@ from ctai_cli.commands._common import UsageProblem, open_valid_depot, parse_anne
 
 
 def form(path: Path, annee: int, porteurs: list[str], output: Path, force: bool) -> int:
-    from ctai_cli.formulaires.generer import generer, porteurs_de
+    from ctai_cli.formulaires.generer import generer, porteurs_de, sans_porteur
     from ctai_cli.fsutil import atomic_write_many
     from ctai_cli.terminal import sur
 
@@ -37,6 +37,9 @@ def form(path: Path, annee: int, porteurs: list[str], output: Path, force: bool)
         print(
             f"{(output / f.nom_fichier).as_posix()} : {len(f.actions)} action(s) ({sur(', '.join(f.actions))})"
         )
+    orphelines = sans_porteur(depot, annee)
+    if orphelines:
+        print(f"Sans formulaire (porteur non précisé dans l'annexe) : {sur(', '.join(orphelines))}")
     print(f"Envoyez chaque formulaire à son porteur, puis : ctai bilan import {output.as_posix()}/*.xlsx")
     return exitcodes.OK
 

@@ -53,36 +53,17 @@ def beneficiaires_par_axe(doc: DocumentBilan) -> str | None:
     rows = [(axe, {g: axe.nombre(g) for g in doc.groupes}) for axe in doc.axes if axe.beneficiaires]
     if not rows:
         return None
-    couleurs = _couleurs(doc.groupes)
-    largest = max(sum(counts.values()) for _, counts in rows) or 1
-    span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
-    body = _legende([(g, couleurs[g]) for g in doc.groupes], 4)
-    y = 28
-    for axe, counts in rows:
-        label = f"Axe {axe.axe.numero} – {_court(axe.axe.titre, 22)}"
-        body.append(
-            f'<text x="{MARGE_GAUCHE - 6}" y="{y + 15}" text-anchor="end">'
-            f"<title>{escape(axe.axe.titre)}</title>{escape(label)}</text>"
-        )
-        x = float(MARGE_GAUCHE)
-        for groupe in doc.groupes:
-            n = counts[groupe]
-            if not n:
-                continue
-            w = span * n / largest
-            body.append(
-                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{LIGNE - 8}" fill="{couleurs[groupe]}">'
-                f"<title>{escape(groupe)} : {f_nombre(n)}</title></rect>"
-            )
-            x += w
-        total = sum(counts.values())
-        body.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{f_nombre(total)}</text>')
-        y += LIGNE
     description = "; ".join(
         f"axe {axe.axe.numero} : " + ", ".join(f"{g} {counts[g]}" for g in doc.groupes if counts[g])
         for axe, counts in rows
     )
-    return _svg(y + 6, f"Bénéficiaires {doc.annee} par axe et par public", description, body)
+    return barres_empilees(
+        f"Bénéficiaires {doc.annee} par axe et par public",
+        [(f"Axe {axe.axe.numero} – {_court(axe.axe.titre, 22)}", counts) for axe, counts in rows],
+        doc.groupes,
+        infobulles=[axe.axe.titre for axe, _ in rows],
+        description=description,
+    )
 
 
 def depenses_par_action(doc: DocumentBilan) -> str | None:
@@ -95,34 +76,15 @@ def depenses_par_action(doc: DocumentBilan) -> str | None:
     rows = [a for a in rows if a.finances.disponible or a.finances.depense]
     if not rows:
         return None
-    largest = max(max(a.finances.disponible, a.finances.depense) for a in rows) or Decimal(1)
-    span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
-    dispo, depense = "#BBBBBB", "#0072B2"
-    body = _legende([("Disponible (alloué + report)", dispo), ("Dépensé", depense)], 4)
-    y = 28
-    for a in rows:
-        label = _court(a.action.titre, 30)
-        body.append(
-            f'<text x="{MARGE_GAUCHE - 6}" y="{y + 16}" text-anchor="end">'
-            f"<title>{escape(a.action.titre)}</title>{escape(label)}</text>"
-        )
-        for offset, value, colour in ((3, a.finances.disponible, dispo), (13, a.finances.depense, depense)):
-            w = float(span * value / largest)
-            body.append(
-                f'<rect x="{MARGE_GAUCHE}" y="{y + offset}" width="{w:.1f}" height="9" fill="{colour}">'
-                f"<title>{f_euros(value)}</title></rect>"
-            )
-        body.append(
-            f'<text x="{MARGE_GAUCHE + span * float(max(a.finances.disponible, a.finances.depense) / largest) + 6:.1f}"'
-            f' y="{y + 16}">{escape(f_euros(a.finances.depense))}</text>'
-        )
-        y += LIGNE
     description = "; ".join(
         f"{a.action.id} : disponible {f_euros(a.finances.disponible)}, dépensé {f_euros(a.finances.depense)}"
         for a in rows
     )
-    return _svg(
-        y + 6, f"Dépenses {doc.annee} par action, rapportées aux crédits disponibles", description, body
+    return barres_appariees(
+        f"Dépenses {doc.annee} par action, rapportées aux crédits disponibles",
+        [(a.action.titre, a.finances.disponible, a.finances.depense) for a in rows],
+        ("Disponible (alloué + report)", "Dépensé"),
+        description=description,
     )
 
 
@@ -140,11 +102,15 @@ def avec_graphiques(doc: DocumentBilan) -> DocumentBilan:
     return replace(doc, graphiques=out)
 
 
-# --- generic bars (ctai aggregate): same drawing, rows given by the caller ------------------
+# --- the bars: rows given by the caller (the fiche-bilan above, ctai aggregate) ------------
 
 
 def barres_appariees(
-    titre: str, lignes: Sequence[tuple[str, Decimal | None, Decimal | None]], legendes: tuple[str, str]
+    titre: str,
+    lignes: Sequence[tuple[str, Decimal | None, Decimal | None]],
+    legendes: tuple[str, str],
+    *,
+    description: str | None = None,
 ) -> str | None:
     """Two bars per row (e.g. alloué and dépensé). An unknown value draws no bar and reads
     « inconnu »; the row's label is cut, its full text in a tooltip. None without any known value."""
@@ -174,16 +140,22 @@ def barres_appariees(
         shown = "inconnu" if b is None else f_euros(b)
         body.append(f'<text x="{MARGE_GAUCHE + right + 6:.1f}" y="{y + 16}">{escape(shown)}</text>')
         y += LIGNE
-    description = "; ".join(
-        f"{label} : {legendes[0]} {'inconnu' if a is None else f_euros(a)}, "
-        f"{legendes[1]} {'inconnu' if b is None else f_euros(b)}"
-        for label, a, b in lignes
-    )
+    if description is None:
+        description = "; ".join(
+            f"{label} : {legendes[0]} {'inconnu' if a is None else f_euros(a)}, "
+            f"{legendes[1]} {'inconnu' if b is None else f_euros(b)}"
+            for label, a, b in lignes
+        )
     return _svg(y + 6, titre, description, body)
 
 
 def barres_empilees(
-    titre: str, lignes: Sequence[tuple[str, dict[str, int | None]]], groupes: Sequence[str]
+    titre: str,
+    lignes: Sequence[tuple[str, dict[str, int | None]]],
+    groupes: Sequence[str],
+    *,
+    infobulles: Sequence[str] | None = None,
+    description: str | None = None,
 ) -> str | None:
     """Stacked bars of counts per group (e.g. beneficiaries by public); unknown counts draw
     nothing and the row reads « en partie inconnu ». None when nothing is counted."""
@@ -195,10 +167,11 @@ def barres_empilees(
     span = LARGEUR - MARGE_GAUCHE - MARGE_DROITE
     body = _legende([(g, couleurs[g]) for g in groupes], 4)
     y = 28
-    for (label, counts), total in zip(lignes, known, strict=True):
+    for k, ((label, counts), total) in enumerate(zip(lignes, known, strict=True)):
+        infobulle = label if infobulles is None else infobulles[k]
         body.append(
             f'<text x="{MARGE_GAUCHE - 6}" y="{y + 15}" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(_court(label, 30))}</text>"
+            f"<title>{escape(infobulle)}</title>{escape(_court(label, 30))}</text>"
         )
         x = float(MARGE_GAUCHE)
         for groupe in groupes:
@@ -215,9 +188,12 @@ def barres_empilees(
         shown = f_nombre(total) + (" (en partie inconnu)" if partiel else "")
         body.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{escape(shown)}</text>')
         y += LIGNE
-    description = "; ".join(
-        f"{label} : "
-        + ", ".join(f"{g} {'inconnu' if counts[g] is None else counts[g]}" for g in groupes if g in counts)
-        for label, counts in lignes
-    )
+    if description is None:
+        description = "; ".join(
+            f"{label} : "
+            + ", ".join(
+                f"{g} {'inconnu' if counts[g] is None else counts[g]}" for g in groupes if g in counts
+            )
+            for label, counts in lignes
+        )
     return _svg(y + 6, titre, description, body)

@@ -31,7 +31,7 @@ from ctai_cli.formulaires.lignes import (
     Ligne,
     lignes_action,
 )
-from ctai_cli.models.common import EFFECTIF_MAX
+from ctai_cli.models.common import EFFECTIF_MAX, precise
 from ctai_cli.repository import Depot
 
 FEUILLE_IDENTITE = "ctai"
@@ -59,16 +59,23 @@ def identite(depot: Depot) -> dict[str, str]:
     }
 
 
+def sans_porteur(depot: Depot, annee: int) -> list[str]:
+    """The actions of ``annee`` whose porteur is « non précisé »: no form can ask for them."""
+    annexe = depot.annexe(annee)
+    return [a.id for a in (annexe.actions if annexe else []) if precise(a.porteur) is None]
+
+
 def nom_feuille(action_id: str) -> str:
     return action_id[:31]  # the longest sheet name a spreadsheet accepts
 
 
 def porteurs_de(depot: Depot, annee: int) -> list[str]:
-    """The porteurs with at least one action in the annexe of ``annee``, in annexe order."""
+    """The porteurs with at least one action in the annexe of ``annee``, in annexe order
+    (an action whose porteur is « non précisé » has nobody to send a form to)."""
     annexe = depot.annexe(annee)
     seen: list[str] = []
     for action in annexe.actions if annexe else []:
-        if action.porteur not in seen:
+        if precise(action.porteur) is not None and action.porteur not in seen:
             seen.append(action.porteur)
     return seen
 
@@ -125,6 +132,8 @@ def generer(depot: Depot, annee: int, porteur: str) -> Formulaire:
             if ligne.repere is not None:
                 if isinstance(ligne.repere, Decimal):
                     classeur.montant(sheet, row, 4, ligne.repere)
+                elif isinstance(ligne.repere, str):
+                    classeur.texte(sheet, row, 4, ligne.repere)
                 else:
                     sheet.cell(row=row, column=4, value=ligne.repere)
             if ligne.unite:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ctai_cli.budget import somme
 from ctai_cli.models import Action, BilanAction
+from ctai_cli.models.common import NON_PRECISE, precise
 
 FORMAT = "ctai-formulaire-bilan"
 VERSION = "1"
@@ -101,9 +103,12 @@ def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: li
     # Money: State credits, then each co-funder of the fiche-action (and any already reported).
     out.append(Ligne("titre:credits", "Crédits", TITRE, "Réalisé (€)", "Prévu (€)"))
     budget = action.budget
-    disponible: Decimal | None = None
+    # Allocated plus reports: unknown (« non précisé ») stays unknown, never counted as zero.
+    disponible: Decimal | str | None = None
     if budget is not None:
-        disponible = budget.etat_bop104 + sum((r.montant for r in budget.report_entrant), Decimal(0))
+        disponible = somme([precise(budget.etat_bop104), *(r.montant for r in budget.report_entrant)])
+        if disponible is None:
+            disponible = NON_PRECISE
     out.append(
         Ligne(
             "depenses_realisees",

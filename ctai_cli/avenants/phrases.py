@@ -1,0 +1,330 @@
+"""The French sentences of an avenant diff, in administrative style (for ``avenants/<n>.yaml``)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ctai_cli import francais as fr
+from ctai_cli.avenants.comparaison import _empty
+from ctai_cli.avenants.ecarts import (
+    _CLES,
+    _LONG_TEXT,
+    Changement,
+    DiffAction,
+    DiffAnnexe,
+    DiffContrat,
+    DiffConvention,
+    DiffPorteur,
+)
+from ctai_cli.budget import ZERO, Somme
+from ctai_cli.formatting import date_longue, euros
+
+# --------------------------------------------------------------------------- French sentences
+
+# Labels: (text with its article, feminine, plural). "{0}" takes the element key of a path.
+_M, _F = False, True
+_LABELS_CONTRAT: dict[str, tuple[str, bool, bool]] = {
+    "intitule": ("l'intitulé", _M, False),
+    "territoire": ("le territoire", _M, False),
+    "departement": ("le département", _M, False),
+    "statut": ("le statut du contrat", _M, False),
+    "periode.debut": ("la première année de la période", _F, False),
+    "periode.fin": ("la dernière année de la période", _F, False),
+    "deliberation.date": ("la date de la délibération", _F, False),
+    "deliberation.instance": ("l'instance délibérante", _F, False),
+    "signature.date": ("la date de signature", _F, False),
+    "signature.lieu": ("le lieu de signature", _M, False),
+    "preambule": ("le préambule", _M, False),
+    "axes[*].mobilise_bop104": ("la mobilisation des crédits du programme 104 par l'axe {0}", _F, False),
+    "axes[*].description": ("la description de l'axe {0}", _F, False),
+    "imputation.programme": ("le programme budgétaire", _M, False),
+    "imputation.action": ("l'action budgétaire", _F, False),
+    "imputation.sous_action": ("la sous-action budgétaire", _F, False),
+    "imputation.code_activite": ("le code d'activité", _M, False),
+    "report_reliquats": ("le report des reliquats", _M, False),
+    "gouvernance.copil_min_par_an": ("le nombre minimal de comités de pilotage par an", _M, False),
+    "refugies_info": ("le référencement sur refugies.info", _M, False),
+    "juridiction": ("la juridiction compétente", _F, False),
+    "annexes[*].titre": ("le titre de l'annexe {0}", _M, False),
+    "annexes[*].fichier": ("le fichier de l'annexe {0}", _M, False),
+    "parties[*].nom": ("le nom de la partie « {0} »", _M, False),
+    "parties[*].representant.nom": ("le représentant de la partie « {0} »", _M, False),
+    "parties[*].representant.qualite": ("la qualité du représentant de la partie « {0} »", _F, False),
+}
+_LABELS_ACTION: dict[str, tuple[str, bool, bool]] = {
+    "titre": ("le titre", _M, False),
+    "description": ("la description", _F, False),
+    "axe": ("l'axe", _M, False),
+    "porteur": ("le porteur", _M, False),
+    "structure": ("la structure", _F, False),
+    "nouvelle": ("la mention « action nouvelle »", _F, False),
+    "publics": ("les publics", _M, True),
+    "partenaires": ("les partenaires", _M, True),
+    "budget.cofinancements": ("les cofinancements", _M, True),
+    "budget.versements": ("les versements de l'État", _M, True),
+    "budget.report_entrant": ("les reports entrants", _M, True),
+    "budget.excedent_raisonnable": ("l'excédent raisonnable", _M, False),
+    "agir.ouverte_public_agir": ("l'ouverture au public suivi par AGIR", _F, False),
+    "agir.similaire_agir": ("la similarité avec l'accompagnement AGIR", _F, False),
+    "agir.note": ("la note sur l'articulation avec AGIR", _F, False),
+    "refugies_info.referencee": ("le référencement sur refugies.info", _M, False),
+    "objectifs[*].libelle": ("le libellé de l'objectif « {0} »", _M, False),
+    "objectifs[*].cible": ("la cible de l'objectif « {0} »", _F, False),
+    "objectifs[*].unite": ("l'unité de l'objectif « {0} »", _F, False),
+}
+_LABELS_ANNEXE: dict[str, tuple[str, bool, bool]] = {
+    "introduction": ("l'introduction", _F, False),
+    "cadre": ("le cadre", _M, False),
+    "annee": ("l'année", _F, False),
+}
+_LABELS_PORTEUR: dict[str, tuple[str, bool, bool]] = {
+    "nom": ("le nom", _M, False),
+    "type": ("le type", _M, False),
+    "siret": ("le SIRET", _M, False),
+    "siren": ("le SIREN", _M, False),
+    "structures": ("les structures", _F, True),
+    "note": ("la note", _F, False),
+}
+_ELEMENTS = {
+    "objectifs": "l'objectif « {0} »",
+    "parties": "la partie « {0} »",
+    "annexes": "l'annexe {0}",
+}
+_PUBLICS = {"EPA", "BPI", "BPT"}
+
+
+def _label(chemin: str, labels: dict[str, tuple[str, bool, bool]], with_path: bool) -> tuple[str, bool, bool]:
+    keys = re.findall(r"\[([^\]]*)\]", chemin)
+    pattern = re.sub(r"\[[^\]]*\]", "[*]", chemin)
+    if pattern in labels:
+        text, feminine, plural = labels[pattern]
+        text = text.format(*keys)
+        return (f"{text} ({chemin})" if with_path else text), feminine, plural
+    return f"le champ « {chemin} »", _M, False
+
+
+def _valeur(value: Any, *, quote: bool = True) -> str:
+    if value is None:
+        return "non renseigné"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal):
+        return euros(value)
+    if isinstance(value, date):
+        return date_longue(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        text = value if len(value) <= 160 else value[:157] + "…"
+        return f"« {text} »" if quote and value not in _PUBLICS else text
+    if isinstance(value, dict):  # "Ville de Dax (15 000,00 €)": the first value, then the others
+        parts = [_valeur(v, quote=False) for v in value.values() if not _empty(v)]
+        if not parts:
+            return "vide"
+        return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+    if isinstance(value, list):
+        if not value:
+            return "aucun"
+        if any(isinstance(v, dict) for v in value):
+            return "« " + " ; ".join(_valeur(v, quote=False) for v in value) + " »"
+        return ", ".join(_valeur(v, quote=quote) for v in value)
+    return str(value)
+
+
+def _element(name: str, value: Any) -> str:
+    """A keyed list element in a few words."""
+    if isinstance(value, dict):
+        if name == "objectifs":
+            return f"« {value.get('libelle')} », cible : {value.get('cible')} {value.get('unite')}"
+        if name == "parties":
+            return str(value.get("nom"))
+        if name == "annexes":
+            return f"« {value.get('titre')} », {value.get('fichier')}"
+        value = {k: v for k, v in value.items() if k != _CLES.get(name)}
+    return _valeur(value)
+
+
+def _accord(feminine: bool, plural: bool) -> str:
+    return fr.accord("f" if feminine else "m", 2 if plural else 1)
+
+
+def _long(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) > _LONG_TEXT or "\n" in value)
+
+
+def _phrase_changement(
+    change: Changement, labels: dict[str, tuple[str, bool, bool]], sujet: str, *, with_path: bool = False
+) -> str:
+    """One field change as a sentence (without the "Annexe 1 (2025) : " prefix)."""
+    chemin, avant, apres = change.chemin, change.avant, change.apres
+    element = re.fullmatch(r"(?:.*\.)?(\w+)\[([^\]]*)\]", chemin)
+    if element and (isinstance(avant, dict) or isinstance(apres, dict)):  # a keyed element added or removed
+        name, key = element.groups()
+        what = _ELEMENTS.get(name, f"l'élément « {key} » de « {chemin.rsplit('[', 1)[0]} »").format(key)
+        if avant is None:
+            link = " à " + sujet.removeprefix("de ").removeprefix("du ") if sujet else ""
+            return f"ajout de {what}{link} ({_element(name, apres)})"
+        if apres is None:
+            return f"suppression de {what}{' ' + sujet if sujet else ''} ({_element(name, avant)})"
+    label, feminine, plural = _label(chemin, labels, with_path)
+    subject = f"{label} {sujet}".strip()
+    accord = _accord(feminine, plural)
+    if (
+        isinstance(avant, list)
+        and isinstance(apres, list)
+        and not any(isinstance(v, dict) for v in avant + apres)
+    ):
+        added = [v for v in apres if v not in avant]
+        removed = [v for v in avant if v not in apres]
+        parts = []
+        if added:
+            parts.append(f"ajout de {_valeur(added)}")
+        if removed:
+            parts.append(f"retrait de {_valeur(removed)}")
+        return f"{subject} : {' ; '.join(parts) if parts else 'ordre modifié'}"
+    if _long(avant) or _long(apres):
+        verb = "sont" if plural else "est"
+        return f"{subject} {verb} modifié{accord}"
+    if _empty(avant):
+        verb = "sont" if plural else "est"
+        return f"{subject} {verb} renseigné{accord} : {_valeur(apres)}"
+    if _empty(apres):
+        verb = "ne sont plus" if plural else "n'est plus"
+        return f"{subject} {verb} renseigné{accord} (auparavant : {_valeur(avant)})"
+    verb = "passent" if plural else "passe"
+    if isinstance(avant, date) and isinstance(apres, date):
+        return f"{subject} {verb} du {_valeur(avant)} au {_valeur(apres)}"
+    return f"{subject} {verb} de {_valeur(avant)} à {_valeur(apres)}"
+
+
+def ecart_signe(delta: Decimal) -> str:
+    """``+3 000,00 €``, ``-749,60 €``, ``0,00 €``."""
+    return f"+{euros(delta)}" if delta > 0 else euros(delta)
+
+
+def _budget_texte(montant: Decimal | None) -> str:
+    return euros(montant) if montant is not None else "sans budget État indiqué"
+
+
+def _phrases_action(action: DiffAction) -> list[str]:
+    sujet = f"de l'action « {action.id} »"
+    if action.statut in ("ajout", "suppression"):
+        montant = action.budget_apres if action.statut == "ajout" else action.budget_avant
+        what = "ajout" if action.statut == "ajout" else "suppression"
+        return [
+            f"{what} de l'action « {action.id} », intitulée « {action.titre} » "
+            f"(axe {action.axe}, porteur {action.porteur}, {_budget_texte(montant)})"
+        ]
+    out = []
+    for change in action.changements:
+        if change.chemin == "budget.etat_bop104":
+            avant, apres = change.avant, change.apres
+            if avant is None:
+                out.append(f"le budget État {sujet} est fixé à {euros(apres)}")
+            elif apres is None:
+                out.append(f"le budget État {sujet} n'est plus indiqué (auparavant : {euros(avant)})")
+            else:
+                out.append(
+                    f"le budget État {sujet} passe de {euros(avant)} à {euros(apres)} ({ecart_signe(apres - avant)})"
+                )
+        else:
+            out.append(_phrase_changement(change, _LABELS_ACTION, sujet))
+    return out
+
+
+def _phrases_contrat(diff: DiffConvention, *, termes_seulement: bool) -> list[str]:
+    out = [f"ajout du public {p}" for p in diff.publics_ajoutes]
+    out += [f"retrait du public {p}" for p in diff.publics_retires]
+    out += [f"ajout de l'axe {a.numero} « {a.titre} »" for a in diff.axes_ajoutes]
+    out += [f"suppression de l'axe {a.numero} « {a.titre} »" for a in diff.axes_retires]
+    out += [
+        f"l'axe {a.numero} est renommé « {a.apres} » (auparavant : « {a.avant} »)" for a in diff.axes_renommes
+    ]
+    for e in diff.enveloppes:
+        if e.avant is None:
+            out.append(f"l'enveloppe de l'État pour {e.annee} est fixée à {euros(e.apres or ZERO)}")
+        elif e.apres is None:
+            out.append(f"l'enveloppe de l'État pour {e.annee} est supprimée (auparavant : {euros(e.avant)})")
+        else:
+            out.append(
+                f"l'enveloppe de l'État pour {e.annee} passe de {euros(e.avant)} à {euros(e.apres)} "
+                f"({ecart_signe(e.delta)})"
+            )
+    covered = {f"axes[{a.numero}]" for a in (*diff.axes_ajoutes, *diff.axes_retires)}
+    covered |= {f"axes[{a.numero}].titre" for a in diff.axes_renommes}
+    for change in diff.termes if termes_seulement else diff.champs:
+        chemin = change.chemin
+        if (
+            chemin in covered
+            or chemin in ("publics", "axes", "enveloppes")
+            or chemin.startswith("enveloppes[")
+        ):
+            continue
+        out.append(_phrase_changement(change, _LABELS_CONTRAT, "", with_path=True))
+    return out
+
+
+def _phrases_annexe(annexe: DiffAnnexe) -> list[str]:
+    out = []
+    if annexe.statut in ("ajout", "suppression"):
+        n = len(annexe.actions)
+        total = Somme.de(
+            a.budget_apres if annexe.statut == "ajout" else a.budget_avant for a in annexe.actions
+        )
+        what = "ajout" if annexe.statut == "ajout" else "suppression"
+        if total.valeur is not None:
+            budget = f"budget État total de {euros(total.valeur)}"
+        else:  # unknown is never zero: an action without budget makes the total unknown
+            budget = f"budget État total inconnu, {total.inconnus} action{'s' if total.inconnus > 1 else ''} sans budget"
+            if total.partiel is not None:
+                budget += f" (somme partielle des autres : {euros(total.partiel)})"
+        out.append(
+            f"{what} de l'annexe des actions de {annexe.annee} ({n} action{'s' if n > 1 else ''}, {budget})"
+        )
+    out += [_phrase_changement(c, _LABELS_ANNEXE, "de l'annexe") for c in annexe.champs]
+    for action in annexe.actions:
+        out += _phrases_action(action)
+    return out
+
+
+def _phrases_porteur(porteur: DiffPorteur) -> list[str]:
+    if porteur.statut == "ajout":
+        return [f"ajout du porteur « {porteur.id} » ({porteur.nom}, {porteur.type})"]
+    if porteur.statut == "suppression":
+        return [f"suppression du porteur « {porteur.id} » ({porteur.nom})"]
+    return [
+        _phrase_changement(c, _LABELS_PORTEUR, f"du porteur « {porteur.id} »") for c in porteur.changements
+    ]
+
+
+def sections(diff: DiffContrat, *, termes_seulement: bool = False) -> list[tuple[str, list[str]]]:
+    """Sentences grouped by part of the contract: [("Contrat", [...]), ("Annexe 1 (2025)", [...]), …]."""
+    out: list[tuple[str, list[str]]] = []
+    contrat = _phrases_contrat(diff.contrat, termes_seulement=termes_seulement)
+    if contrat:
+        out.append(("Contrat", contrat))
+    for annexe in diff.annexes:
+        sentences = _phrases_annexe(annexe)
+        if sentences:
+            out.append((annexe.titre, sentences))
+    if not termes_seulement:
+        porteurs = [s for p in diff.porteurs for s in _phrases_porteur(p)]
+        if porteurs:
+            out.append(("Porteurs", porteurs))
+    return out
+
+
+def phrases(diff: DiffContrat, *, termes_seulement: bool = False) -> list[str]:
+    """Every change as a French sentence: « Annexe 1 (2025) : ajout de l'action … ».
+
+    ``termes_seulement``: only the terms of the contract (what an avenant lists): no
+    porteurs, no change recording the signing (statut, délibération, signature).
+    """
+    return [
+        f"{titre} : {s}."
+        for titre, sentences in sections(diff, termes_seulement=termes_seulement)
+        for s in sentences
+    ]
