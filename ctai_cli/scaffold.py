@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ctai_cli import __version__
-from ctai_cli.yamlread import quote
 
 A_COMPLETER = "À COMPLÉTER"
 """The placeholder of every free text the coordinator has to write."""
@@ -156,12 +155,14 @@ def contrat_yaml(o: Options) -> str:
         else "# toujours entre guillemets"
     )
     territoire_note = f"   # {A_COMPLETER} : commune, intercommunalité…" if o.territoire_provisoire else ""
+    from ctai_cli.yamlwrite import scalaire  # ruamel: only the commands that write YAML load it
+
     return _modele(
         "contrat.yaml.j2",
         o=o,
         modeline=_modeline("contrat.schema.json", 0).rstrip("\n"),
-        intitule=quote(intitule),
-        territoire=quote(o.territoire),
+        intitule=scalaire(intitule),
+        territoire=scalaire(o.territoire),
         departement_note=departement_note,
         territoire_note=territoire_note,
     )

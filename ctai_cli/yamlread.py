@@ -543,22 +543,6 @@ def os_reason(exc: BaseException) -> str:
     return f"erreur du système ({errno.errorcode.get(getattr(exc, 'errno', None) or 0, 'inconnue')})"
 
 
-# Characters a YAML stream may not hold raw (outside YAML 1.2's printable set), plus
-# the ones YAML 1.1 readers take as line breaks or a byte-order mark.
-_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
-
-
-def quote(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar, safe whatever it holds.
-
-    A JSON string is a YAML double-quoted scalar; JSON escapes the C0 controls, and the
-    characters YAML forbids raw (DEL, C1 controls, U+FFFE…) are escaped here as ``\\uXXXX``.
-    """
-    import json
-
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
-
-
 def read_document(fs_path: Path, path: str) -> tuple[Document | None, list[Diagnostic]]:
     text, diagnostics = read_bytes(fs_path, path)
     if text is None:

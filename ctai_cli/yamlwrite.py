@@ -114,6 +114,19 @@ def texte(value: str) -> DoubleQuotedScalarString:
     return DoubleQuotedScalarString(value)
 
 
+def scalaire(value: str) -> str:
+    """``value`` as one double-quoted YAML scalar on one line, for ``ctai init``'s templates.
+
+    The same writer as every other YAML ctai writes: whatever the text holds (quotes,
+    backslashes, control characters, U+FFFE…), it reads back as that text.
+    """
+    yaml = _yaml(_LAYOUTS[0])
+    yaml.width = 2**31 - 1  # one line, however long
+    out = io.StringIO()
+    yaml.dump({"v": texte(value)}, out)
+    return out.getvalue().removeprefix("v: ").removesuffix("\n")
+
+
 def flow(mapping: dict[str, Any]) -> CommentedMap:
     """``{publics: [EPA], nombre: 20}``: a short mapping on one line, as the examples write them."""
     out = CommentedMap(mapping)
