@@ -19,7 +19,9 @@ def apercu(value: Any, limite: int = APERCU_MAX) -> str:
     text = value if isinstance(value, str) else repr(value)
     if len(text) <= limite:
         return text
-    return f"{text[: limite - 1]}… ({len(text):,} caractères)".replace(",", "\u202f")
+    from ctai_cli.formatting import milliers
+
+    return f"{text[: limite - 1]}… ({milliers(len(text))} caractères)"
 
 
 class Severity(enum.StrEnum):

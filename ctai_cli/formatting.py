@@ -23,6 +23,11 @@ def texte_markdown(text: str) -> str:
     return _MARKDOWN_ACTIF.sub(r"\\\1", text)
 
 
+def milliers(n: int) -> str:
+    """``131072`` → ``"131 072"`` (narrow no-break space between thousands, as babel writes them)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 _CENT = Decimal("0.01")
 
 

@@ -27,6 +27,7 @@ import yaml
 
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
+from ctai_cli.formatting import milliers
 
 MAX_FILE_SIZE = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -202,10 +203,7 @@ class _Walker:
         self.expanded_chars += len(node.value)
         if self.expanded_chars > MAX_ALIAS_CHARS:
             line, col = self.keys.get(loc) or self.pos(node)
-            detail = (
-                f"les alias répètent plus de {MAX_ALIAS_CHARS:,} caractères de texte".replace(",", "\u202f")
-                + " (attaque par amplification ?)"
-            )
+            detail = f"les alias répètent plus de {milliers(MAX_ALIAS_CHARS)} caractères de texte (attaque par amplification ?)"
             self.diagnostics.append(make("CTAI-E008", self.path, line, col, detail=detail))
             raise _Stop
 
@@ -414,9 +412,7 @@ def _syntax_diagnostic(path: str, text: str, exc: yaml.YAMLError) -> Diagnostic:
         if "\t" in indent or ("cannot start any token" in problem and current[col - 1 : col] == "\t"):
             return make("CTAI-E006", path, line, current.index("\t") + 1)
         if "mapping values are not allowed" in problem and col > _MAX_SIMPLE_KEY:
-            detail = f"« : » après une clé de plus de {_MAX_SIMPLE_KEY:,} caractères, la longueur maximale en YAML".replace(
-                ",", "\u202f"
-            )
+            detail = f"« : » après une clé de plus de {milliers(_MAX_SIMPLE_KEY)} caractères, la longueur maximale en YAML"
             return make("CTAI-E005", path, line, col, detail=detail)
     if "expected a single document" in context:
         return make("CTAI-E010", path, line, col)

@@ -21,7 +21,7 @@ from jinja2.filters import do_format as _FORMAT
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from ctai_cli.formatting import LOCALE, date_longue, euros, texte_markdown
+from ctai_cli.formatting import LOCALE, date_longue, euros, milliers, texte_markdown
 from ctai_cli.models.common import NON_PRECISE, est_non_precise
 
 NON_RENSEIGNE = "—"
@@ -268,9 +268,7 @@ class _Chargeur(FileSystemLoader):
                     template, filename, "ce n'est pas un fichier ordinaire (tube, périphérique…)"
                 )
             if info.st_size > TAILLE_MODELE_MAX:
-                raise ModeleIllisible(
-                    template, filename, f"plus de {TAILLE_MODELE_MAX:,} octets".replace(",", "\u202f")
-                )
+                raise ModeleIllisible(template, filename, f"plus de {milliers(TAILLE_MODELE_MAX)} octets")
             return super().get_source(environment, template)
         raise TemplateNotFound(template)
 
