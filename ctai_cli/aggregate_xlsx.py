@@ -17,13 +17,13 @@ from openpyxl.utils import get_column_letter
 from ctai_cli.aggregate import Agregat
 from ctai_cli.aggregate_tables import SCHEMAS, tables
 from ctai_cli.budget import COLONNES, LIBELLES
-from ctai_cli.budget_xlsx import _Classeur
+from ctai_cli.budget_xlsx import Classeur
 
 ENTIER = "#,##0"
 DATE = "DD/MM/YYYY"
 
 
-def _table(classeur: _Classeur, name: str, rows: list[dict[str, Any]]) -> None:
+def _table(classeur: Classeur, name: str, rows: list[dict[str, Any]]) -> None:
     sheet = classeur.sheet(name)
     champs = SCHEMAS[name]
     for col, champ in enumerate(champs, 1):
@@ -55,7 +55,7 @@ def _table(classeur: _Classeur, name: str, rows: list[dict[str, Any]]) -> None:
 
 
 def ecrire(agregat: Agregat, out: BinaryIO) -> None:
-    classeur = _Classeur()
+    classeur = Classeur()
     data = tables(agregat, pour_csv=False)
     ensemble = classeur.sheet("ensemble")
     classeur.texte(ensemble, 1, 1, "BOP 104, contrats retenus", bold=True)

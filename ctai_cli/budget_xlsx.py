@@ -47,7 +47,7 @@ def _col(name: str) -> int:
     return COLUMNS.index(name) + 1
 
 
-class _Classeur:
+class Classeur:
     """A workbook whose formula cells remember their value, patched in after saving."""
 
     def __init__(self) -> None:
@@ -152,7 +152,7 @@ def _cache_values(xml: str, cells: dict[str, Decimal]) -> str:
     return patched
 
 
-def _year_sheet(classeur: _Classeur, annee: AnneeBudget) -> dict[str, Any]:
+def _year_sheet(classeur: Classeur, annee: AnneeBudget) -> dict[str, Any]:
     """One year: the actions, their total, the envelope and the co-financements. Returns cell addresses."""
     from openpyxl.utils import get_column_letter
 
@@ -268,7 +268,7 @@ def _year_sheet(classeur: _Classeur, annee: AnneeBudget) -> dict[str, Any]:
 
 
 def _pair(
-    classeur: _Classeur,
+    classeur: Classeur,
     sheet: Any,
     row: int,
     pair: PrevuRealise,
@@ -300,7 +300,7 @@ def _pair(
 
 
 def _contract_sheet(
-    classeur: _Classeur, rapprochement: Rapprochement, where: dict[int, dict[str, Any]]
+    classeur: Classeur, rapprochement: Rapprochement, where: dict[int, dict[str, Any]]
 ) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -402,7 +402,7 @@ def _contract_sheet(
 
 
 def ecrire(rapprochement: Rapprochement, out: BinaryIO) -> None:
-    classeur = _Classeur()
+    classeur = Classeur()
     where = {annee.annee: _year_sheet(classeur, annee) for annee in rapprochement.annees}
     if rapprochement.contrat is not None:
         _contract_sheet(classeur, rapprochement, where)

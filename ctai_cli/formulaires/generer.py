@@ -7,7 +7,7 @@ hidden column A carries each row's key and a hidden sheet « ctai » the form's 
 bilans/<N>.yaml without guessing. Sheets and the workbook's structure are protected
 (without password: the protection guides, the import checks). Amounts are numbers in the
 French format of the budget spreadsheet; text from the files is never written as a
-formula (``_Classeur.texte``).
+formula (``Classeur.texte``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ctai_cli.budget_xlsx import _Classeur
+from ctai_cli.budget_xlsx import Classeur
 from ctai_cli.formulaires.lignes import (
     DISPOSITION,
     DISPOSITIONS,
@@ -31,13 +31,12 @@ from ctai_cli.formulaires.lignes import (
     Ligne,
     lignes_action,
 )
-from ctai_cli.models.common import EFFECTIF_MAX, precise
+from ctai_cli.models.common import EFFECTIF_MAX, MONTANT_MAX, precise
 from ctai_cli.repository import Depot
 
 FEUILLE_IDENTITE = "ctai"
 FEUILLE_AIDE = "Mode d'emploi"
 PREMIERE_LIGNE = 7  # the first row of the form's table on an action sheet
-MONTANT_MAX = "999999999999.99"
 TEXTE_MAX = 30000
 
 
@@ -95,7 +94,7 @@ def generer(depot: Depot, annee: int, porteur: str) -> Formulaire:
     actions = [a for a in annexe.actions if a.porteur == porteur]
     contrat = depot.contrat_model
 
-    classeur = _Classeur()
+    classeur = Classeur()
     aide = classeur.sheet(FEUILLE_AIDE)
     _instructions(classeur, aide, contrat.intitule, nom, annee, [a.titre for a in actions])
 
@@ -177,7 +176,7 @@ def generer(depot: Depot, annee: int, porteur: str) -> Formulaire:
     return Formulaire(porteur, f"bilan-{annee}-{porteur}.xlsx", out.getvalue(), tuple(a.id for a in actions))
 
 
-def _valeur(classeur: _Classeur, sheet: Any, row: int, ligne: Ligne) -> None:
+def _valeur(classeur: Classeur, sheet: Any, row: int, ligne: Ligne) -> None:
     if ligne.nature == MONTANT:
         classeur.montant(sheet, row, 3, ligne.valeur)
     elif ligne.nature == EFFECTIF:
@@ -256,7 +255,7 @@ INSTRUCTIONS = (
 
 
 def _instructions(
-    classeur: _Classeur, sheet: Any, intitule: str, porteur: str, annee: int, titres: list[str]
+    classeur: Classeur, sheet: Any, intitule: str, porteur: str, annee: int, titres: list[str]
 ) -> None:
     from openpyxl.styles import Alignment
 

@@ -35,12 +35,11 @@ from ctai_cli.formulaires.lignes import (
     VERSION,
     nature_of_key,
 )
-from ctai_cli.models.common import EFFECTIF_MAX, MONTANT_CHIFFRES_MAX
+from ctai_cli.models.common import EFFECTIF_MAX, MONTANT_MAX
 
 MAX_FORM_SIZE = 10 * 1024 * 1024  # a form is a few dozen kilobytes
 MAX_UNPACKED = 100 * 1024 * 1024  # a zip bomb is refused before openpyxl opens it
 _IDENTIFIANT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_MONTANT_MAX = Decimal(10**MONTANT_CHIFFRES_MAX) - Decimal("0.01")
 FEUILLE_IDENTITE = "ctai"
 FEUILLE_AIDE = "Mode d'emploi"
 
@@ -259,7 +258,7 @@ def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
             return None, f"montant négatif ({_fr(value)} €)"
         if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
             return None, f"montant à plus de deux décimales ({_fr(value)} €) : arrondissez au centime"
-        if amount > _MONTANT_MAX:
+        if amount > MONTANT_MAX:
             return None, "montant trop grand"
         return amount.quantize(Decimal("0.01")) if amount != amount.to_integral_value() else amount, None
     text = value if isinstance(value, str) else str(value)

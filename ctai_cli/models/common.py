@@ -51,6 +51,7 @@ EFFECTIF_MAX = 1_000_000_000
 Effectif = Annotated[int, Field(ge=0, le=EFFECTIF_MAX)]
 
 MONTANT_CHIFFRES_MAX = 12  # 999 999 999 999,99 € at most
+MONTANT_MAX = Decimal(10**MONTANT_CHIFFRES_MAX) - Decimal("0.01")
 _MONTANT = re.compile(rf"[0-9]{{1,{MONTANT_CHIFFRES_MAX}}}(?:\.[0-9]{{1,2}})?")
 _MONTANT_JSON = {
     "description": 'Montant en euros : entier (1200) ou texte avec au plus deux décimales ("1200.50").',
