@@ -18,54 +18,47 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-def _lines(result: ValidationResult) -> list[tuple[str, str | None, str]]:
-    """``(text, style, kind)`` of each line; ``kind`` tells where colour goes."""
-    lines: list[tuple[str, str | None, str]] = []
+Span = tuple[int, int | None, str]  # start, end (None: end of line), rich style
+
+
+def _lines(result: ValidationResult) -> list[tuple[str, list[Span]]]:
+    """Each line's text, and where its colours go (used on a terminal only)."""
+    lines: list[tuple[str, list[Span]]] = []
     for d in result.diagnostics:
         style = "bold red" if d.is_error else "yellow"
-        lines.append((f"{sur(d.location())}: {d.severity.label} {d.code} {sur(d.message)}", style, "diag"))
+        location = f"{sur(d.location())}:"
+        label = f"{d.severity.label} {d.code}"
+        end = len(location) + 1 + len(label)
+        text = f"{location} {label} {sur(d.message)}"
+        lines.append((text, [(0, len(location), "bold"), (len(location) + 1, end, style)]))
         if d.hint:
-            lines.append((f"    → {sur(d.hint)}", "dim", "hint"))
+            lines.append((f"    → {sur(d.hint)}", [(0, None, "dim")]))
     summary = (
         f"{_plural(result.errors, 'erreur')}, {_plural(result.warnings, 'avertissement')} "
         f"({_plural(result.files, 'fichier')} dans {_plural(result.contracts, 'contrat')})"
     )
     if not result.diagnostics:
-        lines.append((f"✓ Aucun problème {summary}", "green", "ok"))
+        ok = "✓ Aucun problème"
+        lines.append((f"{ok} {summary}", [(0, len(ok), "green")]))
     else:
-        lines.append((summary, None, "summary"))
+        lines.append((summary, []))
     return lines
 
 
 def report(result: ValidationResult, stream: TextIO) -> None:
     lines = _lines(result)
     if not _is_terminal(stream):
-        stream.write("".join(text + "\n" for text, _, _ in lines))
+        stream.write("".join(text + "\n" for text, _ in lines))
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
-    for d, (text, style, kind) in zip(_diagnostics_and_more(result), lines, strict=True):
+    for text, spans in lines:
         line = Text(text)
-        if kind == "diag" and d is not None:
-            location = len(sur(d.location())) + 1
-            line.stylize("bold", 0, location)
-            line.stylize(style or "", location + 1, location + 1 + len(d.severity.label) + 1 + len(d.code))
-        elif kind == "ok":
-            line.stylize(style or "", 0, len("✓ Aucun problème"))
-        elif style:
-            line.stylize(style)
+        for start, end, style in spans:
+            line.stylize(style, start, end)
         console.print(line)
-
-
-def _diagnostics_and_more(result: ValidationResult):
-    """The diagnostic each line belongs to (None for the summary), aligned with :func:`_lines`."""
-    for d in result.diagnostics:
-        yield d
-        if d.hint:
-            yield d
-    yield None
 
 
 def _is_terminal(stream: TextIO) -> bool:
