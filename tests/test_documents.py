@@ -64,6 +64,25 @@ def test_bilan_2023_has_the_annexe_2_figures(ctai) -> None:
     assert "Montants non renseignés" in out
 
 
+def test_a_beneficiaries_total_over_uncounted_actions_is_labelled_partial(ctai, dax_copy: Path) -> None:
+    """Unknown is never zero: two actions of 2023 have no count, so the table's sum is partial."""
+    for fmt in ("md", "html"):
+        out = ctai("bilan", "render", dax_copy, "--annee", "2023", "-f", fmt).out
+        assert "Total partiel (actions sans décompte exclues)" in out
+    # Every action counted: the same row is a plain total.
+    bilan = dax_copy / "bilans" / "2023.yaml"
+    text = bilan.read_text(encoding="utf-8")
+    for action in ("copilotage", "parcours-integration"):
+        assert f"- action: {action}\n" in text
+        text = text.replace(
+            f"- action: {action}\n", f"- action: {action}\n    beneficiaires: {{total: 1}}\n", 1
+        )
+    bilan.write_text(text, encoding="utf-8")
+    run = ctai("bilan", "render", dax_copy, "--annee", "2023")
+    assert run.code == 0, run.err
+    assert "| | **Total** |" in run.out and "Total partiel" not in run.out
+
+
 def test_bilan_2024_money_in_french(ctai) -> None:
     out = ctai("bilan", "render", DAX, "--annee", "2024").out
     assert "142\u202f950,40\u00a0€ dépensés" in out
