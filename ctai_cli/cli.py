@@ -1,16 +1,15 @@
 """The typer skin: options in, one core call, an exit code out.
 
 Only typer is imported at start-up; each command imports what it needs when it
-runs, so ``ctai --help`` loads neither pydantic nor jinja2 nor rich. Path
-parameters are declared as ``str``: typer coerces ``Path`` through pydantic.
+runs, so no ``--help`` loads pydantic, jinja2 or rich. Parameters are ``str``,
+``list[str]`` or ``bool`` (paths too), which :mod:`ctai_cli.commands._aide` takes
+without typer's pydantic coercion. No ``from __future__ import annotations``
+here: typer would evaluate every annotation string of every command at start-up.
 All exit codes are decided here and in :mod:`ctai_cli.exitcodes`.
 """
 
-from __future__ import annotations
-
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -792,6 +791,8 @@ def _crash(exc: BaseException) -> int:
         file=sys.stderr,
     )
     if os.environ.get("CTAI_DEBUG"):
+        import traceback
+
         traceback.print_exception(exc, file=sys.stderr)
     else:
         print("Relancez avec CTAI_DEBUG=1 pour afficher la trace complète.", file=sys.stderr)

@@ -27,8 +27,6 @@ def _subprocess(*args: str, env: dict | None = None) -> subprocess.CompletedProc
     )
 
 
-# Only the top level: typer >= 0.2x coerces every subcommand parameter (even --help)
-# through pydantic, so `ctai validate --help` loads it; `ctai --help` must stay light.
 @pytest.mark.parametrize("args", [["--help"], ["--version"], []])
 def test_help_does_not_import_heavy_libraries(args: list[str]) -> None:
     code = (
@@ -41,6 +39,37 @@ def test_help_does_not_import_heavy_libraries(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode in (0, 2), done.stderr  # no arguments: help, exit 2 as click does
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_help_page_imports_heavy_libraries() -> None:
+    """Start-up stays at typer's cost: every subcommand's --help, in one process.
+
+    typer 0.29 coerces parameters through pydantic (ctai_cli.commands._aide steps
+    around it); a Path annotation or a module-level import in a command would
+    bring pydantic, rich or yaml back here.
+    """
+    code = (
+        "import contextlib, io, sys\n"
+        "from typer.main import get_command\n"
+        "from ctai_cli.cli import app, main\n"
+        "def paths(cmd, prefix):\n"
+        "    yield prefix\n"
+        "    for name, sub in sorted(getattr(cmd, 'commands', {}).items()):\n"
+        "        yield from paths(sub, [*prefix, name])\n"
+        "seen = []\n"
+        "for path in paths(get_command(app), []):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "        rc = main([*path, '--help'])\n"
+        "    assert rc == 0 and 'Utilisation' in out.getvalue(), (path, rc)\n"
+        "    seen.append(' '.join(path))\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(len(seen), repr(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    count, heavy = done.stdout.strip().split(" ", 1)
+    assert int(count) > 15  # the root, the groups and every command
+    assert heavy == "[]"
 
 
 def test_console_script_validates_the_example() -> None:

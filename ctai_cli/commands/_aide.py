@@ -173,8 +173,53 @@ def _franciser_parametres(commande: Any) -> None:
             param.callback = _installer_completion
 
 
+def _sans_pydantic(param: Any) -> None:
+    """Take plain text and flags as they come, without typer's pydantic coercion.
+
+    Recent typer (0.29) turns every parameter value, even an absent one, through a
+    pydantic ``TypeAdapter``: importing pydantic and building the adapters costs
+    more than typer itself, on every command and every subcommand's ``--help``
+    (typer 0.26 uses no pydantic). Our parameters are all ``str``, ``list[str]`` or
+    ``bool``: their values are already what the command receives. For those, the
+    parameter's public ``process_value`` is replaced by the same steps (missing
+    values, the callback) without the adapter; anything unusual (a required value
+    missing, a value of another type) is left to typer's own processing.
+    """
+    descripteur = getattr(param, "type_descriptor", None)
+    if descripteur is None or "process_value" in vars(param):
+        return
+    annotation = descripteur.annotation
+    if annotation not in (str, bool, list[str]):
+        return
+    typer_process_value = param.process_value
+
+    def process_value(ctx: Any, value: Any) -> Any:
+        multiple = param.multiple or param.nargs == -1
+        if value is None:
+            value = () if multiple else None
+        elif multiple:
+            if annotation != list[str] or not all(isinstance(v, str) for v in value):
+                return typer_process_value(ctx, value)
+            value = list(value)
+        elif not isinstance(value, annotation):
+            return typer_process_value(ctx, value)
+        if param.required and param.value_is_missing(value):
+            return typer_process_value(ctx, value)  # typer's own "missing" error
+        if param.callback is not None:
+            value = param.callback(ctx, param, value)
+        return value
+
+    param.process_value = process_value
+
+
 class _Francais:
     """Mixed into typer's command and group classes: French help and usage errors."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            _sans_pydantic(param)
+        return params
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         formatter.write(page_aide(ctx))
