@@ -105,6 +105,24 @@ def validate_command(
             show_default=False,
         ),
     ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache",
+            help="Garde le résultat de chaque contrat dans le cache de l'utilisateur "
+            "($XDG_CACHE_HOME/ctai, sinon ~/.cache/ctai) : un contrat inchangé (fichiers, date, "
+            "version de ctai) n'est pas relu.",
+        ),
+    ] = False,
+    cache_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DOSSIER",
+            help="Comme --cache, avec ce dossier de cache.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Valide les fichiers d'un contrat et leur cohérence ; signale tout d'un coup.
 
@@ -113,7 +131,17 @@ def validate_command(
     """
     from ctai_cli.commands import validate
 
-    raise typer.Exit(validate.run([Path(p) for p in paths or []], fmt, strict, date, base))
+    raise typer.Exit(
+        validate.run(
+            [Path(p) for p in paths or []],
+            fmt,
+            strict,
+            date,
+            base,
+            cache=cache,
+            cache_dir=Path(cache_dir) if cache_dir else None,
+        )
+    )
 
 
 @app.command("explain", cls=Commande)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,8 +97,17 @@ def atomic_write(path: Path, text: str, *, force: bool = False) -> None:
 
 
 @contextmanager
-def atomic_output(path: Path, *, force: bool = False, binary: bool = False) -> Iterator[IO]:
-    """Stream into a temporary file next to ``path``, renamed over it only on success."""
+def atomic_output(
+    path: Path, *, force: bool = False, binary: bool = False, durable: bool = True
+) -> Iterator[IO]:
+    """Stream into a temporary file next to ``path``, renamed over it only on success.
+
+    ``durable=False`` skips the sync to disk (a cache entry: after a power cut it may be
+    lost or damaged, which its reader detects; the rename still keeps it whole for a
+    concurrent reader).
+    """
+    import tempfile  # here: every command imports this module for WriteProblem, few write
+
     check_target(path, force=force)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -111,7 +119,8 @@ def atomic_output(path: Path, *, force: bool = False, binary: bool = False) -> I
         with os.fdopen(fd, **mode) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         check_target(path, force=force)  # nothing appeared in its place meanwhile
         os.replace(tmp, path)
     except OSError as exc:
@@ -130,6 +139,8 @@ def atomic_write_many(files: Mapping[Path, str | bytes], *, force: bool = False)
     they renamed into place. On any failure the temporary files and the folders this
     call created are removed, and the targets are left as they were.
     """
+    import tempfile
+
     for path in files:
         check_target(path, force=force, parents=True)
     created: list[Path] = []

@@ -5,11 +5,17 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from ctai_cli.commands._common import UsageProblem, check_format, parse_date_option, progression
+from ctai_cli.commands._common import UsageProblem, check_format, error, parse_date_option, progression
 
 
 def run(
-    paths: list[Path], fmt: str | None, strict: bool, date_text: str | None, base: str | None = None
+    paths: list[Path],
+    fmt: str | None,
+    strict: bool,
+    date_text: str | None,
+    base: str | None = None,
+    cache: bool = False,
+    cache_dir: Path | None = None,
 ) -> int:
     from ctai_cli.reporters import REPORTER_BY_NAME, default_format, get_reporter
     from ctai_cli.validate import ValidateOptions, validate
@@ -21,6 +27,7 @@ def run(
         date=parse_date_option(date_text),
         strict=strict,
         base=base,
+        cache=cache_dir if cache_dir is not None else _default_cache() if cache else None,
     )
     # The documents of each contract stay alive for the cross-file checks: with the
     # default thresholds the collector rescans them (and every imported module) over
@@ -43,5 +50,13 @@ def run(
                 result = validate(options, avance)
             except GitProblem as exc:
                 raise UsageProblem(str(exc)) from None
+    for avis in result.avis:
+        error(avis)
     get_reporter(fmt)(result, sys.stdout)
     return result.exit_code(strict)
+
+
+def _default_cache() -> Path:
+    from ctai_cli.cache import default_dir
+
+    return default_dir()
