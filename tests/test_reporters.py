@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +73,34 @@ def test_text(ctai, broken: Path) -> None:
     assert "erreur CTAI-E200 porteur « ch-daxx » absent de porteurs.yaml" in run.out
     assert "→ vouliez-vous dire « ch-dax » ?" in run.out
     assert run.out.strip().endswith("1 erreur, 1 avertissement (8 fichiers dans 1 contrat)")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_text_is_the_same_on_a_terminal_and_off_it(broken: Path) -> None:
+    """Plain writes off a terminal, rich's colours on one: the same lines, in the same order."""
+    command = [sys.executable, "-m", "ctai_cli", "validate", str(broken), str(broken), "--date", QUIET_DATE]
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    env |= {"TERM": "xterm-256color", "COLUMNS": "60", "CTAI_PROGRESSION_DELAI": "3600"}
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    leader, follower = os.openpty()
+    process = subprocess.Popen(command, stdout=follower, stderr=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower side is closed: the process is done with it
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=120) == piped.returncode == 1
+    os.close(leader)
+    terminal = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert "\x1b[" in terminal  # coloured…
+    assert "\x1b" not in piped.stdout  # …only on a terminal
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", terminal)
+    assert plain == piped.stdout
+    lines = piped.stdout.splitlines()
+    assert len(lines) >= 5 and "CTAI-E200" in lines[0] and lines[-1].startswith("2 erreurs")
+    assert max(map(len, lines)) > 60  # longer than the terminal: not wrapped there either
