@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ctai_cli.repository import Depot
 
 PUBLICS = ("EPA", "BPI", "BPT")
+HORS_PUBLIC = "hors_public"  # beneficiaries rows: what a structure's whole file active adds
 DISPOSITIONS = ("report", "reversement", "conserve", "en_attente", "non_indiquee")
 LIBELLES_DISPOSITION = {
     "report": "reporté",
@@ -54,6 +55,8 @@ ETATS_BILAN = {
     "manquant": "manquant",
     "a_venir": "à venir",
     "echeance_inconnue": "échéance impossible",
+    "remis_echeance_non_precisee": "remis, échéance non précisée",
+    "echeance_non_precisee": "absent, échéance non précisée (dû ou non : inconnu)",
 }
 
 
@@ -95,7 +98,7 @@ class EtatBilan:
 class Copils:
     annee: int
     tenus: int | None  # None: « non précisé » in the bilan, or no bilan
-    minimum: int
+    minimum: int | None  # None: the contract does not state it (never a default)
     bilan: bool  # False: no bilan for that year
 
 
@@ -103,14 +106,18 @@ class Copils:
 class Beneficiaires:
     """Beneficiaries summed over actions (a person in two actions counts twice)."""
 
-    total: Somme
+    total: Somme  # people of the contract's public
     par_public: dict[str, Somme]  # "EPA", "BPI", "BPT", or "EPA+BPI" for a group counted together
+    # What structures' whole files active (bilan « file_active: true ») count beyond the contract's
+    # public: shown apart, never in the total (no term: no file active).
+    hors_public: Somme = field(default_factory=Somme)
 
     def __add__(self, other: Beneficiaires) -> Beneficiaires:
         keys = list(dict.fromkeys([*self.par_public, *other.par_public]))
         return Beneficiaires(
             self.total + other.total,
             {k: self.par_public.get(k, Somme()) + other.par_public.get(k, Somme()) for k in keys},
+            self.hors_public + other.hors_public,
         )
 
 
@@ -363,7 +370,9 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
 
     ``nombre`` None is unknown: an action without beneficiaries in its bilan (or without
     bilan), a year without annexe; an action whose total is known but not its split by
-    public has an unknown row for each of EPA, BPI and BPT.
+    public has an unknown row for each of EPA, BPI and BPT. When the bilan's total is a
+    structure's whole file active (``file_active``), « total » is the contract's public (its
+    groups by public) and a « hors_public » row holds what the file active adds beyond it.
     """
     rows: list[dict[str, Any]] = []
 
@@ -388,9 +397,22 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
             if b is None:
                 unknown(year, action.id)
             elif not b.par_public:
-                unknown(year, action.id, b.total)
+                # A file active with no split: the contract's public in it is unknown.
+                unknown(year, action.id, None if b.file_active else b.total)
+                if b.file_active:
+                    rows.append({"annee": year, "action": action.id, "groupe": HORS_PUBLIC, "nombre": None})
             else:
-                rows.append({"annee": year, "action": action.id, "groupe": "total", "nombre": b.total})
+                du_public = sum(g.nombre for g in b.par_public) if b.file_active else b.total
+                rows.append({"annee": year, "action": action.id, "groupe": "total", "nombre": du_public})
+                if b.file_active:
+                    rows.append(
+                        {
+                            "annee": year,
+                            "action": action.id,
+                            "groupe": HORS_PUBLIC,
+                            "nombre": b.total - du_public,
+                        }
+                    )
                 for groupe in b.par_public:
                     key = "+".join(p for p in PUBLICS if p in groupe.publics)
                     rows.append({"annee": year, "action": action.id, "groupe": key, "nombre": groupe.nombre})
@@ -403,8 +425,9 @@ def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
         value = row["nombre"]
         par_groupe.setdefault(row["groupe"], []).append(None if value is None else Decimal(value))
     total = Somme.de(par_groupe.pop("total", []))
+    hors_public = Somme.de(par_groupe.pop(HORS_PUBLIC, []))
     order = sorted(par_groupe, key=lambda k: (k.count("+"), [PUBLICS.index(p) for p in k.split("+")]))
-    return Beneficiaires(total, {k: Somme.de(par_groupe[k]) for k in order})
+    return Beneficiaires(total, {k: Somme.de(par_groupe[k]) for k in order}, hors_public)
 
 
 def _bilans(
@@ -423,7 +446,9 @@ def _bilans(
         if bilan is not None and bilan.cadre != "contrat":
             bilan = None
         remise = bilan.date_remise if bilan is not None else None
-        if due is None:
+        if contrat.gouvernance.echeance is None:
+            etat = "echeance_non_precisee" if bilan is None else "remis_echeance_non_precisee"
+        elif due is None:
             etat = "echeance_inconnue"
         elif bilan is not None:
             etat = "remis_date_inconnue" if remise is None else "remis_en_retard" if remise > due else "remis"
@@ -431,7 +456,7 @@ def _bilans(
             etat = "manquant" if reference > due else "a_venir"
         etats.append(EtatBilan(year, due, bilan is not None, remise, etat))
         tenus = precise(bilan.pilotage.copils_tenus) if bilan is not None else None
-        copils.append(Copils(year, tenus, contrat.gouvernance.copil_min_par_an, bilan is not None))
+        copils.append(Copils(year, tenus, contrat.gouvernance.minimum_copils, bilan is not None))
     return tuple(etats), tuple(copils)
 
 

@@ -28,6 +28,11 @@ def _bop(totaux: Any) -> list[dict[str, str]]:
     return [{"libelle": LIBELLES[c], "valeur": somme_texte(totaux.sommes[c])} for c in COLONNES]
 
 
+def _hors_public(b: Any) -> str | None:
+    """What structures' whole files active add beyond the contract's public; None: no file active."""
+    return somme_texte(b.hors_public, _nombre) if b.hors_public.termes else None
+
+
 def vue(agregat: Agregat) -> dict[str, Any]:
     territoires = []
     for t in agregat.territoires:
@@ -57,6 +62,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                 ],
                 "cofinancements": cofinancements_texte(t.cofinancements),
                 "beneficiaires": somme_texte(t.beneficiaires.total, _nombre),
+                "hors_public": _hors_public(t.beneficiaires),
                 "par_public": [
                     {"public": k, "nombre": somme_texte(s, _nombre)}
                     for k, s in t.beneficiaires.par_public.items()
@@ -67,7 +73,9 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                         "etat": b.libelle,
                         "echeance": b.echeance,
                         "date_remise": b.date_remise,
-                        "copils": "—" if c.tenus is None else f"{c.tenus} (minimum {c.minimum})",
+                        "copils": "—"
+                        if c.tenus is None
+                        else f"{c.tenus} (minimum {'non précisé' if c.minimum is None else c.minimum})",
                     }
                     for b, c in zip(t.bilans, t.copils, strict=True)
                 ],
@@ -115,6 +123,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                 for titre, v in agregat.par_axe.items()
             ],
             "beneficiaires": somme_texte(b.total, _nombre),
+            "hors_public": _hors_public(b),
             "mediane_beneficiaires": mediane_texte(agregat.mediane_public(None), _nombre),
             "publics": [
                 {

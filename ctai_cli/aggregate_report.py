@@ -88,23 +88,39 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
         out.write("\n")
     out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(t.cofinancements)}\n")
     b = t.beneficiaires
-    out.write(f"  bénéficiaires (somme par action) : {somme_texte(b.total, _nombre)}\n")
+    out.write(f"  bénéficiaires du public du contrat (somme par action) : {somme_texte(b.total, _nombre)}\n")
     for key, s in b.par_public.items():
         out.write(f"    {key} : {somme_texte(s, _nombre)}\n")
+    _hors_public(b, out)
     out.write("  bilans :\n")
     for etat, copil in zip(t.bilans, t.copils, strict=True):
         from ctai_cli.formatting import date_longue
 
-        echeance = f"échéance {date_longue(etat.echeance)}" if etat.echeance else "échéance inconnue"
-        remise = f", remis le {date_longue(etat.date_remise)}" if etat.date_remise else ""
+        details = []
+        if etat.echeance:
+            details.append(f"échéance {date_longue(etat.echeance)}")
+        elif etat.etat == "echeance_inconnue":
+            details.append("échéance inconnue")
+        if etat.date_remise:
+            details.append(f"remis le {date_longue(etat.date_remise)}")
+        minimum = "non précisé" if copil.minimum is None else copil.minimum
         copils = (
-            f" ; comités de pilotage : {copil.tenus} tenu(s) (minimum {copil.minimum})"
+            f" ; comités de pilotage : {copil.tenus} tenu(s) (minimum {minimum})"
             if copil.tenus is not None
-            else f" ; comités de pilotage : inconnu (minimum {copil.minimum})"
+            else f" ; comités de pilotage : inconnu (minimum {minimum})"
             if copil.bilan
             else ""
         )
-        out.write(f"    {etat.annee} : {etat.libelle} ({echeance}{remise}){copils}\n")
+        entre = f" ({', '.join(details)})" if details else ""
+        out.write(f"    {etat.annee} : {etat.libelle}{entre}{copils}\n")
+
+
+def _hors_public(b: Any, out: TextIO) -> None:
+    if b.hors_public.termes:
+        out.write(
+            "    s'y ajoutent, hors public du contrat (files actives des structures, non comptées) : "
+            f"{somme_texte(b.hors_public, _nombre)}\n"
+        )
 
 
 def text(agregat: Agregat, out: TextIO) -> None:
@@ -148,7 +164,7 @@ def text(agregat: Agregat, out: TextIO) -> None:
         )
     b = agregat.beneficiaires
     out.write(
-        f"  bénéficiaires (somme par action) : {somme_texte(b.total, _nombre)} ; "
+        f"  bénéficiaires du public du contrat (somme par action) : {somme_texte(b.total, _nombre)} ; "
         f"médiane par contrat {mediane_texte(agregat.mediane_public(None), _nombre)}\n"
     )
     for key, s in b.par_public.items():
@@ -156,6 +172,7 @@ def text(agregat: Agregat, out: TextIO) -> None:
             f"    {key} : {somme_texte(s, _nombre)} ; médiane par contrat "
             f"{mediane_texte(agregat.mediane_public(key), _nombre)}\n"
         )
+    _hors_public(b, out)
     if agregat.bilans:
         from ctai_cli.aggregate import ETATS_BILAN
 
@@ -180,6 +197,8 @@ def _benef_dict(b: Any) -> dict[str, Any]:
     return {
         "total": somme_dict(b.total, count_text),
         "par_public": {k: somme_dict(s, count_text) for k, s in b.par_public.items()},
+        # Beyond the contract's public, in structures' whole files active; null: no file active.
+        "hors_public": somme_dict(b.hors_public, count_text) if b.hors_public.termes else None,
     }
 
 

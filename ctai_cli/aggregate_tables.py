@@ -68,12 +68,28 @@ SCHEMAS: dict[str, list[Champ]] = {
             "number",
             "Cofinancements réalisés, hors BOP 104 (euros ; vide : inconnu)",
         ),
-        Champ("beneficiaires", "integer", "Bénéficiaires, somme par action (vide : inconnu)"),
+        Champ(
+            "beneficiaires",
+            "integer",
+            "Bénéficiaires du public du contrat, somme par action (vide : inconnu ; hors files actives)",
+        ),
         Champ("bilans_remis", "integer", "Bilans remis à l'échéance"),
         Champ("bilans_en_retard", "integer", "Bilans remis après l'échéance"),
         Champ("bilans_date_inconnue", "integer", "Bilans remis sans date de remise"),
         Champ("bilans_manquants", "integer", "Bilans absents, échéance passée"),
         Champ("bilans_a_venir", "integer", "Bilans pas encore dus"),
+        Champ("bilans_remis_sans_echeance", "integer", "Bilans remis ; le contrat ne précise pas l'échéance"),
+        Champ(
+            "bilans_absents_sans_echeance",
+            "integer",
+            "Bilans absents d'années écoulées ; le contrat ne précise pas l'échéance (dus ou non : inconnu)",
+        ),
+        Champ(
+            "beneficiaires_hors_public",
+            "integer",
+            "Ce que les files actives des structures comptent au-delà du public du contrat (vide : aucune "
+            "file active, ou inconnu)",
+        ),
     ],
     "actions": [
         _SOURCE,
@@ -109,23 +125,33 @@ SCHEMAS: dict[str, list[Champ]] = {
         _SOURCE,
         _DEPT,
         _ANNEE,
-        Champ("echeance", "date", "Échéance du bilan (vide : impossible à calculer)"),
+        Champ("echeance", "date", "Échéance du bilan (vide : non précisée par le contrat, ou impossible)"),
         Champ("remis", "boolean", "Le fichier du bilan existe"),
         Champ("date_remise", "date", "Date de remise (vide : non renseignée ou pas de bilan)"),
         Champ(
             "etat",
             "string",
-            "remis, remis_en_retard, remis_date_inconnue, manquant, a_venir, echeance_inconnue",
+            "remis, remis_en_retard, remis_date_inconnue, manquant, a_venir, echeance_inconnue (impossible), "
+            "echeance_non_precisee (pas de bilan ; le contrat ne fixe pas l'échéance), "
+            "remis_echeance_non_precisee",
         ),
         Champ("copils_tenus", "integer", "Comités de pilotage tenus (vide : inconnu)"),
-        Champ("copils_minimum", "integer", "Comités de pilotage prévus par an au minimum"),
+        Champ(
+            "copils_minimum", "integer", "Comités de pilotage prévus par an au minimum (vide : non précisé)"
+        ),
     ],
     "beneficiaires": [
         _SOURCE,
         _DEPT,
         _ANNEE,
         _ACTION,
-        Champ("groupe", "string", "« total », ou le public (EPA, BPI, BPT ; « EPA+BPI » : comptés ensemble)"),
+        Champ(
+            "groupe",
+            "string",
+            "« total » (le public du contrat), ou le public (EPA, BPI, BPT ; « EPA+BPI » : comptés "
+            "ensemble), ou « hors_public » (ce que la file active d'une structure compte au-delà du "
+            "public du contrat, jamais dans « total »)",
+        ),
         Champ("nombre", "integer", "Bénéficiaires (vide : inconnu)"),
     ],
 }
@@ -164,6 +190,11 @@ def _contrat(t: Territoire) -> dict[str, Any]:
         "bilans_date_inconnue": etats.count("remis_date_inconnue"),
         "bilans_manquants": etats.count("manquant"),
         "bilans_a_venir": etats.count("a_venir"),
+        "bilans_remis_sans_echeance": etats.count("remis_echeance_non_precisee"),
+        "bilans_absents_sans_echeance": etats.count("echeance_non_precisee"),
+        "beneficiaires_hors_public": count_text(t.beneficiaires.hors_public.valeur)
+        if t.beneficiaires.hors_public.termes
+        else None,
     }
 
 

@@ -358,7 +358,9 @@ _ENTRIES: tuple[Entry, ...] = (
         "{detail}",
         "Dans un bilan, la somme des bénéficiaires par public (EPA, BPI, BPT) et la "
         "somme par sexe ne peuvent dépasser le total, et un même public ne peut "
-        "figurer dans deux groupes.",
+        "figurer dans deux groupes. Quand le total est toute la file active d'une structure "
+        "(« file_active: true »), seuls les groupes de « par_public » comptent pour le contrat : "
+        "ils sont alors obligatoires.",
         "vérifiez les effectifs de l'action",
     ),
     Entry(
@@ -645,6 +647,19 @@ _ENTRIES: tuple[Entry, ...] = (
         "2022/382 du Conseil du 4 mars 2022. Un contrat, une annexe ou un bilan d'avant cette date ne "
         "peut pas viser ce public : c'est le plus souvent une copie d'un contrat plus récent.",
         "retirez BPT des publics de cette période, ou vérifiez les dates",
+    ),
+    Entry(
+        "CTAI-W254",
+        W,
+        "Échéance des bilans non précisée",
+        "aucun bilan pour {annees} ; l'échéance des bilans n'est pas précisée : {question}",
+        "L'article 8 du contrat fixe la date de remise du bilan annuel (à Dax : le 1er juin de l'année "
+        "n + 1). Quand le contrat ne la donne pas (« gouvernance.bilan » absent ou « non précisé »), "
+        "ctai n'en suppose aucune : il signale les années écoulées sans bilan, sans dire si le bilan "
+        "est dû. Même chose pour le nombre minimal de comités de pilotage (« copil_min_par_an ») : "
+        "sans lui, les comités tenus ne sont comparés à rien.",
+        "ajoutez les bilans de ces années, ou renseignez « gouvernance.bilan » (mois, jour) d'après "
+        "le contrat signé",
     ),
     # --- avenants (ctai validate --base) ---------------------------------
     Entry(

@@ -109,6 +109,29 @@ class Depot:
     def contrat_model(self) -> Contrat | None:
         return self.contrat.model if self.contrat else None
 
+    def contrat_vue(self, *names: str) -> Contrat | None:
+        """contrat.yaml as a check that reads only the fields ``names`` sees it.
+
+        The model when the file is valid. When another field of the file is invalid, a
+        contract built from just those fields, if each one validated on its own (or is
+        absent and optional, with its default): an error in « imputation » does not hide
+        the checks on the période. None when the file is missing or one of those fields is
+        invalid or missing. A check must read no field it did not name.
+        """
+        fichier = self.contrat
+        if fichier is None or fichier.model is not None:
+            return fichier.model if fichier else None
+        data = fichier.document.data if fichier.document is not None else None
+        if not isinstance(data, dict):
+            return None
+        valeurs: dict[str, Any] = {}
+        for name in names:
+            if name in fichier.parts:
+                valeurs[name] = fichier.parts[name]
+            elif name in data or Contrat.model_fields[name].is_required():
+                return None
+        return Contrat.model_construct(**valeurs)
+
     def contrat_part(self, name: str) -> Any:
         """A validated top-level field of contrat.yaml, even when another field of the file is invalid."""
         return self.contrat.part(name) if self.contrat else None

@@ -97,7 +97,9 @@ def test_broken_contract_listed_and_left_out(ctai) -> None:
         {
             "source": (CORPUS / "delta").as_posix(),
             "erreurs": 2,
-            "avertissements": 0,
+            # the missing 2025 bilan (W214): the département's error does not hide the checks
+            # that read only the période and the gouvernance
+            "avertissements": 1,
             "raison": "2 erreur(s) de validation",
         }
     ]
@@ -524,3 +526,76 @@ def test_a_contract_given_twice_is_refused(ctai, tmp_path: Path) -> None:
     assert run.code == 2
     assert "donné deux fois" in run.err and run.out == ""
     assert ctai("aggregate", CORPUS / "alpha", CORPUS / "alpha", "--date", DATE).code == 2
+
+
+# --- what the contract does not say, and a structure's whole file active -------------------
+
+
+def _alpha(tmp_path: Path, remplacer: dict[str, tuple[str, str]]) -> Path:
+    import shutil
+
+    target = tmp_path / "alpha"
+    shutil.copytree(CORPUS / "alpha", target)
+    for rel, (old, new) in remplacer.items():
+        path = target / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return target
+
+
+def test_a_file_active_counts_only_the_contracts_public(ctai, tmp_path: Path) -> None:
+    # fle's 40 becomes a structure's whole file active of 100, of which the contract's public
+    # is the 25 EPA and 15 BPI: the headline stays 40 (+ 12 for emploi), 60 are shown apart.
+    alpha = _alpha(
+        tmp_path, {"bilans/2025.yaml": ("      total: 40\n", "      total: 100\n      file_active: true\n")}
+    )
+    assert ctai("validate", alpha, "--date", DATE).code == 0
+    code, data = _json(ctai, alpha)
+    assert code == 0
+    (t,) = data["territoires"]
+    assert t["beneficiaires"]["total"] == {"valeur": "52", "complet": True}
+    assert t["beneficiaires"]["hors_public"] == {"valeur": "60", "complet": True}
+    assert data["ensemble"]["beneficiaires"]["hors_public"] == {"valeur": "60", "complet": True}
+    texte = ctai("aggregate", alpha, "--date", DATE).out
+    assert "bénéficiaires du public du contrat (somme par action) : 52" in texte
+    assert "hors public du contrat (files actives des structures, non comptées) : 60" in texte
+    markdown = ctai("aggregate", alpha, "--date", DATE, "--format", "md").out
+    assert "S'y ajoutent, hors public du contrat, 60 personnes" in markdown
+    (row,) = csv.DictReader(io.StringIO(ctai("aggregate", alpha, "--date", DATE, "--format", "csv").out))
+    assert (row["beneficiaires"], row["beneficiaires_hors_public"]) == ("52", "60")
+    table = ctai("aggregate", alpha, "--date", DATE, "--format", "csv", "--table", "beneficiaires").out
+    fle = {r["groupe"]: r["nombre"] for r in csv.DictReader(io.StringIO(table)) if r["action"] == "fle"}
+    assert fle == {"total": "40", "hors_public": "60", "EPA": "25", "BPI": "15"}
+    # Without a file active, no « hors_public » at all (null, not 0).
+    code, data = _json(ctai, CORPUS / "alpha")
+    assert data["territoires"][0]["beneficiaires"]["hors_public"] is None
+
+
+def test_unstated_deadline_and_minimum_are_unknown(ctai, tmp_path: Path) -> None:
+    alpha = _alpha(
+        tmp_path,
+        {
+            "contrat.yaml": (
+                "  copil_min_par_an: 2\n  bilan: {mois: 6, jour: 1}\n",
+                "  copil_min_par_an: non précisé\n  bilan: non précisé\n",
+            )
+        },
+    )
+    code, data = _json(ctai, alpha)
+    assert code == 0
+    (t,) = data["territoires"]
+    (bilan,) = t["bilans"]
+    assert bilan["etat"] == "remis_echeance_non_precisee" and bilan["echeance"] is None
+    assert bilan["copils_minimum"] is None and bilan["copils_tenus"] == 2
+    (row,) = csv.DictReader(io.StringIO(ctai("aggregate", alpha, "--date", DATE, "--format", "csv").out))
+    assert (row["bilans_remis"], row["bilans_remis_sans_echeance"], row["bilans_absents_sans_echeance"]) == (
+        "0",
+        "1",
+        "0",
+    )
+    texte = ctai("aggregate", alpha, "--date", DATE).out
+    assert (
+        "2025 : remis, échéance non précisée (remis le 20 mai 2026) ; comités de pilotage : 2 tenu(s) (minimum non précisé)"
+        in texte
+    )

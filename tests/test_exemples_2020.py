@@ -4,6 +4,7 @@ a value of the files, a heading of the document, or model text under its notice.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import date
@@ -81,6 +82,19 @@ def test_validates_without_error_and_without_filler(ctai, name: str) -> None:
         text = path.read_text(encoding="utf-8")
         assert "À COMPLÉTER" not in text
         assert "illustratif" not in text  # nothing invented, so nothing to flag
+
+
+@pytest.mark.parametrize("name", sorted(EXEMPLES))
+def test_no_deadline_nor_minimum_is_assumed(ctai, name: str) -> None:
+    """The sources give neither the bilan's deadline nor a minimum of comités: years later, the
+    missing bilans are a question (W254), never « due on 1 June » (W214, Dax 2024's article 8)."""
+    done = ctai("validate", EXEMPLES[name], "--date", "2026-12-02", "--format", "json")
+    report = json.loads(done.out)
+    codes = [d["code"] for d in report["diagnostics"]]
+    assert "CTAI-W214" not in codes and "CTAI-W213" not in codes
+    (question,) = [d for d in report["diagnostics"] if d["code"] == "CTAI-W254"]
+    annees = {"dax-2020": "2020 ;", "rennes-2020": "2020, 2021 et 2022 ;"}[name]
+    assert f"aucun bilan pour {annees}" in question["message"]
 
 
 @pytest.mark.parametrize("name", sorted(EXEMPLES))

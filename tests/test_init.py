@@ -43,9 +43,17 @@ def _validate_json(ctai, path: Path, *extra: str) -> dict:
     return report
 
 
+# The skeleton's two numbers that only the signed contract gives (articles 7 and 8): written
+# « non précisé » (CTAI-W250), never Dax's « 2 » and « 1er juin ».
+A_PRECISER = ["« gouvernance.copil_min_par_an » : non précisé", "« gouvernance.bilan » : non précisé"]
+
+
 def _hors_a_completer(report: dict) -> list[dict]:
-    """The diagnostics besides the « À COMPLÉTER » placeholders (CTAI-W252) of the skeleton."""
-    return [d for d in report["diagnostics"] if d["code"] != "CTAI-W252"]
+    """The diagnostics besides the skeleton's placeholders: « À COMPLÉTER » (CTAI-W252) and the
+    gouvernance's « non précisé » (CTAI-W250)."""
+    a_preciser = [d for d in report["diagnostics"] if d["code"] == "CTAI-W250"]
+    assert sorted(d["message"] for d in a_preciser) == sorted(A_PRECISER)
+    return [d for d in report["diagnostics"] if d["code"] not in ("CTAI-W252", "CTAI-W250")]
 
 
 def _kind(rel: str) -> str:
@@ -113,10 +121,10 @@ def test_defaults_are_valid_placeholders(ctai, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "debut", "fin", "quiet"),
     [
-        (["--debut", "2030"], 2030, 2032, "2031-05-31"),
-        (["--debut", "2030", "--fin", "2030"], 2030, 2030, "2031-05-31"),
-        (["--debut", "2024", "--fin", "2026"], 2024, 2026, "2025-05-31"),
-        (["--debut", "2099"], 2099, 2100, "2100-05-31"),  # default end kept within the model's range
+        (["--debut", "2030"], 2030, 2032, "2030-12-31"),
+        (["--debut", "2030", "--fin", "2030"], 2030, 2030, "2030-12-31"),
+        (["--debut", "2024", "--fin", "2026"], 2024, 2026, "2024-12-31"),
+        (["--debut", "2099"], 2099, 2100, "2099-12-31"),  # default end kept within the model's range
     ],
 )
 def test_periods_validate_before_the_first_bilan_is_due(
@@ -131,11 +139,14 @@ def test_periods_validate_before_the_first_bilan_is_due(
     assert _hors_a_completer(_validate_json(ctai, tmp_path, "--date", quiet)) == []
 
 
-def test_a_past_start_only_brings_the_overdue_bilan_warning(ctai, tmp_path: Path) -> None:
+def test_a_past_start_only_brings_the_missing_bilan_question(ctai, tmp_path: Path) -> None:
     assert ctai("init", tmp_path, "--debut", "2024", "--fin", "2026").code == 0
-    report = _validate_json(ctai, tmp_path, "--date", "2025-06-02")
+    report = _validate_json(ctai, tmp_path, "--date", "2025-01-02")
     assert report["code"] == 0
-    assert [d["code"] for d in _hors_a_completer(report)] == ["CTAI-W214"]  # bilan 2024 due 1 June 2025
+    # 2024 is over and has no bilan; the skeleton states no deadline, so it is a question
+    # (W254), not « due on 1 June » (W214).
+    (question,) = _hors_a_completer(report)
+    assert question["code"] == "CTAI-W254" and "aucun bilan pour 2024" in question["message"]
 
 
 @pytest.mark.parametrize(

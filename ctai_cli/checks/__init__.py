@@ -3,7 +3,9 @@
 A check is a plain function ``(depot, contexte) -> Iterable[Diagnostic]``. It
 declares the codes it may emit; registration rejects duplicate names and codes
 unknown to the catalog. Checks run on the files that passed schema validation:
-a check skips what it needs when that file is missing or invalid.
+a check skips what it needs when that file is missing or invalid. contrat.yaml is
+read field by field: a check names the fields it reads (``Depot.contrat_vue``) and
+runs as long as those fields validated, whatever the errors elsewhere in the file.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ REGISTRY: tuple[Check, ...] = _registry(
     ),
     Check(
         "bilans-dus",
-        ("CTAI-W214",),
+        ("CTAI-W214", "CTAI-W254"),
         calendrier.bilans_dus,
         "un bilan par année échue, à l'échéance du contrat",
     ),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     """Spending within the disponible, exact reliquat, a reliquat always verifiable, kept within bounds."""
     lignes = {(ligne.annee, ligne.action): ligne for ligne in rapprocher(depot).lignes}
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("gouvernance")
     for fichier, i, entry in depot.iter_bilan_actions():
         ligne = lignes.get((fichier.model.annee, entry.action))
         if ligne is None:  # an action the annexe lacks: E203
@@ -203,7 +203,7 @@ def chaine_des_reports(depot: Depot) -> Chaine:
 
 def reports_sortants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     """Every reliquat reported out lands in an existing action of year n+1, which lists it."""
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("report_reliquats", "periode")
     chaine = chaine_des_reports(depot)
     for s, sortant in enumerate(chaine.sortants):
         cible = sortant.annee + 1
@@ -338,7 +338,7 @@ def versements(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 def enveloppes(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     """The allocations of a year stay within its envelope (known allocations are a lower bound)."""
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("enveloppes")
     if contrat is None:
         return
     rapprochement = rapprocher(depot)

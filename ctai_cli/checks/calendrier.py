@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue
+from ctai_cli.francais import liste
 from ctai_cli.models.common import est_non_precise
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def annees(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("periode")
     for label, group in (("l'annexe", depot.actions), ("le bilan", depot.bilans)):
         for number, fichier in group.items():
             model = fichier.model
@@ -46,8 +47,14 @@ def annees(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def echeance_bilan(contrat: Contrat, annee: int) -> date | None:
-    """Deadline of the bilan of ``annee`` (Article 8: 1 June of n+1 at Dax)."""
-    echeance = contrat.gouvernance.bilan
+    """Deadline of the bilan of ``annee`` (Article 8: 1 June of n+1 at Dax).
+
+    None when the contract does not state it (absent or « non précisé »: never a default) or
+    when it is impossible (30 February, reported by CTAI-E217).
+    """
+    echeance = contrat.gouvernance.echeance
+    if echeance is None:
+        return None
     try:
         return date(annee + 1, echeance.mois, echeance.jour)
     except ValueError:
@@ -55,24 +62,26 @@ def echeance_bilan(contrat: Contrat, annee: int) -> date | None:
 
 
 def dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
-    if contrat is None:
-        return
     fichier = depot.contrat
-    if contrat.periode.debut > contrat.periode.fin:
+    contrat = depot.contrat_vue("periode")
+    if contrat is not None and contrat.periode.debut > contrat.periode.fin:
         yield fichier.diag(
             "CTAI-E217",
             ("periode",),
             detail=f"la période commence en {contrat.periode.debut} et finit en {contrat.periode.fin}",
         )
     # A deadline must exist every year: check it against a non-leap year (no 29 February).
-    if echeance_bilan(contrat, 2022) is None:
-        bilan = contrat.gouvernance.bilan
+    contrat = depot.contrat_vue("gouvernance")
+    bilan = contrat.gouvernance.echeance if contrat is not None else None
+    if contrat is not None and bilan is not None and echeance_bilan(contrat, 2022) is None:
         yield fichier.diag(
             "CTAI-E217",
             ("gouvernance", "bilan"),
             detail=f"échéance du bilan impossible : jour {bilan.jour} du mois {bilan.mois}",
         )
+    contrat = depot.contrat_vue("deliberation", "signature")
+    if contrat is None:
+        return
     deliberation, signature = contrat.deliberation, contrat.signature
     if deliberation and signature and signature.date and signature.date < deliberation.date:
         yield fichier.diag(
@@ -84,7 +93,8 @@ def dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def pilotage(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("gouvernance")
+    minimum = contrat.gouvernance.minimum_copils if contrat is not None else None
     for fichier in depot.bilans.values():
         bilan = fichier.model
         if bilan is None:
@@ -106,27 +116,35 @@ def pilotage(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                     ("pilotage", "reunions", i, "date"),
                     detail=f"comité du {date_longue(reunion.date)} hors de l'année {bilan.annee}",
                 )
-        if tenus is not None and contrat is not None and bilan.cadre == "contrat":
-            minimum = contrat.gouvernance.copil_min_par_an
-            if tenus < minimum:
-                yield fichier.diag(
-                    "CTAI-W213",
-                    ("pilotage", "copils_tenus"),
-                    nombre=tenus,
-                    annee=bilan.annee,
-                    minimum=minimum,
-                )
+        # No minimum stated by the contract: nothing to compare with (never Dax's « 2 »).
+        if tenus is not None and minimum is not None and bilan.cadre == "contrat" and tenus < minimum:
+            yield fichier.diag(
+                "CTAI-W213", ("pilotage", "copils_tenus"), nombre=tenus, annee=bilan.annee, minimum=minimum
+            )
 
 
 def bilans_dus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("periode", "gouvernance")
     if contrat is None:
         return
+    sans_echeance = []
     for annee in range(contrat.periode.debut, contrat.periode.fin + 1):
+        if annee in depot.bilans:
+            continue
+        if contrat.gouvernance.echeance is None:
+            # The deadline is unknown: a bilan may be due once its year is over. A question,
+            # not a silent pass and not Dax's 1 June.
+            if contexte.date.year > annee:
+                sans_echeance.append(annee)
+            continue
         due = echeance_bilan(contrat, annee)
-        if due is None or contexte.date <= due or annee in depot.bilans:
+        if due is None or contexte.date <= due:
             continue
         yield depot.contrat.diag("CTAI-W214", ("periode",), annee=annee, echeance=date_longue(due))
+    if sans_echeance:
+        loc = ("gouvernance", "bilan") if contrat.gouvernance.bilan is not None else ("periode",)
+        question = "est-il dû ?" if len(sans_echeance) == 1 else "sont-ils dus ?"
+        yield depot.contrat.diag("CTAI-W254", loc, annees=liste(sans_echeance), question=question)
 
 
 def avenants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:

@@ -30,16 +30,13 @@ def identifiants_uniques(depot: Depot, contexte: Contexte) -> Iterator[Diagnosti
             "porteur",
             ((("porteurs", i, "id"), p.id) for i, p in enumerate(depot.porteurs_model.porteurs)),
         )
-    if depot.contrat_model:
+    if (axes := depot.contrat_part("axes")) is not None:
         yield from _duplicates(
-            depot.contrat,
-            "axe",
-            ((("axes", i, "numero"), a.numero) for i, a in enumerate(depot.contrat_model.axes)),
+            depot.contrat, "axe", ((("axes", i, "numero"), a.numero) for i, a in enumerate(axes))
         )
+    if (annexes := depot.contrat_part("annexes")) is not None:
         yield from _duplicates(
-            depot.contrat,
-            "annexe",
-            ((("annexes", i, "numero"), a.numero) for i, a in enumerate(depot.contrat_model.annexes)),
+            depot.contrat, "annexe", ((("annexes", i, "numero"), a.numero) for i, a in enumerate(annexes))
         )
     for fichier in depot.actions.values():
         if fichier.model is None:
@@ -77,6 +74,13 @@ def effectifs(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                 (*base, "par_public"),
                 detail=f"action « {entry.action} » : {somme} bénéficiaires par public pour un "
                 f"total de {ben.total}",
+            )
+        if ben.file_active and not ben.par_public:
+            yield fichier.diag(
+                "CTAI-E208",
+                (*base, "file_active"),
+                detail=f"action « {entry.action} » : « file_active: true » sans « par_public » : le total "
+                "est toute la file active de la structure, le public du contrat n'y est pas décompté",
             )
         seen: set[str] = set()
         for g, groupe in enumerate(ben.par_public):

@@ -59,7 +59,7 @@ def _leaves(depot: Depot) -> Iterator[tuple[Fichier, Loc, Any]]:
 
 
 def non_precises(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("statut")
     signe = contrat is not None and contrat.statut == "signe"
     for fichier, loc, value in _leaves(depot):
         if not est_non_precise(value):
@@ -89,7 +89,7 @@ def publics_aux_dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     debut = debut_protection_temporaire()
     if debut is None:
         return
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("publics", "signature", "periode")
     if contrat is not None and "BPT" in contrat.publics:
         signature = contrat.signature.date if contrat.signature else None
         quand = None

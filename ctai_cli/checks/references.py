@@ -68,7 +68,7 @@ def publics_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]
 
 
 def bop104_par_axe(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("axes")
     if contrat is None:
         return
     for fichier, i, action in depot.iter_actions():
@@ -125,7 +125,7 @@ def actions_du_bilan(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 
 def annexes_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
-    contrat = depot.contrat_model
+    contrat = depot.contrat_vue("annexes")
     if contrat is None:
         return
     for i, annexe in enumerate(contrat.annexes):

@@ -64,11 +64,12 @@ def repartition(beneficiaires: Beneficiaires | None) -> list[Part]:
     return parts
 
 
-def du_public(beneficiaires: Beneficiaires) -> int:
+def du_public(beneficiaires: Beneficiaires) -> int | None:
     """The people of the contract's public: the total, or only the groups by public when the
-    total is a structure's whole file active."""
+    total is a structure's whole file active (None, unknown, when such a file has no groups:
+    CTAI-E208)."""
     if beneficiaires.file_active:
-        return sum(g.nombre for g in beneficiaires.par_public)
+        return sum(g.nombre for g in beneficiaires.par_public) if beneficiaires.par_public else None
     return beneficiaires.total
 
 
@@ -143,7 +144,7 @@ class AxeBilan:
     def beneficiaires(self) -> int | None:
         """People of the contract's public, counted action by action (a file active counts only
         its groups by public)."""
-        known = [du_public(a.beneficiaires) for a in self.actions if a.beneficiaires]
+        known = [n for a in self.actions if a.beneficiaires and (n := du_public(a.beneficiaires)) is not None]
         return sum(known) if known else None
 
     @property
@@ -169,7 +170,7 @@ class DocumentBilan:
     axes: list[AxeBilan]
     groupes: list[str]  # the columns of the beneficiaries table
     finances: Totaux
-    copils_min: int
+    copils_min: int | None  # None: the contract does not state it (never a default)
     graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
     illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
@@ -190,6 +191,12 @@ class DocumentBilan:
         return sum(known) if known else None
 
     @property
+    def destinataire(self) -> str | None:
+        """To whom the bilan goes (article 8), when the contract says it."""
+        echeance = self.contrat.gouvernance.echeance
+        return echeance.destinataire if echeance is not None else None
+
+    @property
     def files_actives(self) -> list[ActionBilan]:
         """Actions whose total is a structure's whole file active, beyond the contract's public."""
         return [a for a in self.actions if a.beneficiaires and a.beneficiaires.file_active]
@@ -197,7 +204,11 @@ class DocumentBilan:
     @property
     def hors_public(self) -> int:
         """What those files active add beyond the contract's public."""
-        return sum(a.beneficiaires.total - du_public(a.beneficiaires) for a in self.files_actives)
+        return sum(
+            a.beneficiaires.total - n
+            for a in self.files_actives
+            if (n := du_public(a.beneficiaires)) is not None
+        )
 
     def nombre(self, groupe: str) -> int:
         return sum(axe.nombre(groupe) for axe in self.axes)
@@ -208,7 +219,7 @@ class DocumentBilan:
 
     @property
     def beneficiaires_non_renseignes(self) -> list[ActionBilan]:
-        return [a for a in self.actions if a.beneficiaires is None]
+        return [a for a in self.actions if a.beneficiaires is None or du_public(a.beneficiaires) is None]
 
     @property
     def cofinancements(self) -> dict[str, PrevuRealise]:
@@ -272,7 +283,7 @@ class DocumentContrat:
     collectivite: Partie | None
     etat: Partie | None
     annexes: list[Annexe1 | Annexe2]
-    echeance_bilan: str  # « 1er juin de l'année n + 1 »
+    echeance_bilan: str | None  # « 1er juin de l'année n + 1 »; None: the contract does not state it
     illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
 
     @property
@@ -494,7 +505,7 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
         axes=axes,
         groupes=groupes,
         finances=Totaux.de(lignes.values()),
-        copils_min=contrat.gouvernance.copil_min_par_an,
+        copils_min=contrat.gouvernance.minimum_copils,
         illustratif=illustrations(contrat, [(annexe, annexe.actions)] if annexe else [], [bilan]),
     )
 
@@ -512,19 +523,22 @@ def document_contrat(depot: Depot) -> DocumentContrat:
             annexes.append(Annexe1(ref.numero, ref.titre, document_fiches(depot, int(year))))
         elif kind == "bilans" and int(year) in depot.bilans and depot.bilans[int(year)].model is not None:
             annexes.append(Annexe2(ref.numero, ref.titre, document_bilan(depot, int(year))))
-    bilan = contrat.gouvernance.bilan
+    bilan = contrat.gouvernance.echeance
     from ctai_cli.formatting import date_longue
 
-    try:
-        jour = date_longue(date(2000, bilan.mois, bilan.jour)).removesuffix(" 2000")
-    except ValueError:  # 30 February: validate reports it
-        jour = f"{bilan.jour}/{bilan.mois}"
+    echeance: str | None = None
+    if bilan is not None:
+        try:
+            jour = date_longue(date(2000, bilan.mois, bilan.jour)).removesuffix(" 2000")
+        except ValueError:  # 30 February: validate reports it
+            jour = f"{bilan.jour}/{bilan.mois}"
+        echeance = f"{jour} de l'année n + 1"
     return DocumentContrat(
         contrat,
         _partie(contrat, "collectivite"),
         _partie(contrat, "etat"),
         annexes,
-        f"{jour} de l'année n + 1",
+        echeance,
         list(
             dict.fromkeys(
                 [

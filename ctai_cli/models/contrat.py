@@ -16,6 +16,7 @@ from ctai_cli.models.common import (
     Public,
     Texte,
     precisable,
+    precise,
 )
 
 
@@ -101,16 +102,40 @@ class Versement(Modele):
 
 
 class EcheanceBilan(Modele):
-    mois: int = Field(default=6, ge=1, le=12)
-    jour: int = Field(default=1, ge=1, le=31)
+    """Article 8 at Dax: the bilan of year n is due by ``jour``/``mois`` of n + 1."""
+
+    mois: int = Field(ge=1, le=12, description="Mois de l'échéance, l'année n + 1 (6 : juin).")
+    jour: int = Field(ge=1, le=31, description="Jour de l'échéance (1 : le 1er).")
     destinataire: Texte | None = None
 
 
 class Gouvernance(Modele):
-    copil_min_par_an: Effectif = 2
+    """Articles 7 and 8. No default: a value the contract does not state is unknown, and the
+    checks that need it say so (CTAI-W254) instead of assuming Dax's « 2 fois par an » or
+    « 1er juin »."""
+
+    copil_min_par_an: precisable(Effectif) | None = Field(
+        default=None,
+        description="Nombre minimal de comités de pilotage par an (article 7). Absent ou « non précisé » : "
+        "inconnu, aucun minimum n'est supposé.",
+    )
     copilotes: list[Texte] = Field(default_factory=list)
     invites: list[Texte] = Field(default_factory=list)
-    bilan: EcheanceBilan = Field(default_factory=EcheanceBilan)
+    bilan: precisable(EcheanceBilan) | None = Field(
+        default=None,
+        description="Échéance du bilan annuel (article 8). Absente ou « non précisé » : inconnue, aucune "
+        "date n'est supposée.",
+    )
+
+    @property
+    def minimum_copils(self) -> int | None:
+        """The yearly minimum of comités, or None when the contract does not state it."""
+        return precise(self.copil_min_par_an)
+
+    @property
+    def echeance(self) -> EcheanceBilan | None:
+        """The bilan's deadline, or None when the contract does not state it."""
+        return precise(self.bilan)
 
 
 class Agir(Modele):
