@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOWEST = os.environ.get("CTAI_LOWEST_VERSIONS") == "1"
-OWN = {"ctai_cli", "tests", "generate_corpus", "bench_validate", "bench_eligibility"}
+OWN = {"ctai_cli", "tests", "generate_corpus", "bench_validate", "bench_eligibility", "arbres"}
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)")
 
 
