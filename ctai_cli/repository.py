@@ -76,6 +76,29 @@ class Fichier:
             return getattr(self.model, name)
         return self.parts.get(name)
 
+    def vue(self, *names: str) -> Any:
+        """The file as a check that reads only the top-level fields ``names`` sees it.
+
+        The model when the file is valid. When another field of the file is invalid, an
+        instance built from just those fields, if each one validated on its own (or is absent
+        and optional, with its default): an error in a bilan's « pilotage » does not hide the
+        checks on its actions. None when the file is unreadable or one of those fields is
+        invalid or missing. A check must read no field it did not name.
+        """
+        if self.model is not None:
+            return self.model
+        data = self.document.data if self.document is not None else None
+        if not isinstance(data, dict):
+            return None
+        model = FILE_KINDS[self.kind].model
+        valeurs: dict[str, Any] = {}
+        for name in names:
+            if name in self.parts:
+                valeurs[name] = self.parts[name]
+            elif name in data or model.model_fields[name].is_required():
+                return None
+        return model.model_construct(**valeurs)
+
     def diag(self, code: str, loc: Loc = (), *, key: bool = False, **fields: Any) -> Diagnostic:
         if self.document is None:
             return make(code, self.path, **fields)
@@ -118,19 +141,7 @@ class Depot:
         the checks on the période. None when the file is missing or one of those fields is
         invalid or missing. A check must read no field it did not name.
         """
-        fichier = self.contrat
-        if fichier is None or fichier.model is not None:
-            return fichier.model if fichier else None
-        data = fichier.document.data if fichier.document is not None else None
-        if not isinstance(data, dict):
-            return None
-        valeurs: dict[str, Any] = {}
-        for name in names:
-            if name in fichier.parts:
-                valeurs[name] = fichier.parts[name]
-            elif name in data or Contrat.model_fields[name].is_required():
-                return None
-        return Contrat.model_construct(**valeurs)
+        return self.contrat.vue(*names) if self.contrat else None
 
     def contrat_part(self, name: str) -> Any:
         """A validated top-level field of contrat.yaml, even when another field of the file is invalid."""
@@ -147,19 +158,23 @@ class Depot:
         return f.model if f else None
 
     def iter_actions(self, *, cadre: str | None = None) -> Iterator[tuple[Fichier, int, Action]]:
-        """Every action of every valid annexe, with its file and index (for positions)."""
+        """Every action of every annexe whose année, cadre and actions validated, with its file
+        and index (for positions). The year is ``fichier.part("annee")``."""
         for fichier in self.actions.values():
-            if fichier.model is None or (cadre is not None and fichier.model.cadre != cadre):
+            vue = fichier.vue("annee", "cadre", "actions")
+            if vue is None or (cadre is not None and vue.cadre != cadre):
                 continue
-            for i, action in enumerate(fichier.model.actions):
+            for i, action in enumerate(vue.actions):
                 yield fichier, i, action
 
     def iter_bilan_actions(self, *, cadre: str | None = None) -> Iterator[tuple[Fichier, int, BilanAction]]:
-        """Every action entry of every valid bilan, with its file and index."""
+        """Every action entry of every bilan whose année, cadre and actions validated, with its
+        file and index. The year is ``fichier.part("annee")``."""
         for fichier in self.bilans.values():
-            if fichier.model is None or (cadre is not None and fichier.model.cadre != cadre):
+            vue = fichier.vue("annee", "cadre", "actions")
+            if vue is None or (cadre is not None and vue.cadre != cadre):
                 continue
-            for i, entry in enumerate(fichier.model.actions):
+            for i, entry in enumerate(vue.actions):
                 yield fichier, i, entry
 
 

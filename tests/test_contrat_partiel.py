@@ -46,3 +46,40 @@ def test_one_broken_field_hides_only_the_checks_that_read_it(ctai, tmp_path: Pat
     codes = {d["code"] for d in diagnostics}
     # The overdue 2025 bilan (W214) needs only the période and the gouvernance.
     assert ("CTAI-W214" in codes) == (champ not in ("periode", "gouvernance"))
+
+
+FICHIERS = ["actions/2024.yaml", "bilans/2023.yaml", "bilans/2024.yaml"]
+
+
+def _champs(rel: str) -> list[str]:
+    return sorted(yaml.safe_load((DAX / rel).read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("rel", "champ"), [(rel, champ) for rel in FICHIERS for champ in _champs(rel)])
+def test_a_broken_field_of_an_annexe_or_a_bilan_never_crashes(
+    ctai, tmp_path: Path, rel: str, champ: str
+) -> None:
+    target = tmp_path / "dax"
+    shutil.copytree(DAX, target)
+    path = target / rel
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data[champ] = {"cle_inconnue": 1}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    done = ctai("validate", target, "--date", DATE, "--format", "json")
+    assert done.code == 1, done.out + done.err
+    diagnostics = json.loads(done.out)["diagnostics"]
+    assert any(d["code"].startswith("CTAI-E1") and d["path"].endswith(rel) for d in diagnostics)
+
+
+def test_a_broken_pilotage_does_not_hide_the_checks_on_the_bilans_actions(ctai, tmp_path: Path) -> None:
+    target = tmp_path / "dax"
+    shutil.copytree(DAX, target)
+    path = target / "bilans" / "2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "          nombre: 240\n" in text and "\npilotage:\n" in text
+    text = text.replace("          nombre: 240\n", "          nombre: 440\n")  # 509 > 464: E208
+    text = text.replace("\npilotage:\n", "\npilotage:\n  cle_inconnue: 1\n")  # E100
+    path.write_text(text, encoding="utf-8")
+    done = ctai("validate", target, "--date", DATE, "--format", "json")
+    codes = [d["code"] for d in json.loads(done.out)["diagnostics"] if d["path"].endswith("bilans/2023.yaml")]
+    assert "CTAI-E100" in codes and "CTAI-E208" in codes

@@ -30,7 +30,7 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
     lignes = {(ligne.annee, ligne.action): ligne for ligne in rapprocher(depot).lignes}
     contrat = depot.contrat_vue("gouvernance")
     for fichier, i, entry in depot.iter_bilan_actions():
-        ligne = lignes.get((fichier.model.annee, entry.action))
+        ligne = lignes.get((fichier.part("annee"), entry.action))
         if ligne is None:  # an action the annexe lacks: E203
             continue
         base = ("actions", i)
@@ -70,7 +70,7 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
         pending = reliquat is not None and reliquat.disposition == "en_attente"
         undeclared = reliquat is None and known and ligne.reliquat > 0
         if (pending or undeclared) and contrat is not None:
-            due = echeance_bilan(contrat, fichier.model.annee)
+            due = echeance_bilan(contrat, fichier.part("annee"))
             if due is not None and contexte.date > due:
                 yield fichier.diag(
                     "CTAI-W225",
@@ -83,7 +83,7 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     echeance=date_longue(due),
                 )
         if reliquat is not None and reliquat.disposition == "conserve":
-            action = depot.actions[fichier.model.annee].model.action(entry.action)
+            action = depot.actions[fichier.part("annee")].model.action(entry.action)
             autorise = action.budget.excedent_raisonnable if action and action.budget else None
             if autorise is None or reliquat.montant > autorise:
                 yield fichier.diag(
@@ -158,7 +158,7 @@ def chaine_des_reports(depot: Depot) -> Chaine:
         Sortant(
             fichier,
             i,
-            fichier.model.annee,
+            fichier.part("annee"),
             entry.action,
             entry.reliquat.vers_action or entry.action,
             entry.reliquat,
@@ -171,7 +171,7 @@ def chaine_des_reports(depot: Depot) -> Chaine:
             fichier,
             i,
             k,
-            fichier.model.annee,
+            fichier.part("annee"),
             action.id,
             report.depuis_action or action.id,
             report.montant,

@@ -22,7 +22,7 @@ def annees(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     contrat = depot.contrat_vue("periode")
     for label, group in (("l'annexe", depot.actions), ("le bilan", depot.bilans)):
         for number, fichier in group.items():
-            model = fichier.model
+            model = fichier.vue("annee", "cadre")
             if model is None:
                 continue
             if model.annee != number:
@@ -96,7 +96,7 @@ def pilotage(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     contrat = depot.contrat_vue("gouvernance")
     minimum = contrat.gouvernance.minimum_copils if contrat is not None else None
     for fichier in depot.bilans.values():
-        bilan = fichier.model
+        bilan = fichier.vue("annee", "cadre", "pilotage")
         if bilan is None:
             continue
         tenus = bilan.pilotage.copils_tenus
@@ -151,11 +151,12 @@ def avenants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     numbers = sorted(depot.avenants)
     for number in numbers:
         fichier = depot.avenants[number]
-        if fichier.model is not None and fichier.model.numero != number:
+        numero = fichier.part("numero")
+        if numero is not None and numero != number:
             yield fichier.diag(
                 "CTAI-E215",
                 ("numero",),
-                detail=f"{fichier.path} déclare « numero: {fichier.model.numero} »",
+                detail=f"{fichier.path} déclare « numero: {numero} »",
             )
     expected = 1
     for number in numbers:

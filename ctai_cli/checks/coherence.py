@@ -39,9 +39,9 @@ def identifiants_uniques(depot: Depot, contexte: Contexte) -> Iterator[Diagnosti
             depot.contrat, "annexe", ((("annexes", i, "numero"), a.numero) for i, a in enumerate(annexes))
         )
     for fichier in depot.actions.values():
-        if fichier.model is None:
+        actions = fichier.part("actions")
+        if actions is None:
             continue
-        actions = fichier.model.actions
         yield from _duplicates(
             fichier, "action", ((("actions", i, "id"), a.id) for i, a in enumerate(actions))
         )
@@ -52,12 +52,12 @@ def identifiants_uniques(depot: Depot, contexte: Contexte) -> Iterator[Diagnosti
                 ((("actions", i, "objectifs", k, "id"), o.id) for k, o in enumerate(action.objectifs)),
             )
     for fichier in depot.bilans.values():
-        if fichier.model is None:
+        if (actions := fichier.part("actions")) is None:
             continue
         yield from _duplicates(
             fichier,
             "action du bilan",
-            ((("actions", i, "action"), a.action) for i, a in enumerate(fichier.model.actions)),
+            ((("actions", i, "action"), a.action) for i, a in enumerate(actions)),
         )
 
 

@@ -56,6 +56,10 @@ def _leaves(depot: Depot) -> Iterator[tuple[Fichier, Loc, Any]]:
         if fichier.model is not None:
             for loc, value in _values(fichier.model, ()):
                 yield fichier, loc, value
+        else:  # the fields that validated on their own
+            for name, part in fichier.parts.items():
+                for loc, value in _values(part, (name,)):
+                    yield fichier, loc, value
 
 
 def non_precises(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
@@ -106,16 +110,16 @@ def publics_aux_dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                 debut=date_longue(debut),
             )
     for fichier, i, action in depot.iter_actions():
-        if "BPT" in action.publics and fichier.model.annee < debut.year:
+        if "BPT" in action.publics and fichier.part("annee") < debut.year:
             yield fichier.diag(
                 "CTAI-W253",
                 ("actions", i, "publics", action.publics.index("BPT")),
                 ou=f"l'action « {action.id} »",
-                quand=f"l'année {fichier.model.annee}",
+                quand=f"l'année {fichier.part('annee')}",
                 debut=date_longue(debut),
             )
     for fichier, i, entry in depot.iter_bilan_actions():
-        if fichier.model.annee >= debut.year or entry.beneficiaires is None:
+        if fichier.part("annee") >= debut.year or entry.beneficiaires is None:
             continue
         for g, groupe in enumerate(entry.beneficiaires.par_public):
             if "BPT" in groupe.publics:
@@ -123,6 +127,6 @@ def publics_aux_dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
                     "CTAI-W253",
                     ("actions", i, "beneficiaires", "par_public", g, "publics", groupe.publics.index("BPT")),
                     ou=f"le bilan de l'action « {entry.action} »",
-                    quand=f"l'année {fichier.model.annee}",
+                    quand=f"l'année {fichier.part('annee')}",
                     debut=date_longue(debut),
                 )

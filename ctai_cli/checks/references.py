@@ -87,17 +87,17 @@ def bop104_par_axe(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 def actions_du_bilan(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     for year, fichier in depot.bilans.items():
-        bilan = fichier.model
+        bilan = fichier.vue("annee", "actions")
         if bilan is None:
             continue
         annexe_file = depot.actions.get(bilan.annee) or depot.actions.get(year)
+        annexe = annexe_file.vue("actions") if annexe_file else None
         if annexe_file is None:
             annexe_path = depot.rel(f"actions/{bilan.annee}.yaml") + ", introuvable"
-        elif annexe_file.model is None:
-            continue  # the annexe itself is invalid: its own diagnostics say why
+        elif annexe is None:
+            continue  # the annexe's actions are invalid: their own diagnostics say why
         else:
             annexe_path = annexe_file.path
-        annexe = annexe_file.model if annexe_file else None
         known = [a.id for a in annexe.actions] if annexe else []
         for i, entry in enumerate(bilan.actions):
             action = annexe.action(entry.action) if annexe else None
