@@ -372,6 +372,35 @@ def test_template_failures_are_e303_in_french(ctai, tmp_path: Path, text: str, e
     assert "Traceback" not in run.err
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{{ none|int }}", "« int » appliqué à une valeur inconnue : elle ne vaut pas 0"),
+        ("{{ 'non précisé'|int }}", "« int » appliqué à une valeur inconnue"),
+        ("{{ '—'|float }}", "« float » appliqué à une valeur inconnue"),
+        ("{{ 'douze'|int }}", "« int » appliqué à « douze », qui n'est pas un nombre"),
+    ],
+)
+def test_int_and_float_never_turn_unknown_into_zero(ctai, tmp_path: Path, text: str, expected: str) -> None:
+    run = _template(ctai, tmp_path, text)
+    assert run.code == 2
+    assert "CTAI-E303" in run.err and expected in run.err, run.err
+
+
+def test_int_with_an_explicit_default_is_the_authors_choice(ctai, tmp_path: Path) -> None:
+    from tests.conftest import DAX
+
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / "fiche.md.j2").write_text(
+        "{{ none|int(7) }} {{ '12'|int }} {{ '2,5'|float(-1) }} {{ '2.5'|float }}"
+    )
+    target = tmp_path / "sortie.md"
+    run = ctai("fiche", "render", DAX, "--templates", folder, "-o", target)
+    assert run.code == 0, run.err
+    assert target.read_text(encoding="utf-8").strip() == "7 12 -1 2.5"
+
+
 def test_lipsum_is_not_available(ctai, tmp_path: Path) -> None:
     run = _template(ctai, tmp_path, "{{ lipsum(10**6) }}")
     assert run.code == 2 and "CTAI-E301" in run.err and "lipsum" in run.err

@@ -21,6 +21,7 @@ from jinja2.filters import do_format as _FORMAT
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from ctai_cli.diagnostics import apercu
 from ctai_cli.formatting import LOCALE, date_longue, euros, milliers, texte_markdown
 from ctai_cli.models.common import NON_PRECISE, est_non_precise
 
@@ -237,6 +238,32 @@ def _borne(filtre, *positions: int):
     return borne
 
 
+class ValeurInconnue(Exception):
+    """``|int`` or ``|float`` on an unknown or non-numeric value, with no default given."""
+
+
+def _sans_zero(filtre, nom: str):
+    """Jinja's ``int``/``float``, which turn what they cannot read into 0: an unknown value
+    (None, « non précisé », « — ») would print as 0 in a user template. Without an explicit
+    default (``|int(0)`` is the author's choice), that is an error instead."""
+    echec = object()
+
+    def strict(value, *args, **kwargs):
+        if args or "default" in kwargs:
+            return filtre(value, *args, **kwargs)
+        if value is None or (isinstance(value, str) and value.strip() in (NON_PRECISE, NON_RENSEIGNE, "")):
+            raise ValeurInconnue(f"« {nom} » appliqué à une valeur inconnue : elle ne vaut pas 0")
+        result = filtre(value, echec)
+        if result is echec:
+            raise ValeurInconnue(
+                f"« {nom} » appliqué à « {apercu(str(value), 40)} », qui n'est pas un nombre"
+            )
+        return result
+
+    strict.__name__ = nom
+    return strict
+
+
 class ModeleIllisible(TemplateError):
     """A template file that exists but must not be read."""
 
@@ -291,6 +318,9 @@ def environnement(templates: Path | None = None) -> ImmutableSandboxedEnvironmen
     for name, positions in (("center", (1,)), ("indent", (1,)), ("wordwrap", (1,)), ("truncate", (1,))):
         env.filters[name] = _borne(env.filters[name], *positions)
     env.filters["format"] = _format_borne
+    # Unknown is never zero, in a user template too.
+    env.filters["int"] = _sans_zero(env.filters["int"], "int")
+    env.filters["float"] = _sans_zero(env.filters["float"], "float")
     env.filters.update(FILTERS)
     env.tests["non_precise"] = est_non_precise  # {% if x is non_precise %}
     return env

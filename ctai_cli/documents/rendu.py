@@ -145,9 +145,9 @@ def _securite_fr(message: str) -> str:
 
 def _echec_fr(exc: BaseException) -> str:
     """A French reason for a failure while rendering (the exception's own words are English)."""
-    from ctai_cli.documents.jinja import Demesure
+    from ctai_cli.documents.jinja import Demesure, ValeurInconnue
 
-    if isinstance(exc, _HorsBudget):
+    if isinstance(exc, (_HorsBudget, ValeurInconnue)):
         return str(exc)
     if isinstance(exc, Demesure):
         return f"opération démesurée refusée ({exc})"
