@@ -143,34 +143,35 @@ def _securite_fr(message: str) -> str:
     return "accès à un objet interne"
 
 
+# Python's own words are English: the kind of failure only, the line says where. The first
+# matching kind wins (UnicodeError and ZeroDivisionError before ValueError and
+# ArithmeticError's other kinds); {0} is the exception's text, {1} its text cut short, {2}
+# the memory budget in GB.
+_ECHECS_FR: tuple[tuple[type[BaseException], str], ...] = (
+    (RecursionError, "récursion sans fin (macro qui s'appelle elle-même, modèle qui s'inclut lui-même ?)"),
+    (MemoryError, "mémoire épuisée (plus de {2} Go demandés)"),
+    (ZeroDivisionError, "division par zéro"),
+    (UnicodeError, "caractère impossible à encoder ou décoder"),
+    (OverflowError, "nombre trop grand"),
+    (TypeError, "opération ou filtre appliqué à une valeur du mauvais type"),
+    (KeyError, "clé absente ({1})"),
+    (IndexError, "élément absent (indice hors de la liste)"),
+    (ValueError, "valeur invalide pour cette opération"),
+)
+
+
 def _echec_fr(exc: BaseException) -> str:
     """A French reason for a failure while rendering (the exception's own words are English)."""
     from ctai_cli.documents.jinja import Demesure, ValeurInconnue
 
-    if isinstance(exc, (_HorsBudget, ValeurInconnue)):
+    if isinstance(exc, (_HorsBudget, ValeurInconnue)):  # ctai's own French words
         return str(exc)
     if isinstance(exc, Demesure):
         return f"opération démesurée refusée ({exc})"
-    if isinstance(exc, RecursionError):
-        return "récursion sans fin (macro qui s'appelle elle-même, modèle qui s'inclut lui-même ?)"
-    if isinstance(exc, MemoryError):
-        return f"mémoire épuisée (plus de {MEMOIRE_MAX // 1024**3} Go demandés)"
-    if isinstance(exc, ZeroDivisionError):
-        return "division par zéro"
-    if isinstance(exc, UnicodeError):
-        return "caractère impossible à encoder ou décoder"
-    if isinstance(exc, OverflowError):
-        return "nombre trop grand"
-    # Python's own words are English: the kind of failure only, the line says where.
-    if isinstance(exc, TypeError):
-        return "opération ou filtre appliqué à une valeur du mauvais type"
-    if isinstance(exc, KeyError):
-        return f"clé absente ({apercu(str(exc), 120)})"
-    if isinstance(exc, IndexError):
-        return "élément absent (indice hors de la liste)"
-    if isinstance(exc, ValueError):
-        return "valeur invalide pour cette opération"
-    return "erreur pendant l'exécution du modèle"
+    texte = next(
+        (t for kind, t in _ECHECS_FR if isinstance(exc, kind)), "erreur pendant l'exécution du modèle"
+    )
+    return texte.format(str(exc), apercu(str(exc), 120), MEMOIRE_MAX // 1024**3)
 
 
 def _undefined_fr(message: str) -> str:
