@@ -8,6 +8,7 @@ here: typer would evaluate every annotation string of every command at start-up.
 All exit codes are decided here and in :mod:`ctai_cli.exitcodes`.
 """
 
+import copy
 import os
 import sys
 from pathlib import Path
@@ -848,6 +849,25 @@ def _reader_gone() -> int:
     return exitcodes.OK
 
 
+def _application(args: list[str]) -> typer.Typer:
+    """The application with only the command or group named first on the command line.
+
+    typer builds every command's parameters before running one (a third of ``ctai
+    validate --help``'s own time): when the first argument names a command, the others
+    are left out. The whole application otherwise: no argument, a root option (``--help``,
+    ``--version``), an unknown name (its error suggests a near one), shell completion.
+    """
+    if not args or args[0].startswith("-") or "_CTAI_COMPLETE" in os.environ:
+        return app
+    commandes = [c for c in app.registered_commands if c.name == args[0]]
+    groupes = [g for g in app.registered_groups if g.name == args[0]]
+    if not commandes and not groupes:
+        return app
+    seule = copy.copy(app)
+    seule.registered_commands, seule.registered_groups = commandes, groupes
+    return seule
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the single place where exceptions become exit codes."""
     from typer.main import get_command
@@ -858,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
 
     usage_error, click_exception = _framework_exceptions()
 
-    command = get_command(app)
+    command = get_command(_application(sys.argv[1:] if argv is None else argv))
     try:
         result = command.main(args=argv, prog_name="ctai", standalone_mode=False)
     except (UsageProblem, WriteProblem) as exc:
