@@ -624,9 +624,10 @@ _ENTRIES: tuple[Entry, ...] = (
         E,
         "Valeur indispensable non précisée dans un contrat signé",
         "« {champ} » : non précisé dans un contrat signé ({raison})",
-        "Un contrat au statut « signe » ne tient pas sans certaines valeurs : une action de son annexe "
-        "est portée par une structure identifiée. « non précisé » y est une erreur ; les autres "
-        "valeurs non précisées restent des avertissements (CTAI-W250).",
+        "Un contrat au statut « signe » ne tient pas sans certaines valeurs : les crédits de l'État "
+        "alloués à une action sont versés à une structure identifiée, son porteur. « non précisé » y "
+        "est une erreur ; une action sans crédits de l'État connus peut avoir un porteur que la source "
+        "ne nomme pas (avertissement CTAI-W250), comme toutes les autres valeurs non précisées.",
         "renseignez la valeur d'après le contrat signé, ou laissez le statut à « projet »",
     ),
     Entry(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +19,28 @@ if TYPE_CHECKING:
     from ctai_cli.checks import Contexte
     from ctai_cli.repository import Depot, Fichier
 
+
 # Fields without which a signed contract cannot stand: (file kind, field path with "*" for a
 # list index) → why. Every other « non précisé » is a warning, signed or not: the two real
 # 2020 contracts of examples/ are signed and their public texts leave all of them unstated.
-INDISPENSABLES_SI_SIGNE: dict[tuple[str, tuple[str, ...]], str] = {
-    ("actions", ("actions", "*", "porteur")): "une action d'un contrat signé est portée par une structure "
-    "identifiée, que l'État ou la collectivité finance",
+def _credits_etat(fichier: Fichier, loc: Loc) -> bool:
+    """The action at ``loc`` (``actions[i]…``) receives State credits (a known amount above 0)."""
+    actions = fichier.part("actions")
+    if not actions or not isinstance(loc[1], int) or loc[1] >= len(actions):
+        return False
+    budget = actions[loc[1]].budget
+    montant = budget.etat_bop104 if budget is not None else None
+    return montant is not None and not est_non_precise(montant) and montant > 0
+
+
+# Values a signed contract cannot stand without, and when: (reason, condition on the file and
+# the value's place). Anywhere else « non précisé » is a warning (CTAI-W250): the source may
+# well not say it, and a signed contract must not be called a draft to be encoded honestly.
+INDISPENSABLES_SI_SIGNE: dict[tuple[str, tuple[str, ...]], tuple[str, Callable[[Fichier, Loc], bool]]] = {
+    ("actions", ("actions", "*", "porteur")): (
+        "des crédits de l'État y sont alloués : ils sont versés à une structure identifiée",
+        _credits_etat,
+    ),
 }
 
 
@@ -68,9 +84,9 @@ def non_precises(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     for fichier, loc, value in _leaves(depot):
         if not est_non_precise(value):
             continue
-        raison = INDISPENSABLES_SI_SIGNE.get((fichier.kind, _motif(loc)))
-        if signe and raison is not None:
-            yield fichier.diag("CTAI-E251", loc, champ=_chemin(loc), raison=raison)
+        indispensable = INDISPENSABLES_SI_SIGNE.get((fichier.kind, _motif(loc)))
+        if signe and indispensable is not None and indispensable[1](fichier, loc):
+            yield fichier.diag("CTAI-E251", loc, champ=_chemin(loc), raison=indispensable[0])
         else:
             yield fichier.diag("CTAI-W250", loc, champ=_chemin(loc))
 
