@@ -143,9 +143,34 @@ class Territoire:
     copils: tuple[Copils, ...]
     avertissements: int
 
+    # Amounts contrat.yaml gives with no funder or programme (enveloppe « origine: non précisé »):
+    # never counted as BOP 104 credits, shown apart so that they do not vanish.
+    dotations: tuple[tuple[int, Decimal], ...] = ()
+
     @cached_property
     def annexes_absentes(self) -> list[int]:
         return [a.annee for a in self.rapprochement.annees if a.cadre == "contrat" and not a.annexe]
+
+    def actions(self, numero: int) -> int | None:
+        """The number of fiches-actions of an axe; None (unknown) when an annexe of the period is
+        missing (the known count is then only a lower bound, see :meth:`actions_connues`)."""
+        return None if self.annexes_absentes else self.actions_par_axe.get(numero, 0)
+
+    def actions_connues(self, numero: int) -> int:
+        return self.actions_par_axe.get(numero, 0)
+
+    def actions_texte(self, numero: int) -> str:
+        """« 3 », or « au moins 2 (annexes 2021, 2022 absentes) », or « — (annexes … absentes) »."""
+        connues = self.actions_connues(numero)
+        if not self.annexes_absentes:
+            return str(connues)
+        absentes = ", ".join(str(a) for a in self.annexes_absentes)
+        quoi = (
+            "annexe " + absentes + " absente"
+            if len(self.annexes_absentes) == 1
+            else "annexes " + absentes + " absentes"
+        )
+        return f"au moins {connues} ({quoi})" if connues else f"— (inconnu : {quoi})"
 
     @cached_property
     def annees(self) -> list[int]:
@@ -490,6 +515,11 @@ def territoire(
         axes=tuple((a.numero, a.titre) for a in contrat.axes),
         rapprochement=rapprochement,
         actions_par_axe=dict(sorted(actions_par_axe.items())),
+        dotations=tuple(
+            (e.annee, e.montant)
+            for e in sorted(contrat.enveloppes, key=lambda e: e.annee)
+            if not e.bop104 and (annee is None or e.annee == annee)
+        ),
         beneficiaires=_beneficiaires(lignes_beneficiaires),
         beneficiaires_lignes=tuple(lignes_beneficiaires),
         bilans=bilans,

@@ -46,10 +46,8 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                 "statut": STATUTS[t.statut],
                 "collectivites": ", ".join(t.collectivites),
                 "publics": ", ".join(t.publics),
-                "axes": [
-                    {"numero": n, "titre": titre, "actions": t.actions_par_axe.get(n, 0)}
-                    for n, titre in t.axes
-                ],
+                "axes": [{"numero": n, "titre": titre, "actions": t.actions_texte(n)} for n, titre in t.axes],
+                "dotations": [f"{annee} : {_euros(montant)}" for annee, montant in t.dotations],
                 "enveloppes": somme_texte(t.enveloppes),
                 "alloue": _euros(totaux.alloue),
                 "depense": _euros(totaux.depense),

@@ -78,8 +78,14 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
     out.write(f"  publics : {', '.join(t.publics)}\n")
     out.write("  axes (fiches-actions) :\n")
     for numero, titre in t.axes:
-        out.write(f"    {numero}. {sur(titre)} : {t.actions_par_axe.get(numero, 0)}\n")
+        out.write(f"    {numero}. {sur(titre)} : {t.actions_texte(numero)}\n")
     out.write(f"  enveloppes BOP 104 : {somme_texte(t.enveloppes)}\n")
+    if t.dotations:
+        out.write(
+            "  dotations, financeur et programme non précisés (hors BOP 104) : "
+            + " ; ".join(f"{annee} : {_euros(montant)}" for annee, montant in t.dotations)
+            + "\n"
+        )
     out.write("  BOP 104 :\n")
     out.write(totaux_texte(t.totaux))
     if t.reliquats:
@@ -213,7 +219,12 @@ def _territoire_dict(t: Territoire) -> dict[str, Any]:
         "statut": t.statut,
         "publics": list(t.publics),
         "axes": [
-            {"numero": n, "titre": titre, "actions": t.actions_par_axe.get(n, 0)} for n, titre in t.axes
+            {"numero": n, "titre": titre, "actions": t.actions(n), "actions_connues": t.actions_connues(n)}
+            for n, titre in t.axes
+        ],
+        # Amounts with no funder or programme stated (enveloppe « origine: non précisé »): not BOP 104.
+        "dotations_origine_non_precisee": [
+            {"annee": annee, "montant": money_text(montant)} for annee, montant in t.dotations
         ],
         "avertissements": t.avertissements,
         "enveloppes": somme_dict(t.enveloppes),

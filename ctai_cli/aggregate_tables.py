@@ -57,7 +57,11 @@ SCHEMAS: dict[str, list[Champ]] = {
         Champ("statut", "string", "projet, signe, resilie ou termine"),
         Champ("publics", "string", "Publics visés (EPA, BPI, BPT), séparés par « ; »"),
         Champ("axes", "integer", "Nombre d'axes du contrat"),
-        Champ("actions", "integer", "Nombre de fiches-actions (années retenues)"),
+        Champ(
+            "actions",
+            "integer",
+            "Nombre de fiches-actions (années retenues ; vide : une annexe de la période manque)",
+        ),
         Champ("enveloppes", "number", "Enveloppes BOP 104 de l'État (euros ; vide : inconnu)"),
         *_MONTANTS,
         Champ(
@@ -179,7 +183,7 @@ def _contrat(t: Territoire) -> dict[str, Any]:
         "statut": t.statut,
         "publics": "; ".join(t.publics),
         "axes": len(t.axes),
-        "actions": sum(t.actions_par_axe.values()),
+        "actions": None if t.annexes_absentes else sum(t.actions_par_axe.values()),
         "enveloppes": money_text(t.enveloppes.valeur),
         **{c: money_text(getattr(totaux, c)) for c in COLONNES},
         "cofinancements_prevus": money_text(cof.prevu.valeur),

@@ -659,7 +659,8 @@ def lignes_de(depot: Depot, year: int) -> list[Ligne]:
 def rapprocher(depot: Depot, annee: int | None = None) -> Rapprochement:
     """Every year of the contract (``annee`` restricts to one), each with its rows and totals."""
     contrat = depot.contrat_model
-    envelopes = {e.annee: e.montant for e in contrat.enveloppes} if contrat else {}
+    # A dotation of unstated origin is not BOP 104 credits: that year's envelope stays unknown.
+    envelopes = {e.annee: e.montant for e in contrat.enveloppes if e.bop104} if contrat else {}
     annees = []
     for year in annees_du_budget(depot):
         if annee is not None and year != annee:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ctai_cli.formatting import date_longue
+from ctai_cli.formatting import date_longue, euros
 
 ROOT = Path(__file__).resolve().parent.parent
 EXEMPLES = {name: ROOT / "examples" / name for name in ("dax-2020", "rennes-2020")}
@@ -25,9 +25,27 @@ STRUCTURE = {
     "Articles",
     "Texte des articles : non précisé.",
     "Date et lieu de signature : non précisés.",
+    "Le contrat d'après ses fichiers",
+    "Le texte signé n'est pas disponible : voici, valeur par valeur, ce qu'en disent contrat.yaml et "
+    "porteurs.yaml.",
 }
+# The labels of « Le contrat d'après ses fichiers » (a label, « : », then values of the files), and
+# the fixed phrases between its values.
+LIBELLES = (
+    "Statut",
+    "Période",
+    "Publics",
+    "Axes",
+    "Imputation",
+    "Crédits de l'État",
+    "Dotation (financeur et programme non précisés)",
+    "Porteurs",
+    "Comités de pilotage par an, au moins",
+    "Échéance du bilan annuel",
+)
+PHRASES = ("(crédits du programme 104 :", "Axe ")
 # Words the wording module puts between values (« X, représentée par Y, Z »; « Fait le D »).
-LIANTS = {"représenté", "représentée", "par", "Fait", "le"}
+LIANTS = {"représenté", "représentée", "par", "Fait", "le", "à", "signé"}
 
 
 def _valeurs(folder: Path) -> list[str]:
@@ -45,6 +63,8 @@ def _valeurs(folder: Path) -> list[str]:
             out.append(date_longue(value))
         elif isinstance(value, str):
             out.append(" ".join(value.split()))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out.extend([str(value), " ".join(euros(value).split())])
 
     for path in sorted(folder.rglob("*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -63,7 +83,13 @@ def _lignes(markdown: str) -> list[str]:
 def _origine(line: str, valeurs: list[str]) -> str | None:
     if line in STRUCTURE:
         return "structure"
-    rest = line
+    rest = " ".join(line.split())
+    for libelle in LIBELLES:
+        if rest.startswith(libelle + " :"):
+            rest = rest.removeprefix(libelle + " :")
+            break
+    for phrase in PHRASES:
+        rest = rest.replace(phrase, " ")
     for valeur in valeurs:
         rest = rest.replace(valeur, " ")
     mots = [m for m in re.split(r"[\s,:;.()«»]+", rest) if m]
@@ -107,6 +133,52 @@ def test_every_sentence_of_the_contract_has_an_origin(ctai, tmp_path: Path, name
     assert lignes
     sans_origine = [line for line in lignes if _origine(line, valeurs) is None]
     assert sans_origine == []
+
+
+@pytest.mark.parametrize("name", sorted(EXEMPLES))
+def test_every_text_of_the_html_contract_has_an_origin(ctai, tmp_path: Path, name: str) -> None:
+    from html.parser import HTMLParser
+
+    class Textes(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.textes: list[str] = []
+            self.cache = 0  # inside <style>, <script> or <title> (metadata, not the document)
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            self.cache += tag in ("style", "script", "title")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.cache -= tag in ("style", "script", "title")
+
+        def handle_data(self, data: str) -> None:
+            if not self.cache and data.strip():
+                self.textes.append(" ".join(data.split()).removesuffix(" ;").removesuffix("."))
+
+    out = tmp_path / "contrat.html"
+    assert ctai("contrat", "render", EXEMPLES[name], "--output", out).code == 0
+    parser = Textes()
+    parser.feed(out.read_text(encoding="utf-8"))
+    valeurs = _valeurs(EXEMPLES[name])
+    structure = {line.removesuffix(".") for line in STRUCTURE}
+    sans_origine = [t for t in parser.textes if t not in structure and _origine(t, valeurs) is None]
+    assert parser.textes and sans_origine == []
+
+
+def test_the_known_facts_are_printed_when_the_signed_text_is_not(ctai, tmp_path: Path) -> None:
+    out = tmp_path / "contrat.md"
+    assert ctai("contrat", "render", EXEMPLES["rennes-2020"], "--output", out).code == 0
+    text = out.read_text(encoding="utf-8")
+    for fait in (
+        "- Période : 2020 à 2022",
+        "- Publics : BPI",
+        "  - Axe 4 : garantir l'accès au logement (crédits du programme 104 : non précisé)",
+        f"- Dotation (financeur et programme non précisés) : 2020 : {euros(300000)}",
+        "- Porteurs : non précisé",
+        "- Échéance du bilan annuel : non précisé",
+    ):
+        assert fait in text
+    assert "Crédits de l'État" not in text  # the 300 000 € are not said to be the State's
 
 
 def test_an_invented_sentence_would_be_caught(tmp_path: Path) -> None:

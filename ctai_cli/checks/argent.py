@@ -343,6 +343,8 @@ def enveloppes(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         return
     rapprochement = rapprocher(depot)
     for k, enveloppe in enumerate(contrat.enveloppes):
+        if not enveloppe.bop104:  # who funds it is not stated: nothing to compare the allocations with
+            continue
         annee = rapprochement.annee(enveloppe.annee)
         if annee is None:
             continue

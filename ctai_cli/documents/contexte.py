@@ -18,7 +18,7 @@ from ctai_cli import francais as fr
 from ctai_cli.budget import Ligne, PrevuRealise, Totaux, cofinancements, rapprocher, somme
 from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat
 from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
-from ctai_cli.models.common import PUBLICS, precise
+from ctai_cli.models.common import NON_PRECISE, PUBLICS, est_non_precise, precise
 from ctai_cli.models.contrat import Axe, Partie
 from ctai_cli.models.porteurs import Porteur
 from ctai_cli.repository import Depot
@@ -285,6 +285,9 @@ class DocumentContrat:
     annexes: list[Annexe1 | Annexe2]
     echeance_bilan: str | None  # « 1er juin de l'année n + 1 »; None: the contract does not state it
     illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
+    # When the signed text is « non précisé »: what the files say of the contract, value by value
+    # (a label, then the values as written). Printed instead of the articles, never model text.
+    fiche: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def publics_libelles(self) -> list[str]:
@@ -303,7 +306,20 @@ class DocumentContrat:
         from ctai_cli.formatting import euros
 
         return [
-            f"{e.annee} : {euros(e.montant)}" for e in sorted(self.contrat.enveloppes, key=lambda e: e.annee)
+            f"{e.annee} : {euros(e.montant)}"
+            for e in sorted(self.contrat.enveloppes, key=lambda e: e.annee)
+            if e.bop104
+        ]
+
+    @property
+    def dotations_libelles(self) -> list[str]:
+        """Amounts the contract is endowed with, whose funder and programme the source does not state."""
+        from ctai_cli.formatting import euros
+
+        return [
+            f"{e.annee} : {euros(e.montant)}"
+            for e in sorted(self.contrat.enveloppes, key=lambda e: e.annee)
+            if not e.bop104
         ]
 
     @property
@@ -533,6 +549,7 @@ def document_contrat(depot: Depot) -> DocumentContrat:
         except ValueError:  # 30 February: validate reports it
             jour = f"{bilan.jour}/{bilan.mois}"
         echeance = f"{jour} de l'année n + 1"
+    fiche = fiche_contrat(depot, echeance) if est_non_precise(contrat.articles) else []
     return DocumentContrat(
         contrat,
         _partie(contrat, "collectivite"),
@@ -551,7 +568,64 @@ def document_contrat(depot: Depot) -> DocumentContrat:
                 ]
             )
         ),
+        fiche,
     )
+
+
+STATUTS_LIBELLES = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
+
+
+def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[str]]]:
+    """What contrat.yaml and porteurs.yaml say of the contract, for a document whose signed text is
+    not available: each line a label and the values as the files write them (« non précisé »
+    included), nothing else."""
+    from ctai_cli.formatting import euros
+
+    contrat = depot.contrat_model
+    assert contrat is not None
+    debut, fin = contrat.periode.debut, contrat.periode.fin
+    lignes: list[tuple[str, list[str]]] = [
+        ("Statut", [STATUTS_LIBELLES[contrat.statut]]),
+        ("Période", [str(debut) if debut == fin else f"{debut} à {fin}"]),
+        ("Publics", list(_ordered(contrat.publics))),
+        (
+            "Axes",
+            [
+                f"Axe {a.numero} : {a.titre} (crédits du programme 104 : "
+                f"{NON_PRECISE if est_non_precise(a.mobilise_bop104) else 'oui' if a.mobilise_bop104 else 'non'})"
+                for a in contrat.axes
+            ],
+        ),
+    ]
+    if est_non_precise(contrat.imputation):
+        lignes.append(("Imputation", [NON_PRECISE]))
+    else:
+        i = contrat.imputation
+        sous_action = f", sous-action {i.sous_action}" if i.sous_action else ""
+        lignes.append(("Imputation", [f"programme {i.programme}, action {i.action}{sous_action}"]))
+    enveloppes = sorted(contrat.enveloppes, key=lambda e: e.annee)
+    if any(e.bop104 for e in enveloppes):
+        lignes.append(
+            ("Crédits de l'État", [f"{e.annee} : {euros(e.montant)}" for e in enveloppes if e.bop104])
+        )
+    if any(not e.bop104 for e in enveloppes):
+        lignes.append(
+            (
+                "Dotation (financeur et programme non précisés)",
+                [f"{e.annee} : {euros(e.montant)}" for e in enveloppes if not e.bop104],
+            )
+        )
+    porteurs = depot.porteurs.model if depot.porteurs is not None else None
+    if porteurs is not None:
+        noms = [NON_PRECISE] if est_non_precise(porteurs.porteurs) else [p.nom for p in porteurs.porteurs]
+        lignes.append(("Porteurs", noms))
+    g = contrat.gouvernance
+    minimum = g.minimum_copils
+    lignes.append(
+        ("Comités de pilotage par an, au moins", [NON_PRECISE if minimum is None else str(minimum)])
+    )
+    lignes.append(("Échéance du bilan annuel", [echeance or NON_PRECISE]))
+    return lignes
 
 
 @dataclass(frozen=True)

@@ -144,9 +144,23 @@ class Agir(Modele):
     convention_locale: bool = False
 
 
+ORIGINE_BOP104 = "etat_bop104"
+
+
 class Enveloppe(Modele):
     annee: Annee
     montant: Montant = Field(description="Crédits BOP 104 de l'État pour l'année.")
+    origine: precisable(Literal["etat_bop104"]) = Field(
+        default=ORIGINE_BOP104,
+        description="D'où viennent ces crédits : etat_bop104 (crédits de l'État, programme 104, le cas "
+        "d'un CTAI ; valeur par défaut) ou « non précisé » quand la source donne une dotation sans dire "
+        "qui l'apporte ni sur quel programme. Une dotation d'origine non précisée n'est pas comptée "
+        "comme crédits BOP 104 : l'enveloppe BOP 104 de l'année reste inconnue.",
+    )
+
+    @property
+    def bop104(self) -> bool:
+        return self.origine == ORIGINE_BOP104
 
 
 class AnnexeRef(Modele):
