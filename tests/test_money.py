@@ -76,3 +76,21 @@ def test_euros_writes_exactly_what_babel_writes() -> None:
         values.append(rng.randrange(-(10**12), 10**12))
     for value in values:
         assert euros(value) == format_currency(value, "EUR", locale="fr_FR"), value
+
+
+def test_date_longue_writes_exactly_what_babel_writes() -> None:
+    """formatting.date_longue formats without babel; babel's « long » French date stays the reference."""
+    from datetime import date, timedelta
+
+    from babel.dates import format_date
+
+    from ctai_cli.formatting import date_longue
+
+    days = [date(2000, 1, 1) + timedelta(days=n) for n in range(366 * 32)]  # every day, 2000 to 2031
+    days += [
+        date(y, m, d) for y in (1, 9, 99, 999, 1900, 1970, 9999) for m in range(1, 13) for d in (1, 2, 28)
+    ]
+    days += [date.max, date.min]
+    for day in days:
+        expected = format_date(day, format="long", locale="fr_FR")
+        assert date_longue(day) == ("1er" + expected[1:] if day.day == 1 else expected), day
