@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic, apercu
+from ctai_cli.francais import accord, nombre_de
 from ctai_cli.yamlread import Document
 
 _TYPE_NAMES = {
@@ -52,6 +53,12 @@ _PATTERN_MESSAGES = {
 
 def _type_name(value: Any) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def est_attendu(attendu: str) -> str:
+    """« une liste est attendue », « un texte est attendu »: the participle agrees with the
+    expected type's noun, whose gender its article gives."""
+    return f"{attendu} est attendu{accord('f' if attendu.startswith('une ') else 'm')}"
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -157,10 +164,10 @@ def diagnostics_from_error(
         elif kind in _EXPECTED:
             expected, hint = _EXPECTED[kind]
             if value is None:
-                detail = f"valeur vide pour « {field} » : {expected} est attendu"
+                detail = f"valeur vide pour « {field} » : {est_attendu(expected)}"
                 hint = f"renseignez « {field} » ou supprimez la ligne si le champ est facultatif"
             else:
-                detail = f"« {field} » : {expected} est attendu, pas {_type_name(raw)} ({apercu(repr(raw))})"
+                detail = f"« {field} » : {est_attendu(expected)}, pas {_type_name(raw)} ({apercu(repr(raw))})"
             yield make("CTAI-E102", path, line, col, detail=detail, hint=hint)
         elif kind == "string_pattern_mismatch":
             template = _PATTERN_MESSAGES.get(
@@ -182,7 +189,7 @@ def diagnostics_from_error(
                 path,
                 line,
                 col,
-                detail=f"« {field} » doit contenir au moins {minimum} élément(s)",
+                detail=f"« {field} » doit contenir au moins {nombre_de(minimum, 'élément')}",
             )
         elif kind in ("string_too_long", "too_long"):
             yield make("CTAI-E106", path, line, col, detail=f"« {field} » est trop long")
