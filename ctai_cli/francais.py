@@ -54,6 +54,13 @@ def nombre_de(nombre: int, singulier: str, pluriel_: str | None = None) -> str:
     return f"{nombre} {pluriel(nombre, singulier, pluriel_)}"
 
 
+def periode(debut: int, fin: int, trait: str = "-") -> str:
+    """A contract's period as its title writes it: ``(2024, 2026)`` → ``2024-2026``; one year
+    alone: ``(2020, 2020)`` → ``2020`` (never « 2020-2020 »). ``trait``: the dash between the years
+    (« – » in tables)."""
+    return str(debut) if debut == fin else f"{debut}{trait}{fin}"
+
+
 def _elide(mot: str) -> bool:
     if not mot or mot[0] not in _VOYELLES:
         return False
@@ -65,7 +72,7 @@ def _elide(mot: str) -> bool:
 def de(nom: str, article: str | None = None) -> str:
     """« de » before a name: ``de("Dax")`` → ``de Dax``, ``de("Angers")`` → ``d'Angers``,
     ``de("Le Mans")`` → ``du Mans``, ``de("Landes", "les")`` → ``des Landes``,
-    ``de("Gironde", "la")`` → ``de la Gironde``, ``de("Ille-et-Vilaine", "l'")`` → ``d'Ille-et-Vilaine``.
+    ``de("Gironde", "la")`` → ``de la Gironde``, ``de("Isère", "l'")`` → ``de l'Isère``.
 
     ``article`` is the name's own article when it is not written in the name (a département).
     """
@@ -83,14 +90,20 @@ def de(nom: str, article: str | None = None) -> str:
         return f"des {nom}"
     if article == "la":
         return f"de la {nom}"
-    if article in ("l'", "l’"):
-        return f"d'{nom}"
+    if article in ("l'", "l’"):  # « de » + « l' » never contracts (COG « charnière » DE L')
+        return f"de l'{nom}"
     return f"d'{nom}" if _elide(nom) else f"de {nom}"
 
 
 def accord(genre: Genre, nombre: int = 1) -> str:
     """The ending of a past participle or adjective: "", "e", "s", "es"."""
     return ("e" if genre == "f" else "") + ("s" if nombre > 1 else "")
+
+
+def non_precise(genre: Genre = "m", nombre: int = 1) -> str:
+    """« non précisé » agreed with the noun it qualifies: « crédits … non précisés », « échéance
+    non précisée »."""
+    return "non précisé" + accord(genre, nombre)
 
 
 def genre_groupe(genres: Sequence[Genre]) -> Genre:
@@ -121,7 +134,7 @@ class Departement:
 
     @property
     def de(self) -> str:
-        """« du Puy-de-Dôme », « des Landes », « d'Ille-et-Vilaine », « de Mayotte »."""
+        """« du Puy-de-Dôme », « des Landes », « de l'Isère », « de Mayotte »."""
         return de(self.nom, self.article)
 
     @property
@@ -187,6 +200,15 @@ _NOMS_COMMUNS: dict[str, Genre] = {
     "syndicat": "m",
     "établissement": "m",
     "état": "m",
+    # State parties: the service or the office that signs.
+    "délégation": "f",
+    "direction": "f",
+    "agence": "f",
+    "préfète": "f",
+    "préfet": "m",
+    "ministère": "m",
+    "ministre": "m",
+    "gouvernement": "m",
 }
 _GENRE_TYPE: dict[str, Genre] = {
     "commune": "f",
@@ -204,18 +226,22 @@ def _premier_mot(texte: str) -> str:
 
 def genre_partie(role: str, type_: str | None, designation: str | None, nom: str) -> Genre:
     """The gender a party's name agrees with: its designation's article (« la commune »), the
-    common noun its name opens with (« Ville de … », « Communauté … »), its type, else masculine."""
-    if role == "etat":
-        return "m"
+    common noun its designation or name opens with (« l'État », « Ville de … », « Préfecture de
+    … », « Délégation … »), its type (a collectivité's only: a State party's type names the
+    service, not the name: « État » of type ``prefecture`` is masculine), else masculine."""
     if designation:
         premier = designation.split(" ")[0].casefold()
         if premier in ("la", "une"):
             return "f"
         if premier in ("le", "un"):
             return "m"
+        if _premier_mot(designation) in _NOMS_COMMUNS:
+            return _NOMS_COMMUNS[_premier_mot(designation)]
     mot = _premier_mot(nom)
     if mot in _NOMS_COMMUNS:
         return _NOMS_COMMUNS[mot]
+    if role == "etat":
+        return "m"
     if type_ in _GENRE_TYPE:
         return _GENRE_TYPE[type_]
     # « Rennes Métropole »: a proper noun then the kind of collectivité.

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ctai_cli import __version__
+from ctai_cli.francais import periode
 
 A_COMPLETER = "À COMPLÉTER"
 """The placeholder of every free text the coordinator has to write."""
@@ -147,7 +148,7 @@ def _modeline(schema: str, depth: int) -> str:
 def contrat_yaml(o: Options) -> str:
     intitule = (
         f"Contrat territorial d'accueil et d'intégration (CTAI) des étrangers primo-arrivants, "
-        f"{o.debut}-{o.fin} : {o.territoire}"
+        f"{periode(o.debut, o.fin)} : {o.territoire}"
     )
     departement_note = (
         f"# {A_COMPLETER} : code provisoire, remplacez-le par celui de votre département"

@@ -35,6 +35,10 @@ TERRITOIRES = [
     ("La Réunion", "974"),
     ("Paris", "75"),
     ("Gironde", "2A"),  # another département's name than the code: still its own article
+    ("Isère", "38"),  # « de » + « l' » never contracts: « de l'Isère », not « d'Isère »
+    ("Ain", "01"),
+    ("Essonne", "91"),
+    ("Hérault", "34"),
 ]
 
 ETAT = {"role": "etat", "nom": "État", "type": "prefecture"}
@@ -91,6 +95,38 @@ DAX = [
     {"role": "collectivite", "nom": "Ville de Dax", "type": "commune", "designation": "la commune"},
 ]
 CCAS = [ETAT, {"role": "collectivite", "nom": "CCAS de Dax", "type": "ccas"}]
+# State parties: the gender is the first word's (« Préfecture … représentée », « État … représenté »).
+ISERE = [
+    {
+        "role": "etat",
+        "nom": "Préfecture de l'Isère",
+        "representant": {"nom": "Catherine Séguin", "qualite": "préfète de l'Isère"},
+    },
+    {
+        "role": "etat",
+        "nom": "Délégation interministérielle à l'accueil et à l'intégration des réfugiés (DIAIR)",
+        "representant": {"nom": "Alain Régnier", "qualite": "délégué interministériel"},
+    },
+    {"role": "etat", "nom": "Préfet de l'Isère", "representant": {"nom": "X", "qualite": "préfet"}},
+    {"role": "etat", "nom": "Ministère de l'Intérieur", "representant": {"nom": "X", "qualite": "ministre"}},
+    {
+        "role": "etat",
+        "nom": "Direction départementale de l'emploi, du travail et des solidarités (DDETS)",
+        "representant": {"nom": "X", "qualite": "directeur"},
+    },
+    {
+        "role": "etat",
+        "nom": "État",
+        "designation": "la préfecture",
+        "representant": {"nom": "X", "qualite": "préfet"},
+    },
+    {
+        "role": "collectivite",
+        "nom": "Grenoble-Alpes Métropole",
+        "type": "metropole",
+        "representant": {"nom": "X", "qualite": "président"},
+    },
+]
 DEUX_MASCULINS = [
     ETAT,
     {"role": "collectivite", "nom": "Département des Landes", "type": "departement"},
@@ -106,7 +142,7 @@ def _cases() -> str:
     lines += [f"{d.code} {d.avec_article} → {d.de}" for d in fr.departements().values()]
     lines.append("")
     lines.append("# parties : noms tels qu'écrits, accord de « représenté »")
-    for parties in (RENNES, DAX, CCAS, DEUX_MASCULINS):
+    for parties in (RENNES, DAX, CCAS, DEUX_MASCULINS, ISERE):
         doc = _document(parties)
         lines += [f"- {ligne_partie(p)} [dans la phrase : {designation(p)}]" for p in doc.contrat.parties]
         lines.append(doc.engagement_collectivites)
@@ -114,6 +150,19 @@ def _cases() -> str:
     lines.append("# durée (article 2)")
     for debut, fin in ((2020, 2020), (2020, 2022)):
         lines.append(f"{debut}-{fin} : Le contrat est conclu pour {_document(DAX, debut, fin).duree}.")
+    lines.append("")
+    lines.append("# période (titres, intitulé de ctai init)")
+    lines += [f"{debut}, {fin} → {fr.periode(debut, fin)}" for debut, fin in ((2020, 2020), (2024, 2026))]
+    lines.append("2024, 2026, « – » → " + fr.periode(2024, 2026, "–"))
+    lines.append("")
+    lines.append("# « non précisé » accordé")
+    for nom, genre, nombre in (
+        ("montant", "m", 1),
+        ("échéance", "f", 1),
+        ("crédits", "m", 2),
+        ("dates", "f", 2),
+    ):
+        lines.append(f"{nom} {fr.non_precise(genre, nombre)}")
     lines.append("")
     lines.append("# pluriels")
     lines += [fr.nombre_de(n, "année") for n in (0, 1, 2)]
@@ -136,6 +185,7 @@ def test_every_departement_has_a_well_formed_entry() -> None:
         assert dep.genre in ("m", "f"), code
         if dep.article == "l'":
             assert dep.nom[0] in "AEIOUYÉÈÊH", code  # elision only before a vowel or mute h
+            assert dep.de == f"de l'{dep.nom}", code  # COG charnière DE L': never « d'Isère »
         if dep.article in ("le", "la"):
             assert dep.genre == ("m" if dep.article == "le" else "f"), code
         assert fr.de_territoire(dep.nom, code) == dep.de

@@ -390,7 +390,9 @@ def ligne_partie(partie: Partie, *, services: bool = True) -> str:
     texte = partie.nom
     if partie.representant is not None:
         r = partie.representant
-        texte += f", représenté{fr.accord(genre(partie))} par {r.nom}, {r.qualite}"
+        # « représenté » follows the name it is attached to, not the designation given after it
+        genre_nom = fr.genre_partie(partie.role, partie.type, None, partie.nom)
+        texte += f", représenté{fr.accord(genre_nom)} par {r.nom}, {r.qualite}"
     if partie.designation:
         texte += f", ci-après « {partie.designation} »"
     if services and partie.services:

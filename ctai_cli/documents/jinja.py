@@ -42,11 +42,22 @@ def _autoescape(name: str | None) -> bool:
 # --- filters ---------------------------------------------------------------------
 
 
-def f_euros(value: Decimal | int | None) -> str:
-    """``1234.5`` → ``1 234,50 €``; an unknown amount is « — », never 0."""
+def f_euros(value: Decimal | int | None, genre: str = "m", nombre: int = 1) -> str:
+    """``1234.5`` → ``1 234,50 €``; an unknown amount is « — », never 0; an amount the source
+    does not give is « non précisé », agreed with the noun it stands for
+    (``bu.etat_bop104 | euros(nombre=2)`` after « crédits » → « non précisés »)."""
     if est_non_precise(value):
-        return NON_PRECISE
+        from ctai_cli.francais import non_precise
+
+        return non_precise("f" if genre == "f" else "m", nombre)
     return NON_RENSEIGNE if value is None else euros(value)
+
+
+def f_nombre_de(nombre: int, singulier: str, pluriel: str | None = None) -> str:
+    """``3 | nombre_de("action")`` → ``3 actions``; ``1 | nombre_de("action")`` → ``1 action``."""
+    from ctai_cli.francais import nombre_de
+
+    return nombre_de(nombre, singulier, pluriel)
 
 
 def f_ecart(value: Decimal | None) -> str:
@@ -138,17 +149,28 @@ def f_partie_sans_services(partie: object) -> str:
 
 
 def f_de_territoire(contrat: object) -> str:
-    """« de Dax », « du Puy-de-Dôme », « d'Ille-et-Vilaine »: the contract's territory after « CTAI »."""
+    """« de Dax », « du Puy-de-Dôme », « de l'Isère »: the contract's territory after « CTAI »."""
     from ctai_cli.francais import de_territoire
 
     return de_territoire(contrat.territoire, contrat.departement)  # type: ignore[attr-defined]
+
+
+def f_periode(valeur: object, trait: str = "-") -> str:
+    """``c.periode | periode`` → ``2024-2026``, or ``2020`` for one year (see francais.periode)."""
+    from ctai_cli.francais import periode
+
+    if isinstance(valeur, dict):
+        return periode(valeur["debut"], valeur["fin"], trait)
+    return periode(valeur.debut, valeur.fin, trait)  # type: ignore[attr-defined]
 
 
 FILTERS = {
     "partie": f_partie,
     "partie_sans_services": f_partie_sans_services,
     "de_territoire": f_de_territoire,
+    "periode": f_periode,
     "euros": f_euros,
+    "nombre_de": f_nombre_de,
     "ecart": f_ecart,
     "date_fr": f_date,
     "mois_fr": f_mois,
