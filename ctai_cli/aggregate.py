@@ -33,6 +33,7 @@ from ctai_cli.budget import (
     money_text,
     rapprocher,
 )
+from ctai_cli.francais import nombre_de
 
 if TYPE_CHECKING:
     from ctai_cli.repository import Depot
@@ -78,7 +79,7 @@ class Exclu:
     source: str
     erreurs: int
     avertissements: int
-    raison: str  # French: « 3 erreur(s) de validation », « révision inconnue … »
+    raison: str  # French: « 3 erreurs de validation », « révision inconnue … »
 
 
 @dataclass(frozen=True)
@@ -596,7 +597,7 @@ def _lire(source: Source, agregat: Agregat, contexte: Any, run_checks: Any, cap_
         warnings = len(diagnostics) - errors
         if errors:
             agregat.exclus.append(
-                Exclu(source.affichage, errors, warnings, f"{errors} erreur(s) de validation")
+                Exclu(source.affichage, errors, warnings, f"{nombre_de(errors, 'erreur')} de validation")
             )
             return
         contrat = depot.contrat_model

@@ -21,6 +21,7 @@ from typing import Any
 from ctai_cli import __version__
 from ctai_cli.aggregate import Agregat
 from ctai_cli.aggregate_tables import SCHEMAS, tables
+from ctai_cli.francais import nombre_de
 
 TITRES = {
     "contrats": "Contrats retenus (un par territoire et période)",
@@ -75,8 +76,9 @@ def descriptor(agregat: Agregat) -> dict[str, Any]:
         "name": "ctai-agregat" if agregat.annee is None else f"ctai-agregat-{agregat.annee}",
         "title": "Contrats territoriaux d'accueil et d'intégration (CTAI) : agrégat",
         "description": (
-            f"{len(agregat.territoires)} contrat(s) valide(s), {periode}, bilans datés au "
-            f"{agregat.date.isoformat()} ; {len(agregat.exclus)} contrat(s) en erreur exclu(s). "
+            f"{nombre_de(len(agregat.territoires), 'contrat valide', 'contrats valides')}, {periode}, "
+            f"bilans datés au {agregat.date.isoformat()} ; "
+            f"{nombre_de(len(agregat.exclus), 'contrat en erreur exclu', 'contrats en erreur exclus')}. "
             "Cellule vide : valeur inconnue (jamais zéro). Écrit par ctai aggregate."
         ),
         "version": __version__,

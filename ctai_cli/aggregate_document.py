@@ -12,8 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from ctai_cli.aggregate import ETATS_BILAN, LIBELLES_DISPOSITION, PUBLICS, STATUTS, Agregat, Territoire
-from ctai_cli.aggregate_report import _euros, _nombre, cofinancements_texte, mediane_texte, somme_texte
+from ctai_cli.aggregate_report import (
+    _euros,
+    _nombre,
+    cofinancements_texte,
+    mediane_texte,
+    retenus_exclus,
+    somme_texte,
+    titre_ensemble,
+)
 from ctai_cli.budget import COLONNES, LIBELLES
+from ctai_cli.francais import nombre_de, periode, pluriel
 
 
 class RenduImpossible(Exception):
@@ -21,7 +30,7 @@ class RenduImpossible(Exception):
 
 
 def _periode(t: Territoire) -> str:
-    return str(t.debut) if t.debut == t.fin else f"{t.debut}–{t.fin}"
+    return periode(t.debut, t.fin, "–")
 
 
 def _bop(totaux: Any) -> list[dict[str, str]]:
@@ -89,6 +98,11 @@ def vue(agregat: Agregat) -> dict[str, Any]:
         "date": agregat.date,
         "lus": agregat.lus,
         "retenus": len(agregat.territoires),
+        # « 4 contrats lus », « 3 retenus, 1 exclu », « Ensemble des 3 contrats retenus »
+        "contrats_lus": f"{agregat.lus} {pluriel(agregat.lus, 'contrat lu', 'contrats lus')}",
+        "retenus_exclus": retenus_exclus(agregat),
+        "contrats_retenus": nombre_de(len(agregat.territoires), "contrat"),
+        "titre_ensemble": titre_ensemble(agregat),
         "exclus": [{"source": e.source, "raison": e.raison} for e in agregat.exclus],
         "hors_annee": list(agregat.hors_annee),
         "territoires": territoires,

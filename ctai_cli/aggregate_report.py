@@ -22,6 +22,8 @@ from ctai_cli.aggregate import (
     somme_dict,
 )
 from ctai_cli.budget import COLONNES, LIBELLES, PrevuRealise, Somme, Totaux, money_text
+from ctai_cli.francais import nombre_de, pluriel
+from ctai_cli.francais import periode as fr_periode
 
 
 def _euros(value: Decimal | None) -> str:
@@ -39,7 +41,8 @@ def _nombre(value: Decimal | int | None) -> str:
 def somme_texte(s: Somme, fmt: Any = _euros) -> str:
     text = fmt(s.valeur)
     if s.partiel is not None:
-        text += f" (somme partielle, {s.inconnus} terme(s) inconnu(s) sur {s.termes} : {fmt(s.partiel)})"
+        inconnus = nombre_de(s.inconnus, "terme inconnu", "termes inconnus")
+        text += f" (somme partielle, {inconnus} sur {s.termes} : {fmt(s.partiel)})"
     elif s.valeur is None and s.termes:
         text += " (inconnu)"
     return text
@@ -50,7 +53,9 @@ def mediane_texte(m: Mediane, fmt: Any = _euros) -> str:
         return "—"
     text = fmt(m.valeur)
     if m.partielle is not None:
-        text += f" (médiane des {len(m.valeurs)} valeurs connues sur {m.effectif} : {fmt(m.partielle)})"
+        connues = len(m.valeurs)
+        de = f"des {connues} valeurs connues" if connues > 1 else f"de {connues} valeur connue"
+        text += f" (médiane {de} sur {m.effectif} : {fmt(m.partielle)})"
     return text
 
 
@@ -69,10 +74,22 @@ def _periode(agregat: Agregat) -> str:
     return f"année {agregat.annee}" if agregat.annee is not None else "toutes les années des contrats"
 
 
+def retenus_exclus(agregat: Agregat) -> str:
+    """« 3 retenus, 1 exclu »."""
+    retenus, exclus = len(agregat.territoires), len(agregat.exclus)
+    return f"{retenus} {pluriel(retenus, 'retenu')}, {exclus} {pluriel(exclus, 'exclu', 'exclus')}"
+
+
+def titre_ensemble(agregat: Agregat) -> str:
+    """« Ensemble des 3 contrats retenus »; « Ensemble du contrat retenu » for one."""
+    retenus = len(agregat.territoires)
+    return f"Ensemble des {retenus} contrats retenus" if retenus > 1 else "Ensemble du contrat retenu"
+
+
 def _territoire_texte(t: Territoire, out: TextIO) -> None:
     from ctai_cli.terminal import sur
 
-    periode = str(t.debut) if t.debut == t.fin else f"{t.debut}–{t.fin}"
+    periode = fr_periode(t.debut, t.fin, "–")
     out.write(f"\n{sur(t.territoire)} ({t.departement}) — {periode}, {STATUTS[t.statut]} — {sur(t.source)}\n")
     out.write(f"  collectivités : {sur(', '.join(t.collectivites)) or '—'}\n")
     out.write(f"  publics : {', '.join(t.publics)}\n")
@@ -111,7 +128,7 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
             details.append(f"remis le {date_longue(etat.date_remise)}")
         minimum = "non précisé" if copil.minimum is None else copil.minimum
         copils = (
-            f" ; comités de pilotage : {copil.tenus} tenu(s) (minimum {minimum})"
+            f" ; comités de pilotage : {copil.tenus} {pluriel(copil.tenus, 'tenu')} (minimum {minimum})"
             if copil.tenus is not None
             else f" ; comités de pilotage : inconnu (minimum {minimum})"
             if copil.bilan
@@ -133,8 +150,7 @@ def text(agregat: Agregat, out: TextIO) -> None:
     from ctai_cli.terminal import sur
 
     out.write(
-        f"Agrégat de {agregat.lus} contrat(s), {_periode(agregat)} : {len(agregat.territoires)} retenu(s), "
-        f"{len(agregat.exclus)} exclu(s)\n"
+        f"Agrégat de {nombre_de(agregat.lus, 'contrat')}, {_periode(agregat)} : {retenus_exclus(agregat)}\n"
     )
     if agregat.exclus:
         out.write("\nContrats exclus des chiffres (corrigez-les, puis ctai validate DOSSIER) :\n")
@@ -148,7 +164,7 @@ def text(agregat: Agregat, out: TextIO) -> None:
         _territoire_texte(t, out)
     if not agregat.territoires:
         return
-    out.write(f"\nEnsemble des {len(agregat.territoires)} contrat(s) retenu(s)\n")
+    out.write(f"\n{titre_ensemble(agregat)}\n")
     out.write(f"  enveloppes BOP 104 : {somme_texte(agregat.enveloppes)}\n")
     out.write("  BOP 104 :\n")
     out.write(totaux_texte(agregat.totaux))

@@ -102,15 +102,16 @@ def test_broken_contract_listed_and_left_out(ctai) -> None:
             # the missing 2025 bilan (W214): the département's error does not hide the checks
             # that read only the période and the gouvernance
             "avertissements": 1,
-            "raison": "2 erreur(s) de validation",
+            "raison": "2 erreurs de validation",
         }
     ]
     assert [t["territoire"] for t in data["territoires"]] == ["Alpha-sur-Adour", "Bétaville", "Gamma"]
     assert data["ensemble"]["bop104"]["partiel"]["alloue"] == "45000.00"  # delta's 15 000 not in it
     text = ctai("aggregate", *TROIS, CORPUS / "delta", "--date", DATE)
     assert text.code == 1
-    assert "1 exclu(s)" in text.out
-    assert "delta : 2 erreur(s) de validation" in text.out
+    assert text.out.startswith("Agrégat de 4 contrats, toutes les années des contrats : 3 retenus, 1 exclu\n")
+    assert "delta : 2 erreurs de validation" in text.out
+    assert "(s)" not in text.out
 
 
 def test_not_a_contract_is_excluded_too(ctai, tmp_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_subprocess_no_progress_off_a_terminal() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert "Ensemble des 3 contrat(s) retenu(s)" in done.stdout
+    assert "Ensemble des 3 contrats retenus" in done.stdout
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
@@ -427,12 +428,13 @@ def test_html_shows_the_totals_the_csv_tables_give(ctai, tmp_path: Path) -> None
         unknown = values.count("")
         if unknown:
             expected = (
-                f"— (somme partielle, {unknown} terme(s) inconnu(s) sur {len(values)} : {euros(known)})"
+                f"— (somme partielle, {unknown} {'termes inconnus' if unknown > 1 else 'terme inconnu'}"
+                f" sur {len(values)} : {euros(known)})"
             )
         else:
             expected = euros(known)
         assert shown[libelle].replace("&#39;", "'") == expected, column
-    assert shown["alloué"] == f"— (somme partielle, 1 terme(s) inconnu(s) sur 5 : {euros(Decimal(45000))})"
+    assert shown["alloué"] == f"— (somme partielle, 1 terme inconnu sur 5 : {euros(Decimal(45000))})"
     # Self-contained: no script, no external resource; two charts.
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="graphique"') == 2
@@ -598,6 +600,6 @@ def test_unstated_deadline_and_minimum_are_unknown(ctai, tmp_path: Path) -> None
     )
     texte = ctai("aggregate", alpha, "--date", DATE).out
     assert (
-        "2025 : remis, échéance non précisée (remis le 20 mai 2026) ; comités de pilotage : 2 tenu(s) (minimum non précisé)"
+        "2025 : remis, échéance non précisée (remis le 20 mai 2026) ; comités de pilotage : 2 tenus (minimum non précisé)"
         in texte
     )
