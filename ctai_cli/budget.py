@@ -179,6 +179,13 @@ class Ligne:
     # realises None: the bilan does not state the co-financements received.
     cofinancements_prevus: dict[str, Decimal] | None = None
     cofinancements_realises: dict[str, Decimal] | None = None
+    # Amounts of the row come from a file or budget flagged « illustratif » (invented, no source).
+    illustratif: bool = False
+
+    @property
+    def cle(self) -> str:
+        """« 2025/accueil »: how reports name this row (``ReportRecu.depuis``, ``vers``)."""
+        return f"{self.annee}/{self.action}"
 
     @property
     def report_entrant(self) -> Decimal | None:
@@ -200,6 +207,20 @@ class Ligne:
     @property
     def ecart_pct(self) -> Decimal | None:
         return ecart_pct(self.disponible, self.depense)
+
+    @property
+    def inconnus(self) -> list[str]:
+        """Why the row's empty cells are unknown, in French (the note of a CSV row or xlsx cell)."""
+        notes = []
+        if self.reports is None:
+            notes.append("budget absent de l'annexe")
+        elif self.alloue is None:
+            notes.append("budget non précisé dans l'annexe")
+        elif self.verse is None:
+            notes.append("aucun versement enregistré")
+        if self.depense is None:
+            notes.append("dépenses absentes du bilan")
+        return notes
 
     def financeurs(self) -> list[str]:
         names = dict.fromkeys(self.cofinancements_prevus or {})
@@ -258,15 +279,48 @@ class Ligne:
             "cofinancements": [
                 {"financeur": name, **pair.to_dict()} for name, pair in self.cofinancements.items()
             ],
+            "illustratif": self.illustratif,
         }
 
 
 # --- aggregates ---------------------------------------------------------------------------
 
 
+def _internes(lignes: list[Ligne]) -> set[tuple[str, str]]:
+    """The reports (from, to) whose both ends are rows of ``lignes``: the bilan's reliquat says
+    « report vers » a row that lists it among its reports entrants. Inside such a group the
+    money is the same euros twice (reliquat of one year, disponible of the next)."""
+    cles = {ligne.cle for ligne in lignes}
+    sortants = {(ligne.cle, ligne.vers) for ligne in lignes if ligne.vers in cles}
+    entrants = {(r.depuis, ligne.cle) for ligne in lignes for r in ligne.reports or () if r.depuis in cles}
+    return sortants & entrants
+
+
+def _colonnes_nettes(ligne: Ligne, internes: set[tuple[str, str]]) -> dict[str, list[Decimal | None]]:
+    """The terms a row adds to a group's columns, reports inside the group left out.
+
+    Report entrant and disponible: only what comes from outside the group; reliquat: only what
+    leaves it (paid back, kept, pending, or reported outside the group). A row adds no
+    reliquat term when its whole reliquat is reported inside the group.
+    """
+    values: dict[str, list[Decimal | None]] = {name: [getattr(ligne, name)] for name in COLONNES}
+    if ligne.reports is not None and any((r.depuis, ligne.cle) in internes for r in ligne.reports):
+        externe = somme(r.montant for r in ligne.reports if (r.depuis, ligne.cle) not in internes)
+        values["report_entrant"] = [externe]
+        values["disponible"] = [somme([ligne.alloue, externe])]
+    if (ligne.cle, ligne.vers) in internes and ligne.reliquat is not None:
+        values["reliquat"] = []
+    return values
+
+
 @dataclass(frozen=True)
 class Totaux:
-    """Money of several rows (and of the years whose annexe is missing: unknown terms)."""
+    """Money of several rows (and of the years whose annexe is missing: unknown terms).
+
+    Each euro counts once: a reliquat reported from one row of the group to another (2025 to
+    2026 of the same contract) is neither a report entrant nor a reliquat of the group; it is
+    told apart in ``reports_internes`` (as received) and ``reliquats_internes`` (as sent).
+    """
 
     sommes: dict[str, Somme]
     lignes: int = 0
@@ -274,22 +328,47 @@ class Totaux:
     sans_depense: int = 0
     sans_versement: int = 0
     annexes_absentes: tuple[int, ...] = ()
+    budget_non_precise: int = 0  # a budget whose etat_bop104 is « non précisé »
+    reports_internes: Decimal = ZERO
+    reliquats_internes: Decimal = ZERO
 
     @classmethod
     def de(cls, lignes: Iterable[Ligne], annexes_absentes: Iterable[int] = ()) -> Totaux:
         lignes = list(lignes)
         absentes = tuple(sorted(set(annexes_absentes)))
+        internes = _internes(lignes)
+        termes = [_colonnes_nettes(ligne, internes) for ligne in lignes]
         sommes = {
-            name: Somme.de(getattr(ligne, name) for ligne in lignes) + Somme.de([None] * len(absentes))
+            name: Somme.de(v for t in termes for v in t[name]) + Somme.de([None] * len(absentes))
             for name in COLONNES
         }
         return cls(
             sommes,
             lignes=len(lignes),
-            sans_budget=sum(1 for ligne in lignes if ligne.alloue is None),
+            sans_budget=sum(1 for ligne in lignes if ligne.alloue is None and ligne.reports is None),
             sans_depense=sum(1 for ligne in lignes if ligne.depense is None),
             sans_versement=sum(1 for ligne in lignes if ligne.alloue is not None and ligne.verse is None),
             annexes_absentes=absentes,
+            budget_non_precise=sum(
+                1 for ligne in lignes if ligne.alloue is None and ligne.reports is not None
+            ),
+            reports_internes=sum(
+                (
+                    r.montant
+                    for ligne in lignes
+                    for r in ligne.reports or ()
+                    if (r.depuis, ligne.cle) in internes
+                ),
+                ZERO,
+            ),
+            reliquats_internes=sum(
+                (
+                    ligne.reliquat
+                    for ligne in lignes
+                    if (ligne.cle, ligne.vers) in internes and ligne.reliquat is not None
+                ),
+                ZERO,
+            ),
         )
 
     # The value of each column: None when one term is unknown.
@@ -353,12 +432,27 @@ class Totaux:
             )
         for count, what in (
             (self.sans_budget, "sans budget dans l'annexe"),
+            (self.budget_non_precise, "au budget non précisé dans l'annexe"),
             (self.sans_depense, "sans dépenses au bilan"),
             (self.sans_versement, "sans versement enregistré"),
         ):
             if count:
                 parts.append(f"{count} action{'s' if count > 1 else ''} sur {self.lignes} {what}")
         return "inconnu : " + ", ".join(parts)
+
+    def internes_texte(self, fmt: Any) -> str | None:
+        """« reports d'une année à l'autre comptés une fois : 2 134,65 € … », or None."""
+        if not self.reports_internes and not self.reliquats_internes:
+            return None
+        return (
+            f"reports d'une année à l'autre comptés une fois : {fmt(self.reports_internes)} reçus, "
+            "hors report entrant, et les reliquats qui les envoient hors reliquat"
+            + (
+                f" ({fmt(self.reliquats_internes)} envoyés)"
+                if self.reliquats_internes != self.reports_internes
+                else ""
+            )
+        )
 
     def partiels_texte(self, fmt: Any) -> str | None:
         """« somme partielle (montants connus seulement) : alloué 150 000,00 €, … », or None."""
@@ -374,9 +468,14 @@ class Totaux:
         out["ecart"] = money_text(self.ecart)
         out["ecart_pct"] = pct_text(self.ecart_pct)
         out["complet"] = self.complet
+        if self.reports_internes or self.reliquats_internes:
+            # Reported between rows of the group: counted once (neither report entrant nor reliquat).
+            out["reports_internes"] = money_text(self.reports_internes)
+            out["reliquats_internes"] = money_text(self.reliquats_internes)
         if not self.complet:
             out["inconnus"] = {
                 "actions_sans_budget": self.sans_budget,
+                "actions_budget_non_precise": self.budget_non_precise,
                 "actions_sans_depense": self.sans_depense,
                 "actions_sans_versement": self.sans_versement,
                 "annexes_absentes": list(self.annexes_absentes),
@@ -468,10 +567,16 @@ class AnneeBudget:
     def _cofinancements(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
         return cofinancements(self.lignes, 0 if self.annexe else 1)
 
+    @property
+    def illustratif(self) -> bool:
+        """Some amounts of the year come from a file or budget flagged « illustratif »."""
+        return any(ligne.illustratif for ligne in self.lignes)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "cadre": self.cadre,
             "annexe": self.annexe,
+            "illustratif": self.illustratif,
             "enveloppe": self.enveloppe.to_dict(),
             "cofinancements": {
                 "par_financeur": {k: v.to_dict() for k, v in self.cofinancements.items()},
@@ -484,6 +589,8 @@ class AnneeBudget:
 class Rapprochement:
     annees: list[AnneeBudget]
     filtre: int | None = None  # --annee: contract-wide totals are then not computed
+    # What is illustrative (invented) in the files reconciled: the « Illustratif » banner's lines.
+    illustratif: tuple[str, ...] = ()
 
     @property
     def lignes(self) -> list[Ligne]:
@@ -547,6 +654,7 @@ class Rapprochement:
     def to_dict(self) -> dict[str, Any]:
         contrat = self.contrat
         out: dict[str, Any] = {
+            "illustratif": list(self.illustratif),
             "annees": {str(a.annee): a.to_dict() for a in self.annees},
             "lignes": [ligne.to_dict() for ligne in self.lignes],
             "totaux": {
@@ -651,6 +759,11 @@ def lignes_de(depot: Depot, year: int) -> list[Ligne]:
                 cofinancements_realises=None
                 if entry is None or entry.cofinancements is None
                 else _amounts_by_name(entry.cofinancements),
+                illustratif=bool(
+                    annexe.illustratif
+                    or (budget is not None and budget.illustratif)
+                    or (bilan is not None and bilan.illustratif)
+                ),
             )
         )
     return lignes
@@ -679,4 +792,6 @@ def rapprocher(depot: Depot, annee: int | None = None) -> Rapprochement:
                 enveloppe=Enveloppe(year, envelopes.get(year), totaux.sommes["alloue"]),
             )
         )
-    return Rapprochement(annees, annee)
+    from ctai_cli.illustratif import du_depot
+
+    return Rapprochement(annees, annee, tuple(du_depot(depot, None if annee is None else [annee])))

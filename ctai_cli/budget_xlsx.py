@@ -180,13 +180,9 @@ def _year_sheet(classeur: Classeur, annee: AnneeBudget) -> dict[str, Any]:
             classeur.texte(
                 sheet, row, _col("depuis"), " ; ".join(f"{r.depuis} : {r.montant:.2f}" for r in ligne.reports)
             )
-        notes = []
-        if ligne.alloue is None:
-            notes.append("budget absent de l'annexe")
-        elif ligne.verse is None:
-            notes.append("aucun versement enregistré")
-        if ligne.depense is None:
-            notes.append("dépenses absentes du bilan")
+        notes = list(ligne.inconnus)
+        if ligne.illustratif:
+            notes.append("montants illustratifs (inventés, voir la feuille Illustratif)")
         classeur.texte(sheet, row, _col("note"), " ; ".join(notes) or None)
         row += 1
     last = row - 1
@@ -349,12 +345,29 @@ def _contract_sheet(
         row += 1
     contrat = rapprochement.contrat
     assert contrat is not None
+    span = (min(contract_rows), max(contract_rows)) if contract_rows else None
+    # Reports from one year of the contract to the next are the same euros twice (reliquat of
+    # one year, disponible of the next): this row takes them out of the contract's total.
+    internes = None
+    if contrat.reports_internes or contrat.reliquats_internes:
+        internes = row
+        classeur.texte(sheet, row, 1, "Reports d'une année à l'autre du contrat (comptés une fois)")
+        for k, name in enumerate(COLONNES, start=3):
+            value = {
+                "report_entrant": contrat.reports_internes,
+                "disponible": contrat.reports_internes,
+                "reliquat": contrat.reliquats_internes,
+            }.get(name)
+            if value is not None:
+                classeur.montant(sheet, row, k, value)
+        row += 1
     classeur.texte(sheet, row, 1, "Total contrat", bold=True)
     classeur.texte(sheet, row, 2, "contrat")
-    span = (min(contract_rows), max(contract_rows)) if contract_rows else None
     for k, name in enumerate(COLONNES, start=3):
         letter = get_column_letter(k)
         formula = f"=SUM({letter}{span[0]}:{letter}{span[1]})" if span else "=0"
+        if internes is not None and name in ("report_entrant", "disponible", "reliquat"):
+            formula += f"-{letter}{internes}"
         classeur.total(sheet, row, k, contrat.sommes[name], formula, contrat.inconnus_texte or "")
     env_col = 3 + len(COLONNES)
     enveloppes = rapprochement.enveloppes
@@ -369,7 +382,9 @@ def _contract_sheet(
         "enveloppe non renseignée pour une année au moins",
     )
     classeur.texte(sheet, row, env_col + 1, "oui" if contrat.complet else "non")
-    notes = [n for n in (contrat.inconnus_texte, contrat.partiels_texte(euros)) if n]
+    notes = [
+        n for n in (contrat.inconnus_texte, contrat.partiels_texte(euros), contrat.internes_texte(euros)) if n
+    ]
     classeur.texte(sheet, row, env_col + 2, " ; ".join(notes) or None)
 
     # Co-financements of the contract, per funder: the sum of the years' totals.
@@ -401,8 +416,25 @@ def _contract_sheet(
         row += 1
 
 
+def _illustratif_sheet(classeur: Classeur, lignes: tuple[str, ...]) -> None:
+    """The « Illustratif » banner as the first sheet: which files hold invented amounts."""
+    sheet = classeur.sheet("Illustratif")
+    sheet.column_dimensions["A"].width = 120
+    classeur.texte(
+        sheet,
+        1,
+        1,
+        "ILLUSTRATIF — ce classeur contient des montants inventés, qui ne viennent d'aucune source :",
+        bold=True,
+    )
+    for row, ligne in enumerate(lignes, start=2):
+        classeur.texte(sheet, row, 1, ligne)
+
+
 def ecrire(rapprochement: Rapprochement, out: BinaryIO) -> None:
     classeur = Classeur()
+    if rapprochement.illustratif:
+        _illustratif_sheet(classeur, rapprochement.illustratif)
     where = {annee.annee: _year_sheet(classeur, annee) for annee in rapprochement.annees}
     if rapprochement.contrat is not None:
         _contract_sheet(classeur, rapprochement, where)

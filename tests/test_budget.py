@@ -206,7 +206,10 @@ def test_xlsx_sheets_totals_carry_values_and_unknown_stays_empty(ctai, tmp_path:
     assert ctai("budget", "reconcile", DAX, "-f", "xlsx").code == 2  # a binary file needs --output
     assert ctai("budget", "reconcile", DAX, "-f", "xlsx", "-o", target).code == 0
     formulas, values = load_workbook(target), load_workbook(target, data_only=True)
-    assert formulas.sheetnames == ["2023", "2024", "2025", "2026", "Contrat"]
+    # The Dax example's 2024 budgets and bilan and its 2025 annexe are invented: the first sheet says so.
+    assert formulas.sheetnames == ["Illustratif", "2023", "2024", "2025", "2026", "Contrat"]
+    banner = [row[0].value for row in formulas["Illustratif"].iter_rows()]
+    assert banner[0].startswith("ILLUSTRATIF") and any(line.startswith("Bilan 2024 : ") for line in banner)
     rows: dict = {}
     for row in formulas["2024"].iter_rows(min_row=2):  # the first row of each label: the BOP 104 table
         rows.setdefault(row[0].value, row)

@@ -18,9 +18,11 @@ tests/argent/deux-ans (fictive Valbonne-sur-Lys, 2025-2026, envelopes 50 000 €
       enveloppe 45 000,00 − 39 000,00 = 6 000,00 non réparti
       CAF du Lys prévu 5 000 + 3 000 = 8 000, réalisé 5 000 + 3 200 = 8 200 (écart +200, +2,50 %)
 
-Contrat alloué 86 500,50, reports 2 134,65, disponible 88 635,15, versé 86 500,50,
-        dépensé 85 600,40, reliquat 3 034,75 (écart −3,42 %) ; enveloppes 95 000,00, non réparti
-        8 499,50 ; CAF prévu 15 500, réalisé 15 450 ; tous cofinanceurs prévu 16 500, réalisé 16 250.
+Contrat alloué 86 500,50, report entrant 0,00 (the 2 134,65 reported from 2025 to 2026 stay inside
+        the contract: counted once, neither report entrant nor reliquat), disponible 86 500,50,
+        versé 86 500,50, dépensé 85 600,40, reliquat 900,10 (500,50 + 399,60 reversés ; écart
+        −900,10 / 86 500,50 = −1,04 %) ; enveloppes 95 000,00, non réparti 8 499,50 ; CAF prévu
+        15 500, réalisé 15 450 ; tous cofinanceurs prévu 16 500, réalisé 16 250.
 Money conserved: 86 500,50 alloués = 85 600,40 dépensés + 500,50 + 399,60 reversés; the 2 134,65
 reported out of 2025 are exactly the 2 134,65 reported into 2026.
 """
@@ -75,13 +77,14 @@ def test_text(ctai) -> None:
     ]
     assert row("Total contrat")[:7] == [
         eur("86 500,50"),
-        eur("2 134,65"),
-        eur("88 635,15"),
+        eur("0,00"),
+        eur("86 500,50"),
         eur("86 500,50"),
         eur("85 600,40"),
-        eur("3 034,75"),
-        "−3,42 %",
+        eur("900,10"),
+        "−1,04 %",
     ]
+    assert f"reports d'une année à l'autre comptés une fois : {eur('2 134,65')} reçus" in out
     assert f"reports reçus : 2025/accueil {eur('1 234,75')} ; 2025/numerique {eur('899,90')}" in out
     assert (
         f"Enveloppe 2025 : {eur('50 000,00')} ; alloué aux actions {eur('47 500,50')} ; non réparti {eur('2 499,50')}"
@@ -155,19 +158,22 @@ def test_json(ctai) -> None:
     }
     assert totaux["contrat"] == {
         "alloue": "86500.50",
-        "report_entrant": "2134.65",
-        "disponible": "88635.15",
+        "report_entrant": "0.00",
+        "disponible": "86500.50",
         "verse": "86500.50",
         "depense": "85600.40",
-        "reliquat": "3034.75",
-        "ecart": "-3034.75",
-        "ecart_pct": "-3.42",
+        "reliquat": "900.10",
+        "ecart": "-900.10",
+        "ecart_pct": "-1.04",
         "complet": True,
+        "reports_internes": "2134.65",
+        "reliquats_internes": "2134.65",
     }
     assert (totaux["par_axe"]["1"]["alloue"], totaux["par_axe"]["2"]["alloue"]) == ("49000.00", "37500.50")
     # Money conserved: allocated = spent + paid back; reported out of 2025 = reported into 2026.
     reverse = sum(Decimal(r["reliquat"]) for r in out["lignes"] if r["disposition"] == "reversement")
     assert Decimal(totaux["contrat"]["alloue"]) == Decimal(totaux["contrat"]["depense"]) + reverse
+    assert Decimal(totaux["contrat"]["reliquat"]) == reverse  # each euro once: what leaves the contract
     sortis = sum(Decimal(r["reliquat"]) for r in out["lignes"] if r["disposition"] == "report")
     assert sortis == Decimal(totaux["par_annee"]["2026"]["report_entrant"]) == Decimal("2134.65")
 
@@ -235,14 +241,14 @@ def test_csv(ctai) -> None:
         "40735.05",
     ]
     contrat = by[("total_contrat", "", "", "")]
-    assert [contrat[c] for c in ("alloue", "disponible", "depense", "reliquat", "ecart_pct", "note")] == [
+    assert [contrat[c] for c in ("alloue", "disponible", "depense", "reliquat", "ecart_pct")] == [
         "86500.50",
-        "88635.15",
+        "86500.50",
         "85600.40",
-        "3034.75",
-        "-3.42",
-        "",
+        "900.10",
+        "-1.04",
     ]
+    assert contrat["note"].startswith("reports d'une année à l'autre comptés une fois : 2134.65 reçus")
     assert [by[("enveloppe", "2025", "", "")][c] for c in ("enveloppe", "alloue", "ecart")] == [
         "50000.00",
         "47500.50",
@@ -298,7 +304,10 @@ def test_xlsx(ctai, tmp_path: Path) -> None:
     assert [r[0] for r in cofin] == ["accueil", "ateliers", "Total"]
     assert cofin[-1][3:6] == [7500, 7250, -250]
     contrat = rows(values, "Contrat")
-    assert contrat["Total contrat"][2:9] == [86500.5, 2134.65, 88635.15, 86500.5, 85600.4, 3034.75, 95000]
+    assert contrat["Total contrat"][2:9] == [86500.5, 0, 86500.5, 86500.5, 85600.4, 900.1, 95000]
+    internes = rows(formulas, "Contrat")["Reports d'une année à l'autre du contrat (comptés une fois)"]
+    assert [internes[k] for k in (3, 4, 7)] == [2134.65, 2134.65, 2134.65]
+    assert rows(formulas, "Contrat")["Total contrat"][3] == "=SUM(D2:D3)-D4"
     assert rows(formulas, "Contrat")["Total contrat"][2] == "=SUM(C2:C3)"
     assert contrat["CAF du Lys"][3:6] == [15500, 15450, -50]
     assert contrat["Total tous financeurs"][3:6] == [16500, 16250, -250]

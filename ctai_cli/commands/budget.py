@@ -32,6 +32,7 @@ CSV_FIELDS = (
     "enveloppe",
     "ecart",
     "ecart_pct",
+    "illustratif",
     "note",
 )
 CADRES = {
@@ -61,7 +62,7 @@ def _row(label: str, values: list[Decimal | None], tail: str = "") -> str:
 
 
 def _notes(totaux: Any, out: TextIO) -> None:
-    for note in (totaux.inconnus_texte, totaux.partiels_texte(_fmt)):
+    for note in (totaux.inconnus_texte, totaux.partiels_texte(_fmt), totaux.internes_texte(_fmt)):
         if note:
             out.write(f"  {note}\n")
 
@@ -112,9 +113,17 @@ def _text(rapprochement: Any, out: TextIO) -> None:
         f"{'reliquat':>14} {'écart':>10}  disposition\n"
     )
     from ctai_cli.budget import COLONNES
+    from ctai_cli.terminal import sur
 
+    if rapprochement.illustratif:
+        out.write(
+            "ILLUSTRATIF — ce rapprochement contient des montants inventés, qui ne viennent d'aucune source :\n"
+        )
+        for ligne in rapprochement.illustratif:
+            out.write(f"  - {sur(ligne)}\n")
     for annee in rapprochement.annees:
-        out.write(f"\nAnnée {annee.annee}{CADRES[annee.cadre]}\n")
+        marque = " — montants illustratifs (voir ILLUSTRATIF)" if annee.illustratif else ""
+        out.write(f"\nAnnée {annee.annee}{CADRES[annee.cadre]}{marque}\n")
         if not annee.annexe:
             out.write(f"  pas d'annexe d'actions (actions/{annee.annee}.yaml) : montants inconnus\n")
         else:
@@ -200,13 +209,19 @@ def _csv_texte(value: str | None) -> str | None:
     return value
 
 
+def _oui_non(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def _csv_rows(rapprochement: Any) -> list[dict[str, Any]]:
     from ctai_cli.budget import COLONNES, money_text, pct_text
 
     rows: list[dict[str, Any]] = []
 
     def totals(nature: str, annee: int | None, cadre: str | None, t: Any) -> dict[str, Any]:
-        notes = [n for n in (t.inconnus_texte, t.partiels_texte(money_text)) if n]
+        notes = [
+            n for n in (t.inconnus_texte, t.partiels_texte(money_text), t.internes_texte(money_text)) if n
+        ]
         return {
             "nature": nature,
             "annee": annee,
@@ -240,13 +255,20 @@ def _csv_rows(rapprochement: Any) -> list[dict[str, Any]]:
         for ligne in annee.lignes:
             data = ligne.to_dict()
             data["nature"] = "action"
+            data["illustratif"] = _oui_non(ligne.illustratif)
+            data["note"] = " ; ".join(ligne.inconnus) or None
             data["depuis"] = (
                 ";".join(f"{r.depuis}:{money_text(r.montant)}" for r in ligne.reports)
                 if ligne.reports
                 else None
             )
             rows.append(data)
-        rows.append(totals("total_annee", annee.annee, annee.cadre, annee.totaux))
+        rows.append(
+            {
+                **totals("total_annee", annee.annee, annee.cadre, annee.totaux),
+                "illustratif": _oui_non(annee.illustratif),
+            }
+        )
         for ligne in annee.lignes:
             for name, pair in ligne.cofinancements.items():
                 rows.append(pair_row("cofinancement", annee.annee, ligne.action, name, pair))
@@ -276,7 +298,14 @@ def _csv_rows(rapprochement: Any) -> list[dict[str, Any]]:
         )
     contrat = rapprochement.contrat
     if contrat is not None:
-        rows.append(totals("total_contrat", None, "contrat", contrat))
+        rows.append(
+            {
+                **totals("total_contrat", None, "contrat", contrat),
+                "illustratif": _oui_non(
+                    any(a.illustratif for a in rapprochement.annees if a.cadre == "contrat")
+                ),
+            }
+        )
         par_financeur, total = rapprochement.cofinancements_contrat
         for name, pair in par_financeur.items():
             rows.append(pair_row("total_cofinancement_contrat", None, None, name, pair))

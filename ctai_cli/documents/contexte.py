@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ctai_cli import francais as fr
 from ctai_cli.budget import Ligne, PrevuRealise, Totaux, cofinancements, rapprocher, somme
+from ctai_cli.illustratif import illustrations
 from ctai_cli.models import Action, Annexe, Avenant, Bilan, BilanAction, Contrat
 from ctai_cli.models.bilan import Beneficiaires, ParSexe, Reliquat
 from ctai_cli.models.common import NON_PRECISE, PUBLICS, est_non_precise, precise
@@ -398,39 +399,6 @@ def ligne_partie(partie: Partie, *, services: bool = True) -> str:
     if services and partie.services:
         texte += f" (services : {', '.join(partie.services)})"
     return texte
-
-
-def illustrations(
-    contrat: Contrat | None,
-    annexes: Iterable[tuple[Annexe, Iterable[Action]]] = (),
-    bilans: Iterable[Bilan] = (),
-) -> list[str]:
-    """The lines of the « Illustratif » banner of a document: every file it uses that is flagged
-    ``illustratif`` (with its note), and the actions whose printed budget is flagged."""
-    out: list[str] = []
-    if contrat is not None and contrat.illustratif:
-        out.append(f"Contrat : {contrat.illustratif}")
-    for annexe, actions in annexes:
-        if annexe.illustratif:
-            out.append(f"Annexe {annexe.annee} : {annexe.illustratif}")
-        budgets = [a for a in actions if a.budget is not None]
-        flagged = [a.id for a in budgets if a.budget.illustratif]
-        if flagged:
-            quels = (
-                "tous les budgets des fiches-actions"
-                if len(flagged) == len(budgets) > 1
-                else "budget de "
-                + fr.pluriel(len(flagged), "l'action", "les actions")
-                + " "
-                + fr.liste(flagged)
-            )
-            out.append(
-                f"Annexe {annexe.annee} : montants inventés pour l'exemple, pas ceux d'une source ({quels})"
-            )
-    for bilan in bilans:
-        if bilan.illustratif:
-            out.append(f"Bilan {bilan.annee} : {bilan.illustratif}")
-    return list(dict.fromkeys(out))
 
 
 def _partie(contrat: Contrat, role: str) -> Partie | None:

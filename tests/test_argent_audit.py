@@ -1,0 +1,157 @@
+"""The money paths against the project's rules (audit of 2026-12): illustrative amounts marked
+everywhere they are printed, every euro counted once at contract level, no money left without
+a question, unknown never shown as nothing.
+
+Real YAML (the Dax example, tests/argent/deux-ans, tests/aggregat) copied into tmp_path and
+changed there; the real CLI through the ``ctai`` fixture.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from tests.conftest import DAX, ROOT
+
+DEUX_ANS = ROOT / "tests" / "argent" / "deux-ans"
+AGREGAT = ROOT / "tests" / "aggregat"
+
+
+def copie(source: Path, tmp_path: Path, name: str = "c") -> Path:
+    target = tmp_path / name
+    shutil.copytree(source, target)
+    return target
+
+
+def remplacer(path: Path, before: str, after: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert before in text, f"{before!r} absent de {path}"
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- 1. illustrative amounts are marked where printed --------------------------------------------
+
+
+def test_budget_reconcile_marks_illustrative_amounts_in_every_format(ctai, tmp_path: Path) -> None:
+    text = ctai("budget", "reconcile", DAX).out
+    head = text.split("\nAnnée ")[0]
+    assert head.startswith("ILLUSTRATIF — ce rapprochement contient des montants inventés")
+    assert "  - Bilan 2024 : bilan inventé" in head and "  - Annexe 2025 : extrait inventé" in head
+    assert "Année 2024 — montants illustratifs (voir ILLUSTRATIF)" in text
+    assert "Année 2023 (contrat précédent, hors total du contrat)\n" in text  # 2023 is not invented
+
+    data = json.loads(ctai("budget", "reconcile", DAX, "-f", "json").out)
+    assert any(line.startswith("Bilan 2024 : ") for line in data["illustratif"])
+    assert data["annees"]["2024"]["illustratif"] is True and data["annees"]["2023"]["illustratif"] is False
+    flags = {(r["annee"], r["action"]): r["illustratif"] for r in data["lignes"]}
+    assert flags[(2024, "petite-enfance")] is True and flags[(2023, "copilotage")] is False
+
+    rows = csv_rows(ctai("budget", "reconcile", DAX, "-f", "csv").out)
+    by = {(r["nature"], r["annee"], r["action"]): r for r in rows}
+    assert by[("action", "2024", "petite-enfance")]["illustratif"] == "true"
+    assert by[("action", "2023", "copilotage")]["illustratif"] == "false"
+    assert by[("total_annee", "2024", "")]["illustratif"] == "true"
+    assert by[("total_contrat", "", "")]["illustratif"] == "true"
+
+    # A contract with no invented file: no banner, every flag false.
+    clean = ctai("budget", "reconcile", DEUX_ANS).out
+    assert "ILLUSTRATIF" not in clean and "illustratifs" not in clean
+    assert json.loads(ctai("budget", "reconcile", DEUX_ANS, "-f", "json").out)["illustratif"] == []
+
+
+def test_budget_reconcile_one_year_names_only_that_years_files(ctai) -> None:
+    text = ctai("budget", "reconcile", DAX, "--annee", "2025").out
+    assert "  - Annexe 2025 : extrait inventé" in text
+    assert "Bilan 2024" not in text and "Annexe 2024" not in text
+
+
+# --- 5. reports between years of a contract are counted once ------------------------------------
+
+
+def test_contract_total_counts_each_euro_once_both_ways(ctai) -> None:
+    data = json.loads(ctai("budget", "reconcile", DEUX_ANS, "-f", "json").out)
+    contrat = data["totaux"]["contrat"]
+    lignes = data["lignes"]
+    d = {
+        k: Decimal(v)
+        for k, v in contrat.items()
+        if k in ("alloue", "report_entrant", "disponible", "depense")
+    }
+    reliquat = Decimal(contrat["reliquat"])
+    # What comes in from outside the contract = what is spent + what leaves it.
+    assert d["alloue"] + d["report_entrant"] == d["disponible"] == d["depense"] + reliquat
+    sortis = sum(
+        (
+            Decimal(r["reliquat"])
+            for r in lignes
+            if r["disposition"] in ("reversement", "conserve", "en_attente")
+        ),
+        Decimal(0),
+    )
+    assert reliquat == sortis == Decimal("900.10")
+    # The other way: the reports sent (reliquats) are exactly those received, and both are told apart.
+    envoyes = sum((Decimal(r["reliquat"]) for r in lignes if r["disposition"] == "report"), Decimal(0))
+    recus = sum((Decimal(r["report_entrant"]) for r in lignes if r["annee"] == 2026), Decimal(0))
+    assert envoyes == recus == Decimal(contrat["reports_internes"]) == Decimal(contrat["reliquats_internes"])
+    # Year by year nothing changes: 2025's reliquat still includes what it reports to 2026.
+    assert data["totaux"]["par_annee"]["2025"]["reliquat"] == "2635.15"
+    assert data["totaux"]["par_annee"]["2026"]["report_entrant"] == "2134.65"
+
+
+def test_report_from_the_previous_contract_stays_a_report_entrant(ctai) -> None:
+    """Dax: 2023 (contrat précédent) is outside the contract's totals, so its report into 2024
+    — if any — would be a report entrant of the contract; 2024 → 2025 is internal."""
+    data = json.loads(ctai("budget", "reconcile", DAX, "-f", "json").out)
+    contrat = data["totaux"]["contrat"]
+    assert contrat["reports_internes"] == "2800.00"  # club-emploi 2024 → 2025
+    assert contrat["report_entrant"] is None or Decimal(contrat["report_entrant"]) >= 0
+
+
+# --- 6. smaller ---------------------------------------------------------------------------------
+
+
+def test_csv_rows_with_unknown_cells_say_why(ctai, tmp_path: Path) -> None:
+    depot = copie(DAX, tmp_path)
+    remplacer(depot / "bilans/2024.yaml", "    depenses_realisees: 27000\n", "")
+    rows = csv_rows(ctai("budget", "reconcile", depot, "-f", "csv").out)
+    by = {(r["nature"], r["annee"], r["action"]): r for r in rows}
+    fle = by[("action", "2024", "fle-emploi")]
+    assert fle["depense"] == fle["reliquat"] == "" and fle["note"] == "dépenses absentes du bilan"
+    assert (
+        by[("action", "2023", "copilotage")]["note"]
+        == "budget absent de l'annexe ; dépenses absentes du bilan"
+    )
+    assert by[("action", "2024", "petite-enfance")]["note"] == ""  # nothing unknown: no note
+    for row in rows:
+        if row["nature"] == "action" and "" in (row["alloue"], row["depense"], row["reliquat"]):
+            assert row["note"], row
+
+
+def test_budget_non_precise_is_not_called_absent(ctai, tmp_path: Path) -> None:
+    depot = copie(DEUX_ANS, tmp_path)
+    remplacer(depot / "actions/2026.yaml", "      etat_bop104: 20000\n", "      etat_bop104: non précisé\n")
+    remplacer(
+        depot / "actions/2026.yaml",
+        "      versements:\n        - {date: 2026-03-01, montant: 20000, destinataire: ccas-valbonne}\n",
+        "",
+    )
+    remplacer(
+        depot / "bilans/2026.yaml",
+        '    reliquat:\n      montant: "399.60"\n      disposition: reversement\n'
+        "      decision: {date: 2027-02-09, reference: Courrier de la DDETS du 9 février 2027}\n",
+        "",
+    )
+    run = ctai("budget", "reconcile", depot, "--annee", "2026")
+    assert "1 action sur 2 au budget non précisé dans l'annexe" in run.out, run.out
+    assert "sans budget dans l'annexe" not in run.out
+    rows = csv_rows(ctai("budget", "reconcile", depot, "--annee", "2026", "-f", "csv").out)
+    accueil = next(r for r in rows if r["nature"] == "action" and r["action"] == "accueil")
+    assert accueil["note"] == "budget non précisé dans l'annexe"
