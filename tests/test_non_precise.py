@@ -53,7 +53,7 @@ def test_money_totals_are_unknown_with_a_labelled_partial_sum(ctai, tmp_path: Pa
 def test_documents_print_it(ctai, tmp_path: Path) -> None:
     root = _copie(tmp_path)
     fiche = ctai("fiche", "render", root, "pas-hopital", "--annee", "2024").out
-    assert "crédits de l'État (BOP 104) **non précisé**" in fiche
+    assert "crédits de l'État (BOP 104) **non précisés**" in fiche  # agreed with « crédits »
     assert "total —." in fiche  # État unknown + co-financements: the total is unknown, not 12 000
     bilan = ctai("bilan", "render", root, "--annee", "2024").out
     assert "**Comités de pilotage** : nombre tenu non précisé" in bilan
