@@ -549,9 +549,20 @@ _ENTRIES: tuple[Entry, ...] = (
         "action « {action} » : reliquat de {montant} reporté, alors que le contrat n'autorise pas le "
         "report des reliquats (report_reliquats: false)",
         "Article 3 : le report des montants non dépensés sur l'exercice suivant n'est possible que si le "
-        "contrat le prévoit (« report_reliquats: true » dans contrat.yaml, la valeur par défaut). Quand "
-        "il l'exclut, un reliquat est reversé, ou conservé dans la limite de l'excédent raisonnable.",
+        "contrat le prévoit (« report_reliquats: true » dans contrat.yaml). Quand il l'exclut, un "
+        "reliquat est reversé, ou conservé dans la limite de l'excédent raisonnable.",
         "reversez le reliquat (« disposition: reversement ») ou modifiez le contrat par avenant",
+    ),
+    Entry(
+        "CTAI-W245",
+        W,
+        "Report sans clause de report connue",
+        "action « {action} » : reliquat de {montant} reporté ; le contrat ne précise pas si le report des "
+        "reliquats est permis (report_reliquats) : l'est-il ?",
+        "Article 3 : le report des montants non dépensés sur l'exercice suivant n'est possible que si le "
+        "contrat le prévoit. Quand contrat.yaml ne le dit pas (« report_reliquats » absent ou « non "
+        "précisé »), ctai ne suppose pas que le report est permis : il pose la question.",
+        "renseignez « report_reliquats: true » (ou false) d'après l'article 3 du contrat signé",
     ),
     Entry(
         "CTAI-E240",

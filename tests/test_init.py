@@ -43,9 +43,15 @@ def _validate_json(ctai, path: Path, *extra: str) -> dict:
     return report
 
 
-# The skeleton's two numbers that only the signed contract gives (articles 7 and 8): written
-# « non précisé » (CTAI-W250), never Dax's « 2 » and « 1er juin ».
-A_PRECISER = ["« gouvernance.copil_min_par_an » : non précisé", "« gouvernance.bilan » : non précisé"]
+# The skeleton's values that only the signed contract gives (articles 3, 5, 6, 7 and 8): written
+# « non précisé » (CTAI-W250), never Dax's « true », « 2 » or « 1er juin ».
+A_PRECISER = [
+    "« gouvernance.copil_min_par_an » : non précisé",
+    "« gouvernance.bilan » : non précisé",
+    "« report_reliquats » : non précisé",
+    "« agir.convention_locale » : non précisé",
+    "« refugies_info » : non précisé",
+]
 
 
 def _hors_a_completer(report: dict) -> list[dict]:

@@ -129,7 +129,7 @@ REGISTRY: tuple[Check, ...] = _registry(
     ),
     Check(
         "reports-sortants",
-        ("CTAI-E229", "CTAI-E240", "CTAI-E241", "CTAI-E242", "CTAI-W244", "CTAI-W223"),
+        ("CTAI-E229", "CTAI-W245", "CTAI-E240", "CTAI-E241", "CTAI-E242", "CTAI-W244", "CTAI-W223"),
         argent.reports_sortants,
         "chaque reliquat reporté arrive dans une action de l'année suivante, dans la période, qui le reprend",
     ),

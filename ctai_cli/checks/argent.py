@@ -17,7 +17,7 @@ from ctai_cli.budget import ZERO, Enveloppe, rapprocher, somme
 from ctai_cli.checks.calendrier import echeance_bilan
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue, euros
-from ctai_cli.models.common import est_non_precise
+from ctai_cli.models.common import est_non_precise, precise
 
 if TYPE_CHECKING:
     from ctai_cli.checks import Contexte
@@ -207,11 +207,16 @@ def reports_sortants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     chaine = chaine_des_reports(depot)
     for s, sortant in enumerate(chaine.sortants):
         cible = sortant.annee + 1
-        if contrat is not None and not contrat.report_reliquats:
+        if contrat is not None and contrat.report_reliquats is False:
             yield sortant.fichier.diag(
                 "CTAI-E229", sortant.loc("disposition"), action=sortant.action, montant=euros(sortant.montant)
             )
             continue
+        if contrat is not None and precise(contrat.report_reliquats) is None:
+            # The contract does not say whether reports are allowed (article 3): a question.
+            yield sortant.fichier.diag(
+                "CTAI-W245", sortant.loc("disposition"), action=sortant.action, montant=euros(sortant.montant)
+            )
         if contrat is not None and cible > contrat.periode.fin:
             yield sortant.fichier.diag(
                 "CTAI-E240",

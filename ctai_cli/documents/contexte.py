@@ -306,11 +306,20 @@ class DocumentContrat:
     def enveloppes_libelles(self) -> list[str]:
         from ctai_cli.formatting import euros
 
+        # Every year of the period: its State credits, or « non précisé » when contrat.yaml gives
+        # none (a year with only a dotation of unstated origin is in dotations_libelles).
+        par_annee = {e.annee: e for e in self.contrat.enveloppes}
+        annees = sorted({*self.annees, *par_annee}) if self.contrat.enveloppes else []
         return [
-            f"{e.annee} : {euros(e.montant)}"
-            for e in sorted(self.contrat.enveloppes, key=lambda e: e.annee)
-            if e.bop104
+            f"{a} : {euros(par_annee[a].montant)}" if a in par_annee else f"{a} : {NON_PRECISE}"
+            for a in annees
+            if a not in par_annee or par_annee[a].bop104
         ]
+
+    @property
+    def publics_sigles(self) -> list[str]:
+        """The contract's publics in the usual order: ``["EPA", "BPI"]``."""
+        return list(_ordered(self.contrat.publics))
 
     @property
     def dotations_libelles(self) -> list[str]:

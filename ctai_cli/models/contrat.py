@@ -141,7 +141,11 @@ class Gouvernance(Modele):
 class Agir(Modele):
     operateur: Texte | None = None
     deploiement: MoisISO | None = None
-    convention_locale: bool = False
+    convention_locale: precisable(bool) | None = Field(
+        default=None,
+        description="Une convention locale entre l'opérateur AGIR et les acteurs du contrat précise-t-elle "
+        "l'articulation ? Absent ou « non précisé » : inconnu.",
+    )
 
 
 ORIGINE_BOP104 = "etat_bop104"
@@ -196,12 +200,18 @@ class Contrat(Modele):
     axes: list[Axe] = Field(min_length=1)
     imputation: precisable(Imputation)
     versement: Versement | None = None
-    report_reliquats: bool = Field(
-        default=True, description="Article 3 : les montants non dépensés peuvent être reportés."
+    report_reliquats: precisable(bool) | None = Field(
+        default=None,
+        description="Article 3 : les montants non dépensés peuvent-ils être reportés à l'exercice suivant ? "
+        "Absent ou « non précisé » : inconnu (un report est alors une question, CTAI-W245).",
     )
     gouvernance: Gouvernance = Field(default_factory=Gouvernance)
     agir: Agir | None = None
-    refugies_info: bool = Field(default=False, description="Article 6 : référencement sur refugies.info.")
+    refugies_info: precisable(bool) | None = Field(
+        default=None,
+        description="Article 6 : les actions sont-elles référencées sur refugies.info ? Absent ou « non "
+        "précisé » : inconnu.",
+    )
     juridiction: Texte | None = None
     annexes: list[AnnexeRef] = Field(default_factory=list)
     enveloppes: list[Enveloppe] = Field(
