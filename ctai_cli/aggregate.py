@@ -30,6 +30,7 @@ from ctai_cli.budget import (
     Rapprochement,
     Somme,
     Totaux,
+    liens_internes,
     money_text,
     rapprocher,
 )
@@ -40,13 +41,27 @@ if TYPE_CHECKING:
 
 PUBLICS = ("EPA", "BPI", "BPT")
 HORS_PUBLIC = "hors_public"  # beneficiaries rows: what a structure's whole file active adds
-DISPOSITIONS = ("report", "reversement", "conserve", "en_attente", "non_indiquee")
+# « report_interne »: reported to another year of the same contract, so counted again in that
+# year's disponible; outside the contract's reliquat (each euro once). « inconnue »: reliquats
+# whose amount is unknown (no spending in the bilan, no budget, no bilan, no annexe) and that
+# state no disposition: unknown terms, shown so that no money vanishes from the display.
+DISPOSITIONS = (
+    "report",
+    "reversement",
+    "conserve",
+    "en_attente",
+    "non_indiquee",
+    "inconnue",
+    "report_interne",
+)
 LIBELLES_DISPOSITION = {
     "report": "reporté",
     "reversement": "reversé",
     "conserve": "conservé",
     "en_attente": "en attente",
     "non_indiquee": "disposition non indiquée",
+    "inconnue": "disposition inconnue",
+    "report_interne": "reporté d'une année à l'autre du contrat (hors reliquat du contrat)",
 }
 STATUTS = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
 ETATS_BILAN = {
@@ -207,18 +222,33 @@ class Territoire:
         return Somme.de(a.enveloppe.montant for a in self.rapprochement.annees if a.cadre == "contrat")
 
     @cached_property
+    def illustratif(self) -> tuple[str, ...]:
+        """What is invented (no source) in the files counted: the « Illustratif » lines."""
+        return self.rapprochement.illustratif
+
+    @cached_property
     def reliquats(self) -> dict[str, Somme]:
-        """Reliquats by disposition; a known non-zero reliquat without one: « non indiquée »."""
+        """Reliquats by disposition; a known non-zero reliquat without one: « non indiquée »; an
+        unknown one without one (or a year without annexe): « inconnue »; one reported to another
+        year of the contract: « report_interne » (the other keys add up to the contract's reliquat)."""
         out: dict[str, Somme] = {}
-        for ligne in self._lignes():
+        lignes = self._lignes()
+        internes = liens_internes(lignes)
+        for ligne in lignes:
             reliquat = ligne.reliquat
-            if ligne.disposition is not None:
+            if (ligne.cle, ligne.vers) in internes and reliquat is not None:
+                key = "report_interne"
+            elif ligne.disposition is not None:
                 key = ligne.disposition
-            elif reliquat is not None and reliquat != 0:
+            elif reliquat is None:
+                key = "inconnue"
+            elif reliquat != 0:
                 key = "non_indiquee"
             else:
                 continue
             out[key] = out.get(key, Somme()) + Somme.de([reliquat])
+        if self.annexes_absentes:
+            out["inconnue"] = out.get("inconnue", Somme()) + Somme.de([None] * len(self.annexes_absentes))
         return {k: out[k] for k in DISPOSITIONS if k in out}
 
     def axe_titre(self, numero: int) -> str:
@@ -241,6 +271,9 @@ def _ajouter_totaux(totaux: Iterable[Totaux]) -> Totaux:
         sans_depense=sum(t.sans_depense for t in totaux),
         sans_versement=sum(t.sans_versement for t in totaux),
         annexes_absentes=tuple(y for t in totaux for y in t.annexes_absentes),
+        budget_non_precise=sum(t.budget_non_precise for t in totaux),
+        reports_internes=sum((t.reports_internes for t in totaux), Decimal(0)),
+        reliquats_internes=sum((t.reliquats_internes for t in totaux), Decimal(0)),
     )
 
 
@@ -369,6 +402,11 @@ class Agregat:
             for t in self.territoires
             if public is None or public in t.beneficiaires.par_public
         )
+
+    @property
+    def illustratif(self) -> list[str]:
+        """« <source> : Bilan 2024 : … »: what is invented in the figures, contract by contract."""
+        return [f"{t.source} : {ligne}" for t in self.territoires for ligne in t.illustratif]
 
     @cached_property
     def bilans(self) -> dict[str, int]:

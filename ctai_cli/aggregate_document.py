@@ -17,6 +17,7 @@ from ctai_cli.aggregate_report import (
     _nombre,
     cofinancements_texte,
     mediane_texte,
+    reliquat_montant,
     retenus_exclus,
     somme_texte,
     titre_ensemble,
@@ -64,7 +65,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                 "bop": _bop(totaux),
                 "inconnus": totaux.inconnus_texte,
                 "reliquats": [
-                    {"disposition": LIBELLES_DISPOSITION[k], "montant": somme_texte(s)}
+                    {"disposition": LIBELLES_DISPOSITION[k], "montant": reliquat_montant(k, s)}
                     for k, s in t.reliquats.items()
                 ],
                 "cofinancements": cofinancements_texte(t.cofinancements),
@@ -103,6 +104,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
         "retenus_exclus": retenus_exclus(agregat),
         "contrats_retenus": nombre_de(len(agregat.territoires), "contrat"),
         "titre_ensemble": titre_ensemble(agregat),
+        "illustratif": agregat.illustratif,  # the « Illustratif » banner (templates/_illustratif.*.j2)
         "exclus": [{"source": e.source, "raison": e.raison} for e in agregat.exclus],
         "hors_annee": list(agregat.hors_annee),
         "territoires": territoires,
@@ -113,7 +115,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
             "bop": _bop(ensemble),
             "inconnus": ensemble.inconnus_texte,
             "reliquats": [
-                {"disposition": LIBELLES_DISPOSITION[k], "montant": somme_texte(s)}
+                {"disposition": LIBELLES_DISPOSITION[k], "montant": reliquat_montant(k, s)}
                 for k, s in agregat.reliquats.items()
             ],
             "cofinancements": cofinancements_texte(agregat.cofinancements),

@@ -48,6 +48,26 @@ def somme_texte(s: Somme, fmt: Any = _euros) -> str:
     return text
 
 
+def reliquat_montant(disposition: str, s: Somme) -> str:
+    """« 1 000,00 € »; for reliquats of unknown amount and disposition « — (2 reliquats inconnus) »."""
+    if disposition == "inconnue" and s.valeur is None and s.partiel is None:
+        return f"— ({nombre_de(s.inconnus, 'reliquat inconnu', 'reliquats inconnus')})"
+    return somme_texte(s)
+
+
+def reliquat_texte(disposition: str, s: Somme) -> str:
+    """« reversé 1 000,00 € », « disposition inconnue — (2 reliquats inconnus) »."""
+    return f"{LIBELLES_DISPOSITION[disposition]} {reliquat_montant(disposition, s)}"
+
+
+def reliquats_dict(reliquats: dict[str, Somme]) -> dict[str, Any]:
+    """JSON: each disposition's sum; an unknown one says how many terms are unknown."""
+    return {
+        k: {**somme_dict(s), "inconnus": s.inconnus} if s.inconnus else somme_dict(s)
+        for k, s in reliquats.items()
+    }
+
+
 def mediane_texte(m: Mediane, fmt: Any = _euros) -> str:
     if m.effectif == 0:
         return "—"
@@ -107,7 +127,7 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
     out.write(totaux_texte(t.totaux))
     if t.reliquats:
         out.write("  reliquats : ")
-        out.write(" ; ".join(f"{LIBELLES_DISPOSITION[k]} {somme_texte(s)}" for k, s in t.reliquats.items()))
+        out.write(" ; ".join(reliquat_texte(k, s) for k, s in t.reliquats.items()))
         out.write("\n")
     out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(t.cofinancements)}\n")
     b = t.beneficiaires
@@ -152,6 +172,12 @@ def text(agregat: Agregat, out: TextIO) -> None:
     out.write(
         f"Agrégat de {nombre_de(agregat.lus, 'contrat')}, {_periode(agregat)} : {retenus_exclus(agregat)}\n"
     )
+    if agregat.illustratif:
+        out.write(
+            "\nILLUSTRATIF — des montants inventés, qui ne viennent d'aucune source, entrent dans ces chiffres :\n"
+        )
+        for ligne in agregat.illustratif:
+            out.write(f"  - {sur(ligne)}\n")
     if agregat.exclus:
         out.write("\nContrats exclus des chiffres (corrigez-les, puis ctai validate DOSSIER) :\n")
         for e in agregat.exclus:
@@ -170,9 +196,7 @@ def text(agregat: Agregat, out: TextIO) -> None:
     out.write(totaux_texte(agregat.totaux))
     if agregat.reliquats:
         out.write("  reliquats : ")
-        out.write(
-            " ; ".join(f"{LIBELLES_DISPOSITION[k]} {somme_texte(s)}" for k, s in agregat.reliquats.items())
-        )
+        out.write(" ; ".join(reliquat_texte(k, s) for k, s in agregat.reliquats.items()))
         out.write("\n")
     out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(agregat.cofinancements)}\n")
     out.write("  par département (BOP 104 alloué ; dépensé) :\n")
@@ -246,7 +270,8 @@ def _territoire_dict(t: Territoire) -> dict[str, Any]:
         "enveloppes": somme_dict(t.enveloppes),
         "bop104": t.totaux.to_dict(),
         "bop104_par_axe": {str(k): v.to_dict() for k, v in t.par_axe.items()},
-        "reliquats": {k: somme_dict(s) for k, s in t.reliquats.items()},
+        "reliquats": reliquats_dict(t.reliquats),
+        "illustratif": list(t.illustratif),
         "cofinancements": t.cofinancements.to_dict(),
         "beneficiaires": _benef_dict(t.beneficiaires),
         "bilans": [
@@ -268,6 +293,8 @@ def to_dict(agregat: Agregat) -> dict[str, Any]:
         "annee": agregat.annee,
         "date_reference": agregat.date.isoformat(),
         "contrats_lus": agregat.lus,
+        # What is invented (no source) in the figures, contract by contract: « <source> : Bilan 2024 : … ».
+        "illustratif": agregat.illustratif,
         "exclus": [
             {"source": e.source, "erreurs": e.erreurs, "avertissements": e.avertissements, "raison": e.raison}
             for e in agregat.exclus
@@ -284,7 +311,7 @@ def to_dict(agregat: Agregat) -> dict[str, Any]:
             titre: {**t.to_dict(), "mediane_alloue": _mediane_dict(agregat.mediane_axe(titre))}
             for titre, t in agregat.par_axe.items()
         },
-        "reliquats": {k: somme_dict(s) for k, s in agregat.reliquats.items()},
+        "reliquats": reliquats_dict(agregat.reliquats),
         "cofinancements": agregat.cofinancements.to_dict(),
         "beneficiaires": {
             **_benef_dict(agregat.beneficiaires),

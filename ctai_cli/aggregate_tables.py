@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctai_cli.aggregate import PUBLICS, Agregat, Territoire, count_text
-from ctai_cli.budget import COLONNES, money_text
+from ctai_cli.budget import COLONNES, ZERO, liens_internes, money_text
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,17 @@ SCHEMAS: dict[str, list[Champ]] = {
             "Ce que les files actives des structures comptent au-delà du public du contrat (vide : aucune "
             "file active, ou inconnu)",
         ),
+        Champ(
+            "reports_internes",
+            "number",
+            "Reliquats reportés d'une année à l'autre du contrat : comptés une fois, ni dans report_entrant "
+            "ni dans reliquat (euros)",
+        ),
+        Champ(
+            "illustratif",
+            "string",
+            "Fichiers du contrat aux montants inventés (aucune source), séparés par « ; » (vide : aucun)",
+        ),
     ],
     "actions": [
         _SOURCE,
@@ -116,6 +127,17 @@ SCHEMAS: dict[str, list[Champ]] = {
         *_MONTANTS,
         Champ("disposition", "string", "Devenir du reliquat : report, reversement, conserve, en_attente"),
         Champ("vers", "string", "Action qui reçoit le report (année/action)"),
+        Champ(
+            "report_entrant_interne",
+            "number",
+            "Part du report entrant venue d'une autre année du même contrat (euros ; vide : inconnu)",
+        ),
+        Champ(
+            "reliquat_interne",
+            "number",
+            "Part du reliquat reportée vers une autre année du même contrat (euros ; vide : inconnu)",
+        ),
+        Champ("illustratif", "boolean", "Montants de la ligne tirés d'un fichier illustratif (inventés)"),
         Champ(
             "cofinancements_prevus", "number", "Cofinancements prévus, hors BOP 104 (euros ; vide : inconnu)"
         ),
@@ -199,6 +221,8 @@ def _contrat(t: Territoire) -> dict[str, Any]:
         "beneficiaires_hors_public": count_text(t.beneficiaires.hors_public.valeur)
         if t.beneficiaires.hors_public.termes
         else None,
+        "reports_internes": money_text(totaux.reports_internes),
+        "illustratif": " ; ".join(t.illustratif) or None,
     }
 
 
@@ -208,6 +232,7 @@ def _lignes(t: Territoire) -> list:
 
 def _budget(t: Territoire) -> list[dict[str, Any]]:
     rows = []
+    internes = liens_internes([ligne for _, ligne in _lignes(t)])
     for annee in t.rapprochement.annees:
         if annee.cadre != "contrat":
             continue
@@ -226,6 +251,15 @@ def _budget(t: Territoire) -> list[dict[str, Any]]:
                     **{c: money_text(getattr(ligne, c)) for c in COLONNES},
                     "disposition": ligne.disposition,
                     "vers": ligne.vers,
+                    "report_entrant_interne": None
+                    if ligne.reports is None
+                    else money_text(
+                        sum((r.montant for r in ligne.reports if (r.depuis, ligne.cle) in internes), ZERO)
+                    ),
+                    "reliquat_interne": (money_text(ligne.reliquat) if ligne.reliquat is not None else None)
+                    if (ligne.cle, ligne.vers) in internes
+                    else "0.00",
+                    "illustratif": "true" if ligne.illustratif else "false",
                     "cofinancements_prevus": money_text(cof.prevu.valeur),
                     "cofinancements_realises": money_text(cof.realise.valeur),
                 }

@@ -286,7 +286,7 @@ class Ligne:
 # --- aggregates ---------------------------------------------------------------------------
 
 
-def _internes(lignes: list[Ligne]) -> set[tuple[str, str]]:
+def liens_internes(lignes: list[Ligne]) -> set[tuple[str, str]]:
     """The reports (from, to) whose both ends are rows of ``lignes``: the bilan's reliquat says
     « report vers » a row that lists it among its reports entrants. Inside such a group the
     money is the same euros twice (reliquat of one year, disponible of the next)."""
@@ -336,7 +336,7 @@ class Totaux:
     def de(cls, lignes: Iterable[Ligne], annexes_absentes: Iterable[int] = ()) -> Totaux:
         lignes = list(lignes)
         absentes = tuple(sorted(set(annexes_absentes)))
-        internes = _internes(lignes)
+        internes = liens_internes(lignes)
         termes = [_colonnes_nettes(ligne, internes) for ligne in lignes]
         sommes = {
             name: Somme.de(v for t in termes for v in t[name]) + Somme.de([None] * len(absentes))

@@ -48,7 +48,12 @@ def test_three_contracts_all_years(ctai) -> None:
     assert ens["bop104"]["inconnus"]["annexes_absentes"] == [2026]
     # enveloppes 30 000 + 20 000 + (2026 absente) + 15 000
     assert ens["enveloppes"] == {"valeur": None, "complet": False, "partiel": "65000.00", "inconnus": 1}
-    assert ens["reliquats"] == {"reversement": {"valeur": "1000.00", "complet": True}}
+    # The reliquats of unknown amount (beta's budget « non précisé », gamma's spending, beta's 2026
+    # without annexe) are shown, not left out: money never vanishes from the display.
+    assert ens["reliquats"] == {
+        "reversement": {"valeur": "1000.00", "complet": True},
+        "inconnue": {"valeur": None, "complet": False, "inconnus": 3},
+    }
     assert ens["bilans"] == {"remis": 1, "remis_en_retard": 1, "manquant": 2}
     # Unknown is kept apart from zero per territory as well.
     alpha, beta, gamma = data["territoires"]

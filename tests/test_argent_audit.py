@@ -106,13 +106,14 @@ def test_contract_total_counts_each_euro_once_both_ways(ctai) -> None:
     assert data["totaux"]["par_annee"]["2026"]["report_entrant"] == "2134.65"
 
 
-def test_report_from_the_previous_contract_stays_a_report_entrant(ctai) -> None:
-    """Dax: 2023 (contrat précédent) is outside the contract's totals, so its report into 2024
-    — if any — would be a report entrant of the contract; 2024 → 2025 is internal."""
-    data = json.loads(ctai("budget", "reconcile", DAX, "-f", "json").out)
-    contrat = data["totaux"]["contrat"]
-    assert contrat["reports_internes"] == "2800.00"  # club-emploi 2024 → 2025
-    assert contrat["report_entrant"] is None or Decimal(contrat["report_entrant"]) >= 0
+def test_dax_partial_sums_count_the_2024_report_once(ctai) -> None:
+    """Dax: club-emploi's 2 800 € reported from 2024 to 2025 stay inside the contract; the partial
+    sums (2026 has no annexe) leave them out of the report entrant and of the reliquat."""
+    contrat = json.loads(ctai("budget", "reconcile", DAX, "-f", "json").out)["totaux"]["contrat"]
+    assert contrat["reports_internes"] == contrat["reliquats_internes"] == "2800.00"
+    assert contrat["report_entrant"] is None and contrat["partiel"]["report_entrant"] == "0.00"
+    # 7 049,60 of 2024 reliquats − 2 800 reported to 2025 = 749,60 + 3 500 reversés
+    assert contrat["partiel"]["reliquat"] == "4249.60"
 
 
 # --- 6. smaller ---------------------------------------------------------------------------------
@@ -155,3 +156,77 @@ def test_budget_non_precise_is_not_called_absent(ctai, tmp_path: Path) -> None:
     rows = csv_rows(ctai("budget", "reconcile", depot, "--annee", "2026", "-f", "csv").out)
     accueil = next(r for r in rows if r["nature"] == "action" and r["action"] == "accueil")
     assert accueil["note"] == "budget non précisé dans l'annexe"
+
+
+# --- aggregate: illustrative, each euro once, unknown reliquats shown ------------------------------
+
+
+def test_aggregate_names_illustrative_contracts_in_every_format(ctai, tmp_path: Path) -> None:
+    sources = [str(DAX), str(DEUX_ANS)]
+    text = ctai("aggregate", *sources, "--date", "2026-12-01").out
+    assert (
+        "ILLUSTRATIF — des montants inventés, qui ne viennent d'aucune source, entrent dans ces chiffres"
+        in text
+    )
+    assert f"  - {DAX} : Bilan 2024 : bilan inventé" in text
+    assert str(DEUX_ANS) + " : " not in text.split("ILLUSTRATIF")[1].split("\n\n")[0]
+    for fmt in ("md", "html"):
+        out = ctai("aggregate", *sources, "--date", "2026-12-01", "-f", fmt).out
+        assert "ILLUSTRATIF" in out.upper() and f"{DAX} : Annexe 2025 : extrait inventé" in out, fmt
+    data = json.loads(ctai("aggregate", *sources, "--date", "2026-12-01", "-f", "json").out)
+    assert any(line.startswith(f"{DAX} : Bilan 2024 : ") for line in data["illustratif"])
+    dax, deux = data["territoires"]
+    assert any(line.startswith("Annexe 2024 : ") for line in dax["illustratif"]) and deux["illustratif"] == []
+    contrats = csv_rows(ctai("aggregate", *sources, "--date", "2026-12-01", "-f", "csv").out)
+    assert "Bilan 2024 : " in contrats[0]["illustratif"] and contrats[1]["illustratif"] == ""
+    budget = csv_rows(
+        ctai("aggregate", *sources, "--date", "2026-12-01", "-f", "csv", "--table", "budget").out
+    )
+    flags = {(r["source"], r["annee"], r["action"]): r["illustratif"] for r in budget}
+    assert flags[(str(DAX), "2024", "petite-enfance")] == "true"
+    assert flags[(str(DEUX_ANS), "2026", "accueil")] == "false"
+
+
+def test_aggregate_counts_reports_between_years_once(ctai) -> None:
+    data = json.loads(ctai("aggregate", str(DEUX_ANS), "--date", "2027-07-01", "-f", "json").out)
+    [t] = data["territoires"]
+    bop = t["bop104"]
+    assert (bop["report_entrant"], bop["disponible"], bop["reliquat"]) == ("0.00", "86500.50", "900.10")
+    reliquats = t["reliquats"]
+    assert reliquats["report_interne"]["valeur"] == "2134.65"
+    sortis = sum(Decimal(v["valeur"]) for k, v in reliquats.items() if k != "report_interne")
+    assert sortis == Decimal(bop["reliquat"])  # the split adds up to the contract's reliquat
+    assert Decimal(bop["alloue"]) + Decimal(bop["report_entrant"]) == Decimal(bop["depense"]) + sortis
+    text = ctai("aggregate", str(DEUX_ANS), "--date", "2027-07-01").out
+    assert "reporté d'une année à l'autre du contrat (hors reliquat du contrat) 2\u202f134,65\xa0€" in text
+    # The CSV tables, summed both ways, give the same figures once the internal parts are taken out.
+    contrat = csv_rows(ctai("aggregate", str(DEUX_ANS), "--date", "2027-07-01", "-f", "csv").out)[0]
+    rows = csv_rows(
+        ctai("aggregate", str(DEUX_ANS), "-f", "csv", "--table", "budget", "--date", "2027-07-01").out
+    )
+
+    def total(col: str) -> Decimal:
+        return sum((Decimal(r[col]) for r in rows), Decimal(0))
+
+    assert total("report_entrant") - total("report_entrant_interne") == Decimal(contrat["report_entrant"])
+    assert total("reliquat") - total("reliquat_interne") == Decimal(contrat["reliquat"]) == Decimal("900.10")
+    assert (
+        total("report_entrant_interne") == total("reliquat_interne") == Decimal(contrat["reports_internes"])
+    )
+    # One year alone: the report to the next year leaves the year, it is a reliquat « reporté ».
+    one = json.loads(
+        ctai("aggregate", str(DEUX_ANS), "--annee", "2025", "--date", "2027-07-01", "-f", "json").out
+    )
+    assert one["territoires"][0]["reliquats"]["report"]["valeur"] == "2134.65"
+    assert one["territoires"][0]["bop104"]["reliquat"] == "2635.15"
+
+
+def test_aggregate_shows_reliquats_of_unknown_amount(ctai) -> None:
+    trois = [str(AGREGAT / n) for n in ("alpha", "beta", "gamma")]
+    args = ("aggregate", *trois, "--annee", "2025", "--date", "2027-07-01")
+    text = ctai(*args).out
+    assert "reliquats : reversé 1\u202f000,00\xa0€ ; disposition inconnue — (2 reliquats inconnus)" in text
+    for fmt in ("md", "html"):
+        assert "disposition inconnue — (2 reliquats inconnus)" in ctai(*args, "-f", fmt).out, fmt
+    data = json.loads(ctai(*args, "-f", "json").out)
+    assert data["ensemble"]["reliquats"]["inconnue"] == {"valeur": None, "complet": False, "inconnus": 2}
