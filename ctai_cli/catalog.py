@@ -403,7 +403,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-W213",
         W,
         "Comités de pilotage insuffisants",
-        "{nombre} comité(s) de pilotage tenu(s) en {annee}, pour un minimum de {minimum} par an",
+        "{comites} en {annee}, pour un minimum de {minimum} par an",
         "Article 7 : le comité de pilotage se réunit au minimum le nombre de fois par an "
         "fixé par le contrat (deux à Dax).",
         "prévoyez les réunions manquantes ou expliquez l'écart dans le bilan",
@@ -505,9 +505,12 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-W225",
         W,
         "Reliquat sans décision après l'échéance",
-        "action « {action} » : reliquat de {montant} {etat} après l'échéance du bilan ({echeance})",
+        "action « {action} » : reliquat de {montant} {etat} {quand}",
         "Articles 3 et 8 : une fois le bilan remis, chaque reliquat est reporté ou reversé. Après "
-        "l'échéance (date de référence : aujourd'hui ou --date), un reliquat en attente est signalé.",
+        "l'échéance (date de référence : aujourd'hui ou --date), un reliquat en attente ou non "
+        "déclaré est signalé. Quand le contrat ne précise pas l'échéance (« gouvernance.bilan » "
+        "absent ou « non précisé »), ctai n'en suppose aucune : une fois l'année du bilan écoulée, "
+        "l'argent laissé sans décision est signalé comme une question, jamais passé sous silence.",
         "décidez du report ou du reversement et indiquez « disposition » et « decision »",
     ),
     Entry(
@@ -523,7 +526,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-E227",
         E,
         "Excédent conservé au-delà de ce que la convention permet",
-        "action « {action} » : {montant} conservés par le porteur, pour un excédent raisonnable autorisé de {autorise}",
+        "action « {action} » : {montant} conservés par le porteur ; excédent raisonnable autorisé : {autorise}",
         "Une convention peut permettre à une association de conserver un « excédent raisonnable » "
         "(loi 2021-875 du 1er juillet 2021) ; au-delà, la subvention non dépensée est reportée ou "
         "reversée. Le montant autorisé se déclare dans le budget de la fiche-action "
@@ -541,6 +544,29 @@ _ENTRIES: tuple[Entry, ...] = (
         "n'importe lequel. Les autres contrôles du reliquat (excédent conservé, report, décision) "
         "s'appliquent quand même.",
         "indiquez « depenses_realisees » dans le bilan (et le budget de l'action dans l'annexe)",
+    ),
+    Entry(
+        "CTAI-W246",
+        W,
+        "Reliquat reversé ou conservé sans décision",
+        "action « {action} » : reliquat de {montant} {disposition} sans décision enregistrée",
+        "Un reliquat reversé à l'État (titre de perception, courrier de la DDETS) ou conservé par le "
+        "porteur (excédent raisonnable de la convention) l'est sur une décision, comme un report "
+        "(CTAI-W223) : sa date et sa référence permettent de retrouver où est allé l'argent. Sans "
+        "elle, le reversement n'est qu'une intention.",
+        "ajoutez « decision: {{date: AAAA-MM-JJ, reference: … }} » au reliquat, d'après la source",
+    ),
+    Entry(
+        "CTAI-W247",
+        W,
+        "Dépenses non déclarées",
+        "action « {action} » : dépenses non déclarées pour {montant} disponibles en {annee} ({ou}) {quand}",
+        "Article 8 : le bilan donne, action par action, les dépenses réalisées sur les crédits de "
+        "l'État. Une action dont le disponible (alloué + reports entrants) est connu et dont le "
+        "bilan ne donne pas les dépenses laisse cet argent sans compte : ni dépensé, ni reporté, "
+        "ni reversé. Signalé une fois l'échéance du bilan passée ou, quand le contrat ne la précise "
+        "pas, une fois l'année écoulée.",
+        "indiquez « depenses_realisees » pour l'action dans le bilan, et son reliquat",
     ),
     Entry(
         "CTAI-E229",

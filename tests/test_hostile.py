@@ -64,7 +64,7 @@ def test_amount_beyond_a_thousand_billion_is_refused(ctai, dax_copy: Path, amoun
     assert "démesuré" in diagnostic["message"]
     for command in (["budget", "reconcile", dax_copy], ["bilan", "render", dax_copy, "--annee", "2024"]):
         refused = ctai(*command)
-        assert refused.code == 2 and "erreur(s) dans le contrat" in refused.err
+        assert refused.code == 2 and "erreur dans le contrat" in refused.err
 
 
 # --- 12. a named pipe or a device in place of a contract file ---------------------------

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue
-from ctai_cli.francais import liste
+from ctai_cli.francais import liste, nombre_de
 from ctai_cli.models.common import est_non_precise
 
 if TYPE_CHECKING:
@@ -119,7 +119,11 @@ def pilotage(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
         # No minimum stated by the contract: nothing to compare with (never Dax's « 2 »).
         if tenus is not None and minimum is not None and bilan.cadre == "contrat" and tenus < minimum:
             yield fichier.diag(
-                "CTAI-W213", ("pilotage", "copils_tenus"), nombre=tenus, annee=bilan.annee, minimum=minimum
+                "CTAI-W213",
+                ("pilotage", "copils_tenus"),
+                comites=nombre_de(tenus, "comité de pilotage tenu", "comités de pilotage tenus"),
+                annee=bilan.annee,
+                minimum=minimum,
             )
 
 
@@ -161,10 +165,15 @@ def avenants(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     expected = 1
     for number in numbers:
         if number != expected:
-            missing = ", ".join(str(n) for n in range(expected, number))
+            manquants = list(range(expected, number))
+            quoi = (
+                f"avenant {manquants[0]} manquant"
+                if len(manquants) == 1
+                else f"avenants {liste(manquants)} manquants"
+            )
             yield make(
                 "CTAI-E215",
                 depot.avenants[number].path,
-                detail=f"avenant {number} présent mais avenant(s) {missing} manquant(s)",
+                detail=f"avenant {number} présent mais {quoi}",
             )
         expected = number + 1

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from ctai_cli.francais import nombre_de
 from ctai_cli.terminal import sur
 
 
@@ -182,6 +183,6 @@ def open_valid_depot(path: Path):
     invalid = [d for d in problems if d.is_error]
     if invalid:
         raise UsageProblem(
-            f"{len(invalid)} erreur(s) dans le contrat : corrigez-les d'abord (ctai validate {path})"
+            f"{nombre_de(len(invalid), 'erreur')} dans le contrat : corrigez-les d'abord (ctai validate {path})"
         )
     return depot

@@ -13,6 +13,7 @@ from ctai_cli.commands._common import (
     progression,
     resolve_format,
 )
+from ctai_cli.francais import nombre_de
 
 FORMATS = ("text", "md", "html", "json", "csv", "xlsx", "datapackage")
 TABLES = ("contrats", "actions", "budget", "bilans", "beneficiaires")
@@ -33,7 +34,11 @@ def _sources(paths: list[Path]) -> list:
                 first = errors[0]
                 raise UsageProblem(
                     f"manifeste illisible : {first.path}:{first.line}:{first.col} {first.message}"
-                    + (f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else "")
+                    + (
+                        f" (et {nombre_de(len(errors) - 1, 'autre erreur', 'autres erreurs')})"
+                        if len(errors) > 1
+                        else ""
+                    )
                 )
             sources.extend(listed)
         else:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ctai_cli import exitcodes
 from ctai_cli.commands._common import UsageProblem, open_valid_depot, parse_annee
+from ctai_cli.francais import nombre_de, pluriel
 
 
 def form(path: Path, annee: int, porteurs: list[str], output: Path, force: bool) -> int:
@@ -27,7 +28,8 @@ def form(path: Path, annee: int, porteurs: list[str], output: Path, force: bool)
     inconnus = [p for p in porteurs if p not in avec_actions]
     if inconnus:
         raise UsageProblem(
-            f"porteur(s) sans action dans l'annexe {annee} : {', '.join(inconnus)} ; "
+            f"{pluriel(len(inconnus), 'porteur', 'porteurs')} sans action dans l'annexe {annee} : "
+            f"{', '.join(inconnus)} ; "
             f"porteurs de l'annexe : {', '.join(avec_actions)}"
         )
     formulaires = [generer(depot, annee, p) for p in (porteurs or avec_actions)]
@@ -35,7 +37,7 @@ def form(path: Path, annee: int, porteurs: list[str], output: Path, force: bool)
     atomic_write_many({output / f.nom_fichier: f.contenu for f in formulaires}, force=force)
     for f in formulaires:
         print(
-            f"{(output / f.nom_fichier).as_posix()} : {len(f.actions)} action(s) ({sur(', '.join(f.actions))})"
+            f"{(output / f.nom_fichier).as_posix()} : {nombre_de(len(f.actions), 'action')} ({sur(', '.join(f.actions))})"
         )
     orphelines = sans_porteur(depot, annee)
     if orphelines:
@@ -93,8 +95,9 @@ def import_(fichiers: list[Path], contrat: Path, annee: int | None, dry_run: boo
         # Updating this file is the command's purpose: it replaces it (atomically), --force or not.
         atomic_write(result.cible, result.apres, force=True)
         print(
-            f"{result.chemin} : {len(fusion.ajouts)} valeur(s) ajoutée(s), "
-            f"{len(fusion.remplacements)} remplacée(s). Vérifiez : ctai validate {contrat.as_posix()}"
+            f"{result.chemin} : {nombre_de(len(fusion.ajouts), 'valeur ajoutée', 'valeurs ajoutées')}, "
+            f"{len(fusion.remplacements)} {pluriel(len(fusion.remplacements), 'remplacée')}. "
+            f"Vérifiez : ctai validate {contrat.as_posix()}"
         )
     return exitcodes.FINDINGS if shown.diagnostics else exitcodes.OK
 

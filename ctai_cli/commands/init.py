@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ctai_cli import exitcodes
 from ctai_cli.commands._common import UsageProblem
+from ctai_cli.francais import pluriel
 
 
 def run(
@@ -51,7 +52,7 @@ def run(
         )
     if existing and not force:
         raise UsageProblem(
-            f"{len(existing)} fichier(s) existe(nt) déjà dans « {dossier} » : "
+            f"{len(existing)} {pluriel(len(existing), 'fichier existe', 'fichiers existent')} déjà dans « {dossier} » : "
             + ", ".join(existing)
             + " ; rien n'a été écrit (relancez avec --force pour les remplacer)"
         )

@@ -15,6 +15,7 @@ from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formulaires.fusion import Fusion, fusionner
 from ctai_cli.formulaires.generer import identite
 from ctai_cli.formulaires.lire import Cellule, lire
+from ctai_cli.francais import nombre_de
 
 
 class ImportProblem(Exception):
@@ -50,7 +51,8 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
     errors = [d for d in problems + run_checks(depot, Contexte(date=jour)) if d.is_error]
     if errors:
         raise ImportProblem(
-            f"{len(errors)} erreur(s) dans le contrat : corrigez-les d'abord (ctai validate {root.as_posix()})"
+            f"{nombre_de(len(errors), 'erreur')} dans le contrat : corrigez-les d'abord "
+            f"(ctai validate {root.as_posix()})"
         )
     result = ResultatImport()
     ident = identite(depot)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ctai_cli.francais import nombre_de
 from ctai_cli.validate import ValidationResult
 
 
@@ -25,5 +26,6 @@ def report(result: ValidationResult, stream: TextIO) -> None:
         message = d.message + (f" ({d.hint})" if d.hint else "")
         stream.write(f"::{level} {','.join(props)}::{_data(message)}\n")
     stream.write(
-        f"ctai : {result.errors} erreur(s), {result.warnings} avertissement(s), {result.files} fichier(s)\n"
+        f"ctai : {nombre_de(result.errors, 'erreur')}, {nombre_de(result.warnings, 'avertissement')}, "
+        f"{nombre_de(result.files, 'fichier')}\n"
     )
