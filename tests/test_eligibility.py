@@ -73,7 +73,12 @@ def test_json_output_for_a_bpi_followed_by_agir(ctai, tmp_path: Path) -> None:
     assert out["faits_manquants"] == []
     assert {r["id"] for r in out["raisons"]} == {"pays-tiers", "exclusions", "bpt", "bpi"}
     assert all(r["reference"] and r["resultat"] in ("oui", "non", "inconnu") for r in out["raisons"])
-    assert len(out["actions"]) == 12 and all(a["ouverte"] for a in out["actions"])
+    assert len(out["actions"]) == 12
+    # Two fiches-actions do not say whether the AGIR public may join (article 5): a question for a
+    # person followed by AGIR, never an open door on a guess.
+    a_preciser = [a["id"] for a in out["actions"] if a["ouverte"] is None]
+    assert a_preciser == ["copilotage", "parcours-integration"]
+    assert all(a["ouverte"] for a in out["actions"] if a["id"] not in a_preciser)
 
 
 def test_action_similar_to_agir_is_closed_to_a_person_followed_by_agir(
@@ -87,7 +92,7 @@ def test_action_similar_to_agir_is_closed_to_a_person_followed_by_agir(
     )
     annexe.write_text(text, encoding="utf-8")
     run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", dax_copy, "--format", "json")
-    closed = [a for a in json.loads(run.out)["actions"] if not a["ouverte"]]
+    closed = [a for a in json.loads(run.out)["actions"] if a["ouverte"] is False]
     assert [a["id"] for a in closed] == ["pas-hopital"]
     assert "article 5" in closed[0]["raison"]
     # The same person not followed by AGIR may join it.
@@ -113,8 +118,8 @@ def test_bpt_and_actions_that_do_not_target_bpt(ctai, tmp_path: Path, dax_copy: 
     run = ctai("eligibility", "check", write(tmp_path, BPT), "--date", "2024-11-01", "--contrat", dax_copy)
     assert run.code == 0
     assert "ÉLIGIBLE : BPT" in run.out
-    assert "fermée   axe 6  fle-emploi — public BPT non visé par l'action (publics : EPA, BPI)" in run.out
-    assert "ouverte  axe 6  atelier-code-route" in run.out
+    assert "fermée     axe 6  fle-emploi — public BPT non visé par l'action (publics : EPA, BPI)" in run.out
+    assert "ouverte    axe 6  atelier-code-route" in run.out
 
 
 def test_contract_narrowed_to_bpi_refuses_a_bpt(ctai, tmp_path: Path, dax_copy: Path) -> None:
@@ -328,3 +333,47 @@ def test_bad_counter_options(ctai, args: list[str], message: str) -> None:
     assert run.code == 2
     assert message in run.out + run.err
     assert "Traceback" not in run.err
+
+
+# --- actions: never open on a guess (article 5 and undetermined eligibility) ---------------------
+
+
+def _agir(dax_copy: Path, nouveau: str) -> None:
+    annexe = dax_copy / "actions" / "2024.yaml"
+    text = annexe.read_text(encoding="utf-8")
+    ancien = "agir: {ouverte_public_agir: true, similaire_agir: false}"
+    assert ancien in text
+    annexe.write_text(text.replace(ancien, nouveau, 1), encoding="utf-8")  # pas-hopital
+
+
+def _actions(run) -> dict[str, dict]:
+    return {a["id"]: a for a in json.loads(run.out)["actions"]}
+
+
+def test_an_action_closed_to_the_agir_public_is_closed_even_if_not_similar(
+    ctai, tmp_path: Path, dax_copy: Path
+) -> None:
+    _agir(dax_copy, "agir: {ouverte_public_agir: false, similaire_agir: false}")
+    run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", dax_copy, "--format", "json")
+    action = _actions(run)["pas-hopital"]
+    assert action["ouverte"] is False and action["raison"] == "non ouverte au public suivi par AGIR (article 5)"
+
+
+def test_an_unknown_agir_follow_up_is_asked_where_it_decides(ctai, tmp_path: Path, dax_copy: Path) -> None:
+    _agir(dax_copy, "agir: {ouverte_public_agir: false, similaire_agir: true}")
+    sans_suivi = "\n".join(line for line in BPI_AGIR.splitlines() if "suivi_agir" not in line) + "\n"
+    run = check(ctai, write(tmp_path, sans_suivi), "--contrat", dax_copy, "--format", "json")
+    out = json.loads(run.out)
+    assert _actions(run)["pas-hopital"]["ouverte"] is None
+    assert [f["fait"] for f in out["faits_manquants"]] == ["suivi_agir"]
+    # Where AGIR changes nothing, the action stays open.
+    assert _actions(run)["club-emploi"]["ouverte"] is True
+
+
+def test_an_undetermined_person_gets_no_closed_action(ctai, tmp_path: Path) -> None:
+    run = ctai(
+        "eligibility", "check", "--date", "2025-06-01", "--contrat", DAX, "--titres", "salarie:2024-01-10:2027-01-09"
+    )
+    assert run.code == 0 and "INDÉTERMINÉ" in run.out
+    assert "fermée" not in run.out and "personne non éligible" not in run.out
+    assert "à préciser axe 5  club-emploi — à préciser : éligibilité indéterminée" in run.out

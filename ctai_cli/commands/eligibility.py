@@ -56,10 +56,20 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
     return out
 
 
-def actions_ouvertes(
-    depot: Any, public: str | None, personne: Any, jour: date
-) -> tuple[list[dict], list[str]]:
-    """The actions of the year of ``jour``: open to the person or not, and why (Article 5 for AGIR)."""
+QUESTION_SUIVI_AGIR = (
+    "La personne est-elle suivie par l'opérateur AGIR ? Certaines actions ne sont pas ouvertes au "
+    "public qu'il accompagne (article 5)."
+)
+
+
+def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tuple[list[dict], list[str]]:
+    """The actions of the year of ``jour``: open to the person (True), closed (False) or to be
+    settled (None: a fact is missing), and why (article 5 for AGIR). Never open on a guess: an
+    undetermined eligibility, an AGIR follow-up that is not known while the action excludes it,
+    or a fiche-action that does not say whether the AGIR public may join, is a question. A
+    missing ``suivi_agir`` that decides an action is added to ``verdict.faits_manquants``."""
+    from ctai_cli.eligibility.regles import FaitManquant
+
     notes: list[str] = []
     annexe = depot.annexe(jour.year)
     if annexe is None:
@@ -67,30 +77,44 @@ def actions_ouvertes(
             f"aucune annexe valide pour {jour.year} (actions/{jour.year}.yaml) : actions non listées"
         )
         return [], notes
+    public = verdict.public if verdict.eligible else None
+    suivi = personne.suivi_agir
+    question_agir = False
     rows = []
     for action in annexe.actions:
-        if public is None:
+        agir = action.agir
+        exclut_agir = agir is not None and (agir.similaire_agir or not agir.ouverte_public_agir)
+        if verdict.eligible is None:
+            ouverte, raison = None, "à préciser : éligibilité indéterminée (voir les faits manquants)"
+        elif public is None:
             ouverte, raison = False, "personne non éligible aux publics du contrat à cette date"
         elif public not in action.publics:
             ouverte, raison = (
                 False,
                 f"public {public} non visé par l'action (publics : {', '.join(action.publics)})",
             )
-        elif personne.suivi_agir and action.agir is not None and action.agir.similaire_agir:
+        elif suivi and exclut_agir:
+            pourquoi = "action similaire à l'accompagnement AGIR, " if agir.similaire_agir else ""
+            ouverte, raison = False, f"{pourquoi}non ouverte au public suivi par AGIR (article 5)"
+        elif suivi and agir is None:
             ouverte, raison = (
-                False,
-                "action similaire à l'accompagnement AGIR, non ouverte au public suivi par AGIR (article 5)",
+                None,
+                "à préciser : la fiche-action ne dit pas si elle est ouverte au public suivi par AGIR "
+                "(article 5)",
             )
-        elif personne.suivi_agir and action.agir is None:
+        elif suivi is None and exclut_agir:
+            question_agir = True
             ouverte, raison = (
-                True,
-                f"public {public} visé ; articulation AGIR non renseignée dans la fiche-action",
+                None,
+                "à préciser : non ouverte au public suivi par AGIR (article 5) ; la personne l'est-elle ?",
             )
         else:
             ouverte, raison = True, f"public {public} visé par l'action"
         rows.append(
             {"id": action.id, "axe": action.axe, "titre": action.titre, "ouverte": ouverte, "raison": raison}
         )
+    if question_agir and not any(f.fait == "suivi_agir" for f in verdict.faits_manquants):
+        verdict.faits_manquants.append(FaitManquant("suivi_agir", QUESTION_SUIVI_AGIR))
     return rows, notes
 
 
@@ -220,9 +244,7 @@ def check(
     if depot is not None:
         if depot.contrat_model is not None:
             verdict.restreindre(list(depot.contrat_model.publics))
-        verdict.actions, notes = actions_ouvertes(
-            depot, verdict.public if verdict.eligible else None, personne, jour
-        )
+        verdict.actions, notes = actions_ouvertes(depot, verdict, personne, jour)
         verdict.notes.extend(notes)
     if fmt == "json":
         json.dump(verdict.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
@@ -262,7 +284,7 @@ def _print_text(verdict: Any, personne: Any) -> None:
         print()
         print("Actions :")
         for action in verdict.actions:
-            mark = "ouverte " if action["ouverte"] else "fermée  "
+            mark = {True: "ouverte   ", False: "fermée    ", None: "à préciser"}[action["ouverte"]]
             print(f"  {mark} axe {action['axe']}  {action['id']} — {action['raison']}")
 
 
