@@ -1,6 +1,13 @@
 """Rows per second of ``ctai eligibility check --batch`` on a synthetic file (default 100 000 rows).
 
-    python bench/bench_eligibility.py [--rows 100000] [--format csv|jsonl]
+    python bench/bench_eligibility.py [--rows 100000] [--format csv jsonl] [--repeat 5]
+                                      [--baseline-rev e1571be]
+
+Each round runs every (tree, format) once, in a shuffled order: the current tree and, with
+``--baseline-rev``, that revision from a git worktree (bench/arbres.py: same Python, compiled
+bytecode). Printed for each: the best and the median time in rows/s, the processor time
+(parent and worker processes) and the memory peak of the best run, and whether both trees
+wrote the same verdicts byte for byte. The machine's load is printed before and after.
 
 Prints figures; asserts nothing (a benchmark, not a test).
 """
@@ -11,11 +18,14 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from arbres import Arbre, arbres, charge, environnement, verifier
 
 HEADER = (
     "id,nationalite,date_naissance,titres_sejour,protection_type,protection_autorite,protection_date,"
@@ -37,6 +47,7 @@ PROFILES = [
     lambda r, i: f"p{i},CN,2001-02-03,etudiant:2023-09-01:2024-08-31,,,,non,oui,,",
     lambda r, i: f"p{i},,,salarie:2023-01-01,,,,,,,",
 ]
+DATE = "2024-11-01"
 
 
 def generate(path: Path, rows: int, fmt: str) -> None:
@@ -79,50 +90,95 @@ def generate(path: Path, rows: int, fmt: str) -> None:
                 out.write(json.dumps(person) + "\n")
 
 
+def milliers(n: float) -> str:
+    return f"{n:,.0f}".replace(",", " ")
+
+
+def executer(arbre: Arbre, rows: Path, output: Path, env: dict[str, str], cwd: Path) -> tuple:
+    """One run: (wall seconds, processor seconds of ctai and its workers, peak Mio, exit code, stderr)."""
+    command = arbre.commande(
+        "eligibility", "check", "--batch", str(rows), "--date", DATE, "--format", "json",
+        "--output", str(output), "--force",
+    )  # fmt: skip
+    start = time.perf_counter()
+    child = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    return (
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        stderr.strip(),
+    )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    parser.add_argument("--format", nargs="+", choices=("csv", "jsonl"), default=["csv", "jsonl"])
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs; the best is kept (a shared machine is noisy)"
+        "--repeat",
+        type=int,
+        default=5,
+        help="rounds; the best and the median are printed (a shared machine is noisy)",
     )
+    parser.add_argument("--baseline-rev", help="also time this git revision, interleaved (e.g. e1571be)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = Path(tmp) / f"personnes.{args.format}"
-        generate(rows, args.rows, args.format)
-        size = rows.stat().st_size / 1e6
-        ctai = Path(sys.executable).parent / "ctai"
-        command = [
-            str(ctai),
-            "eligibility",
-            "check",
-            "--batch",
-            str(rows),
-            "--date",
-            "2024-11-01",
-            "--format",
-            "json",
-            "--output",
-            str(Path(tmp) / "verdicts.jsonl"),
-            "--force",
-        ]
-        runs = []
+    print(f"{charge()} (avant)")
+    with arbres(args.baseline_rev) as (liste, tmp):
+        pyc = tmp / "pyc"
+        cwd = tmp / "cwd"
+        cwd.mkdir()
+        envs = {arbre.label: environnement(arbre, pyc) for arbre in liste}
+        fichiers = {}
+        for fmt in args.format:
+            fichiers[fmt] = tmp / f"personnes.{fmt}"
+            generate(fichiers[fmt], args.rows, fmt)
+            petit = tmp / f"petit.{fmt}"
+            generate(petit, 10, fmt)
+            for arbre in liste:  # warm-up: bytecode compiled, and the tree checked
+                verifier(arbre, envs[arbre.label], cwd)
+                executer(arbre, petit, tmp / "petit.out", envs[arbre.label], cwd)
+        runs: dict[tuple[str, str], list[tuple]] = {}
+        order = [(fmt, arbre) for fmt in args.format for arbre in liste]
+        rng = random.Random(1)
         for _ in range(args.repeat):
-            start = time.perf_counter()
-            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            _, status, usage = os.wait4(child.pid, 0)
-            wall = time.perf_counter() - start
-            stderr = child.stderr.read() if child.stderr else ""
-            runs.append((wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, status, stderr))
-        wall, cpu, peak, status, stderr = min(runs)
-    print(
-        f"ctai eligibility check --batch ({args.format}, {args.rows} lignes, {size:.1f} Mo), meilleur de {args.repeat}"
-    )
-    print(f"  code de sortie {os.waitstatus_to_exitcode(status)} ; {stderr.strip()}")
-    print(
-        f"  temps réel {wall:.2f} s, {args.rows / wall:,.0f} lignes/s, temps processeur {cpu:.2f} s, "
-        f"pic mémoire {peak:.0f} Mio".replace(",", " ")
-    )
+            rng.shuffle(order)
+            for fmt, arbre in order:
+                output = tmp / f"verdicts-{fmt}-{liste.index(arbre)}.jsonl"
+                runs.setdefault((fmt, arbre.label), []).append(
+                    executer(arbre, fichiers[fmt], output, envs[arbre.label], cwd)
+                )
+        for fmt in args.format:
+            size = fichiers[fmt].stat().st_size / 1e6
+            print(
+                f"\nctai eligibility check --batch ({fmt}, {args.rows} lignes, {size:.1f} Mo), {args.repeat} tours"
+            )
+            best = {}
+            for arbre in liste:
+                mesures = runs[(fmt, arbre.label)]
+                wall, cpu, peak, code, stderr = min(mesures)
+                best[arbre.label] = wall
+                mediane = statistics.median(m[0] for m in mesures)
+                print(
+                    f"  {arbre.label:24} {milliers(args.rows / wall):>7} lignes/s (médiane "
+                    f"{milliers(args.rows / mediane)}) ; processeur {cpu:.2f} s ; pic mémoire {peak:.0f} Mio ; "
+                    f"code {code}"
+                )
+                if code != 0:
+                    print(f"    {stderr}")
+            if len(liste) == 2:
+                avant, apres = (liste[0].label, liste[1].label)
+                sorties = [(tmp / f"verdicts-{fmt}-{i}.jsonl").read_bytes() for i in range(2)]
+                print(
+                    f"  après / avant : x{best[avant] / best[apres]:.2f} ; "
+                    f"verdicts identiques octet pour octet : {'oui' if sorties[0] == sorties[1] else 'NON'}"
+                )
+    print(f"\n{charge()} (après)")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def test_a_huge_csv_cell_is_a_per_row_error_and_the_next_rows_still_run(ctai, tm
     assert run.code == 1 and "Traceback" not in run.err
     first, second = records(run)
     assert first["verdict"] == "erreur" and first["erreur"]["code"] == "CTAI-E106"
-    assert first["erreur"]["message"] == "cellule de plus de 131 072 caractères"
+    assert first["erreur"]["message"] == "cellule de plus de 131\u202f072 caractères"  # formatting.milliers
     assert second["id"] == "p2" and second["verdict"] == "eligible"
     assert "AAAA" not in run.out
 
@@ -252,4 +252,13 @@ def test_an_id_cannot_forge_lines_or_colours_in_text_output(ctai, tmp_path: Path
     rows = write(tmp_path, "p.jsonl", json.dumps({"id": "a\nb\tligne 9\teligible EPA\x1b[31m\u2028"}) + "\n")
     run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01")
     assert run.out.count("\n") == 1 and "\x1b" not in run.out and "\u2028" not in run.out
-    assert run.out.startswith("a\\x0ab\\x09ligne 9\\x09eligible EPA\\x1b[31m\\u2028\tligne 1\t")
+    assert run.out.startswith("a\\nb\\tligne 9\\teligible EPA\\x1b[31m\\u2028\tligne 1\t")  # as terminal.sur
+
+
+def test_an_id_cannot_reorder_text_output_with_bidi_controls(ctai, tmp_path: Path) -> None:
+    # U+202E (right-to-left override) would show « p1\tligne 1\tnon_eligible » backwards, U+2066 isolates.
+    rows = write(tmp_path, "p.jsonl", json.dumps({"id": "p\u202e1\u2066x\u200f", "nationalite": "FR"}) + "\n")
+    run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01")
+    assert run.out == "p\\u202e1\\u2066x\\u200f\tligne 1\tnon_eligible\n"
+    json_run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01", "--format", "json")
+    assert json.loads(json_run.out)["id"] == "p\u202e1\u2066x\u200f"  # JSON carries the id as it is

@@ -13,20 +13,38 @@ too deep or holds a huge number is refused without crashing.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 
 from ctai_cli.eligibility.parametres import charger
-from ctai_cli.eligibility.personne import Personne
+from ctai_cli.eligibility.personne import (
+    _AUTORITES as _AUTORITES_PROTECTION,
+)
+from ctai_cli.eligibility.personne import (
+    INVALIDE,
+    Cir,
+    DemandeAsile,
+    FinProtection,
+    Personne,
+    Protection,
+    TitreSejour,
+    date_valide,
+    instance,
+    pays_valide,
+)
 from ctai_cli.eligibility.regles import DepartEpa, evaluer, types_connus
+from ctai_cli.formatting import milliers
+from ctai_cli.terminal import sur
 
 LIGNE_MAX = 262_144
 # The csv module's limit is process-wide, and libraries change it (frictionless raises it on
@@ -171,6 +189,126 @@ def personne_depuis_csv(row: dict[str, str | None]) -> dict[str, Any]:
 
 
 _KNOWN = frozenset(CSV_COLUMNS)
+_CHAMPS = tuple(Personne.model_fields)
+_MOTIFS_FIN = frozenset(("cessation", "retrait", "renonciation", "depart", "autre"))
+_BOOLS = frozenset(BOOL_COLUMNS)
+
+
+def personne_rapide(colonnes: tuple[str, ...], cells: list[str]) -> Personne | None:
+    """``Personne.model_validate(personne_depuis_csv(row))`` for a CSV row whose cells are all
+    valid, built without pydantic (personne.instance); None for any other row, which then goes
+    that slower way and gets its error there. Same mapping as personne_depuis_csv, step by step;
+    each distinct cell parsed once (the same nationalities, titres, protections come back)."""
+    cell: dict[str, str] = {}
+    for key, value in zip(colonnes, cells, strict=False):
+        if value and (value := value.strip()):
+            cell[key] = value
+    values: dict[str, Any] = dict.fromkeys(_CHAMPS)
+    values["titres_sejour"] = []
+    given = set()
+    if (row_id := cell.get("id")) is not None:
+        if len(row_id) > ID_MAX:
+            return None
+        values["id"] = row_id
+        given.add("id")
+    if (text := cell.get("nationalite")) is not None:
+        if (codes := _nationalites(text)) is None:
+            return None
+        values["nationalite"] = list(codes)
+        given.add("nationalite")
+    if (text := cell.get("date_naissance")) is not None:
+        if (day := date_valide(text)) is INVALIDE:
+            return None
+        values["date_naissance"] = day
+        given.add("date_naissance")
+    if (text := cell.get("titres_sejour")) is not None:
+        titres = [_titre(item) for item in text.split(";")]
+        if INVALIDE in titres:
+            return None
+        values["titres_sejour"] = titres
+        given.add("titres_sejour")
+    if not cell.keys().isdisjoint(_PROTECTION_TOUTES):
+        protection = _protection(
+            cell.get("protection_type"),
+            cell.get("protection_autorite"),
+            cell.get("protection_date"),
+            cell.get("protection_fin"),
+            cell.get("protection_fin_motif"),
+        )
+        if protection is INVALIDE:
+            return None
+        values["protection"] = protection
+        given.add("protection")
+    if (text := cell.get("demande_asile_depot")) is not None:
+        demande = {"depot": date_valide(text), "decision": None}
+        if (decision := cell.get("demande_asile_decision")) is not None:
+            demande["decision"] = date_valide(decision)
+        if INVALIDE in demande.values():
+            return None
+        values["demande_asile"] = instance(
+            DemandeAsile, demande, {k for k, v in demande.items() if v is not None}
+        )
+        given.add("demande_asile")
+    elif "demande_asile_decision" in cell:
+        return None
+    if (text := cell.get("cir_signature")) is not None:
+        if (day := date_valide(text)) is INVALIDE:
+            return None
+        values["cir"] = instance(Cir, {"signature": day}, {"signature"})
+        given.add("cir")
+    for key in _BOOLS.intersection(cell):
+        if (value := _BOOLEENS.get(cell[key].lower())) is None:
+            return None
+        values[key] = value
+        given.add(key)
+    return instance(Personne, values, given)
+
+
+_PROTECTION_TOUTES = frozenset(("protection_type", *_PROTECTION_COLUMNS))
+
+
+@functools.lru_cache(maxsize=1024)
+def _nationalites(text: str) -> tuple[str, ...] | None:
+    codes = tuple(pays_valide(code.strip()) for code in text.split(";"))
+    if INVALIDE in codes or len(set(codes)) != len(codes) or ("apatride" in codes and len(codes) > 1):
+        return None
+    return codes
+
+
+@functools.lru_cache(maxsize=8192)
+def _titre(item: str) -> Any:
+    """One titre of the titres_sejour cell (frozen: shared by the rows that hold it); INVALIDE."""
+    parts = item.strip().split(":")
+    if not 2 <= len(parts) <= 4 or not parts[0] or (debut := date_valide(parts[1])) is INVALIDE:
+        return INVALIDE
+    titre = {"type": parts[0], "debut": debut, "fin": None, "recepisse_fin": None}
+    for position, key in ((2, "fin"), (3, "recepisse_fin")):
+        if len(parts) > position and parts[position]:
+            if (day := date_valide(parts[position])) is INVALIDE:
+                return INVALIDE
+            titre[key] = day
+    return instance(TitreSejour, titre, {k for k, v in titre.items() if v is not None})
+
+
+@functools.lru_cache(maxsize=4096)
+def _protection(
+    kind: str | None, autorite: str | None, day: str | None, fin: str | None, motif: str | None
+) -> Any:
+    """The protection of the protection_* cells (frozen: shared); INVALIDE."""
+    if kind not in _AUTORITES_PROTECTION or (
+        autorite is not None and autorite not in _AUTORITES_PROTECTION[kind]
+    ):
+        return INVALIDE
+    protection = {"type": kind, "autorite": autorite, "date": None, "fin": None}
+    if day is not None:
+        if (debut := date_valide(day)) is INVALIDE:
+            return INVALIDE
+        protection["date"] = debut
+    if fin is not None or motif is not None:
+        if fin is None or motif not in _MOTIFS_FIN or (fin_day := date_valide(fin)) is INVALIDE:
+            return INVALIDE
+        protection["fin"] = instance(FinProtection, {"date": fin_day, "motif": motif}, {"date", "motif"})
+    return instance(Protection, protection, {k for k, v in protection.items() if v is not None})
 
 
 # --- reading ------------------------------------------------------------------
@@ -181,40 +319,48 @@ def _lignes(handle: TextIO) -> Iterator[str | None]:
         if not line:
             return
         if len(line) > LIGNE_MAX and line[-1] not in "\r\n":
-            while True:
-                rest = handle.readline(LIGNE_MAX)
-                if not rest or rest[-1] in "\r\n":
-                    break
+            _sauter(handle)
             yield None
         else:
             yield line
+
+
+def _sauter(handle: TextIO) -> None:
+    """Read the rest of a line too long, a bounded piece at a time."""
+    while True:
+        rest = handle.readline(LIGNE_MAX)
+        if not rest or rest[-1] in "\r\n":
+            return
 
 
 class _Source:
     """The lines the csv module reads; remembers that a line was too long."""
 
     def __init__(self, handle: TextIO) -> None:
-        self._lines = _lignes(handle)
+        self._readline = handle.readline
+        self._handle = handle
         self.trop_longue = False
 
     def __iter__(self) -> _Source:
         return self
 
     def __next__(self) -> str:
-        line = next(self._lines)
-        if line is None:
+        line = self._readline(LIGNE_MAX + 1)
+        if len(line) > LIGNE_MAX and line[-1] not in "\r\n":
+            _sauter(self._handle)
             self.trop_longue = True
             return "\n"
+        if not line:
+            raise StopIteration
         return line
 
 
 def _ligne_trop_longue() -> RowError:
-    return RowError("CTAI-E106", "ligne", f"ligne de plus de {LIGNE_MAX:_} caractères".replace("_", " "))
+    return RowError("CTAI-E106", "ligne", f"ligne de plus de {milliers(LIGNE_MAX)} caractères")
 
 
 def _cellule_trop_longue() -> RowError:
-    limite = f"{CELLULE_MAX:_}".replace("_", " ")
-    return RowError("CTAI-E106", "ligne", f"cellule de plus de {limite} caractères")
+    return RowError("CTAI-E106", "ligne", f"cellule de plus de {milliers(CELLULE_MAX)} caractères")
 
 
 @contextmanager
@@ -302,13 +448,25 @@ def _json(line: str) -> dict[str, Any]:
     return data
 
 
-def enregistrements(path: Path, avec_donnees: bool = False) -> Iterator[tuple[int, Any]]:
-    """(line number, raw record or error) without loading the file in memory.
+def enregistrements(
+    path: Path, avec_donnees: bool = False
+) -> tuple[tuple[str, ...] | None, Iterator[tuple[int, Any]]]:
+    """The CSV header (None for JSONL) and the records: (line number, raw record or error),
+    without loading the file in memory.
 
-    A raw record is a JSONL line, or a CSV row already named by its header (a dict); the
-    costly part, turning it into a verdict, is left to :func:`evaluer_ligne`.
+    A raw record is a JSONL line, or the list of a CSV row's cells in the order of the
+    header; the costly part, turning it into a verdict, is left to :func:`evaluer_ligne`
+    (on worker processes, where it runs on every core). The header is checked here:
+    :class:`EnteteInvalide` before any record.
     """
+    records = _enregistrements(path, avec_donnees)
+    return next(records), records  # type: ignore[return-value]
+
+
+def _enregistrements(path: Path, avec_donnees: bool) -> Iterator[Any]:
+    """The header first (None for JSONL), then the records of :func:`enregistrements`."""
     if path.suffix.lower() == ".jsonl":
+        yield None
         with path.open(encoding="utf-8-sig", newline="") as handle:
             for number, line in enumerate(_lignes(handle), start=1):
                 if line is None:
@@ -320,6 +478,7 @@ def enregistrements(path: Path, avec_donnees: bool = False) -> Iterator[tuple[in
         source = _Source(handle)
         reader = csv.reader(source)
         header = _entete(reader, source, avec_donnees)
+        yield tuple(header)
         width = len(header)
         while True:
             before = reader.line_num
@@ -345,24 +504,15 @@ def enregistrements(path: Path, avec_donnees: bool = False) -> Iterator[tuple[in
                     RowError("CTAI-E102", "ligne", "plus de cellules que de colonnes dans l'en-tête"),
                 )
                 continue
-            yield reader.line_num, dict(zip(header, row, strict=False))
+            yield reader.line_num, row
 
 
-def lire_lignes(path: Path, avec_donnees: bool = False) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    """(line number, person data in the shape of a person file, or error)."""
-    for number, raw in enregistrements(path, avec_donnees):
-        try:
-            yield number, _donnees(raw)
-        except RowError as exc:
-            yield number, exc
-
-
-def _donnees(raw: Any) -> dict[str, Any]:
+def _donnees(raw: Any, colonnes: tuple[str, ...] | None) -> dict[str, Any]:
     if isinstance(raw, RowError):
         raise raw
     if isinstance(raw, str):
         return _json(raw)
-    return personne_depuis_csv(raw)
+    return personne_depuis_csv(dict(zip(colonnes, raw, strict=False)))  # type: ignore[arg-type]
 
 
 _ERROR_CODES = {
@@ -404,10 +554,6 @@ class Resume:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
-# A tab, a newline or an escape sequence in an id would forge lines or colours in text output.
-_CONTROLES = {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0))} | {
-    c: f"\\u{c:04x}" for c in (0x2028, 0x2029)
-}
 
 
 @dataclass(frozen=True)
@@ -418,62 +564,117 @@ class _Options:
     avec_donnees: bool
     publics_contrat: list[str] | None
     types: frozenset[str]
+    colonnes: tuple[str, ...] | None = None
+    """The CSV header: the names of a row's cells (None for JSONL)."""
 
 
 def evaluer_ligne(options: _Options, number: int, raw: Any) -> tuple[str, str]:
     """One raw record → (summary key, output line)."""
-    record: dict[str, Any] = {"ligne": number, "id": None}
+    row_id = None
     try:
-        data = _donnees(raw)
-        raw_id = data.get("id")
-        record["id"] = raw_id if isinstance(raw_id, str) and len(raw_id) <= ID_MAX else None
-        try:
-            personne = Personne.model_validate(data)
-        except ValidationError as exc:
-            raise _erreur_validation(exc, options.avec_donnees) from None
+        personne = personne_rapide(options.colonnes, raw) if type(raw) is list else None  # type: ignore[arg-type]
+        if personne is not None:
+            row_id = personne.id
+        else:  # a JSONL line, or a CSV row with something to say: pydantic decides
+            data = _donnees(raw, options.colonnes)
+            raw_id = data.get("id")
+            row_id = raw_id if isinstance(raw_id, str) and len(raw_id) <= ID_MAX else None
+            try:
+                personne = Personne.model_validate(data)
+            except ValidationError as exc:
+                raise _erreur_validation(exc, options.avec_donnees) from None
         for i, titre in enumerate(personne.titres_sejour):
             if titre.type not in options.types:
                 raise RowError("CTAI-E105", f"titres_sejour.{i}.type")
-        verdict = evaluer(personne, options.jour, charger(), options.depart)
-        if options.publics_contrat is not None:
-            verdict.restreindre(options.publics_contrat)
-        record.update(
-            public=verdict.public,
-            eligible=verdict.eligible,
-            verdict=verdict.verdict,
-            faits_manquants=[f.fait for f in verdict.faits_manquants],
-        )
-        if options.avec_donnees:
-            record["raisons"] = [r.to_dict() for r in verdict.raisons]
-        key = verdict.public if verdict.eligible else verdict.verdict
+        verdict = evaluer(personne, options.jour, charger(), options.depart, raisons=options.avec_donnees)
     except RowError as exc:
-        record.update(verdict="erreur", erreur={"code": exc.code, "champ": exc.champ, "message": exc.message})
-        key = "erreur"
-    if options.fmt == "json":
+        return "erreur", _ligne_erreur(options.fmt, number, row_id, exc)
+    if options.publics_contrat is not None:
+        verdict.restreindre(options.publics_contrat)
+    eligible = verdict.eligible
+    key = verdict.public if eligible else verdict.verdict
+    faits = tuple(f.fait for f in verdict.faits_manquants)
+    if options.avec_donnees and options.fmt == "json":  # the reasons, which no other output carries
+        record = {
+            "ligne": number,
+            "id": row_id,
+            "public": verdict.public,
+            "eligible": eligible,
+            "verdict": verdict.verdict,
+            "faits_manquants": list(faits),
+            "raisons": [r.to_dict() for r in verdict.raisons],
+        }
         return key, _JSON(record) + "\n"
-    if key == "erreur":
-        detail = f"erreur {record['erreur']['code']} : {record['erreur']['message']}"
-    else:
-        detail = record["verdict"] + (f" {record['public']}" if record["public"] else "")
-        if record["faits_manquants"]:
-            detail += " — manque : " + ", ".join(record["faits_manquants"])
-    row_id = record["id"]
-    shown = "-" if row_id is None else row_id.translate(_CONTROLES) if not row_id.isprintable() else row_id
-    return key, f"{shown}\tligne {number}\t{detail}\n"
+    # The part after the id depends on the verdict alone: built once per kind of verdict.
+    fin = _fin_de_ligne(options.fmt, verdict.public, eligible, verdict.verdict, faits)
+    if options.fmt == "json":
+        return key, f'{{"ligne": {number}, "id": {_JSON(row_id)}, {fin}'
+    return key, f"{_id_affiche(row_id)}\tligne {number}\t{fin}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _fin_de_ligne(
+    fmt: str, public: str | None, eligible: bool | None, verdict: str, faits: tuple[str, ...]
+) -> str:
+    """What follows the id and the line number in an output line (with its end of line)."""
+    if fmt == "json":
+        # The same text as the encoder's for the whole record, from "public" on.
+        queue = {"public": public, "eligible": eligible, "verdict": verdict, "faits_manquants": list(faits)}
+        return _JSON(queue)[1:] + "\n"
+    detail = verdict + (f" {public}" if public else "")
+    if faits:
+        detail += " — manque : " + ", ".join(faits)
+    return detail + "\n"
+
+
+def _ligne_erreur(fmt: str, number: int, row_id: str | None, exc: RowError) -> str:
+    if fmt == "json":
+        erreur = {"code": exc.code, "champ": exc.champ, "message": exc.message}
+        return _JSON({"ligne": number, "id": row_id, "verdict": "erreur", "erreur": erreur}) + "\n"
+    return f"{_id_affiche(row_id)}\tligne {number}\terreur {exc.code} : {exc.message}\n"
+
+
+def _id_affiche(row_id: str | None) -> str:
+    """An id in text output: a tab, a newline, an escape sequence or a bidi control would forge
+    lines, columns or colours (terminal.sur shows them as escapes)."""
+    if row_id is None:
+        return "-"
+    return row_id if row_id.isprintable() else sur(row_id)
 
 
 # --- running on every core ------------------------------------------------------
 PARALLELE_OCTETS = 1 << 20
 """From this file size on, rows are evaluated by one worker process per core."""
 PAQUET = 1000
-"""Rows sent to a worker at once; at most a few packets per worker are in flight."""
+"""Rows evaluated (and sent to a worker) at once; at most a few packets per worker are in flight."""
 
 _OPTIONS: _Options | None = None  # set in the parent before the workers are forked
 
 
-def _traiter_paquet(paquet: list[tuple[int, Any]]) -> list[tuple[str, str]]:
+def _paquet(options: _Options, paquet: list[tuple[int, Any]]) -> tuple[dict[str, int], str]:
+    """Rows → (count by summary key, their output lines as one text)."""
+    counts: dict[str, int] = {}
+    lines = []
+    for number, raw in paquet:
+        key, line = evaluer_ligne(options, number, raw)
+        counts[key] = counts.get(key, 0) + 1
+        lines.append(line)
+    return counts, "".join(lines)
+
+
+def _ouvrier() -> None:
+    """A worker's start: as ctai validate does, the collector leaves alone what the worker was
+    forked with (every imported module) and runs less often; a worker makes no reference cycle
+    worth collecting early."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
+def _traiter_paquet(paquet: list[tuple[int, Any]]) -> tuple[dict[str, int], str]:
     assert _OPTIONS is not None
-    return [evaluer_ligne(_OPTIONS, number, raw) for number, raw in paquet]
+    return _paquet(_OPTIONS, paquet)
 
 
 def processus_par_defaut(path: Path) -> int:
@@ -487,25 +688,29 @@ def processus_par_defaut(path: Path) -> int:
     return max(1, min(cores, 8))
 
 
+def _paquets(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    while paquet := list(islice(records, PAQUET)):
+        yield paquet
+
+
 def _en_parallele(
     options: _Options, records: Iterator[tuple[int, Any]], processus: int
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[dict[str, int], str]]:
     """Evaluate on ``processus`` forked workers, in the order of the file, with bounded memory."""
     import multiprocessing
     from collections import deque
-    from itertools import islice
 
     global _OPTIONS
     _OPTIONS = options
     try:
-        with multiprocessing.get_context("fork").Pool(processus) as pool:
+        with multiprocessing.get_context("fork").Pool(processus, initializer=_ouvrier) as pool:
             pending: deque = deque()
-            while paquet := list(islice(records, PAQUET)):
+            for paquet in _paquets(records):
                 pending.append(pool.apply_async(_traiter_paquet, (paquet,)))
                 if len(pending) > 2 * processus:
-                    yield from pending.popleft().get()
+                    yield pending.popleft().get()
             while pending:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
     finally:
         _OPTIONS = None
 
@@ -529,21 +734,26 @@ def traiter(
     ``avancement(n)``: told every few thousand rows how many more are done.
     """
     params = charger()  # loaded once, before any worker is forked
-    options = _Options(jour, fmt, depart, avec_donnees, publics_contrat, frozenset(types_connus(params)))
+    colonnes, records = enregistrements(path, avec_donnees)
+    options = _Options(
+        jour, fmt, depart, avec_donnees, publics_contrat, frozenset(types_connus(params)), colonnes
+    )
     if processus is None:
         processus = processus_par_defaut(path)
-    records = enregistrements(path, avec_donnees)
     if processus > 1:
         results = _en_parallele(options, records, processus)
     else:
-        results = (evaluer_ligne(options, number, raw) for number, raw in records)
+        results = (_paquet(options, paquet) for paquet in _paquets(records))
     resume = Resume()
-    for key, line in results:
-        resume.lignes += 1
-        resume.par_resultat[key] += 1
-        out.write(line)
-        if avancement is not None and resume.lignes % 2000 == 0:
-            avancement(2000)
+    signales = 0
+    for counts, text in results:
+        resume.par_resultat.update(counts)
+        resume.lignes += sum(counts.values())
+        out.write(text)
+        if avancement is not None:
+            while resume.lignes - signales >= 2000:
+                avancement(2000)
+                signales += 2000
     if avancement is not None:
-        avancement(resume.lignes % 2000)
+        avancement(resume.lignes - signales)
     return resume

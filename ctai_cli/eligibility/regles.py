@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import calendar
 import functools
+import weakref
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ctai_cli.eligibility.parametres import HorsPeriode, Parametres, Valeur
 from ctai_cli.eligibility.personne import Personne, TitreSejour
@@ -195,6 +197,7 @@ _INTERNATIONALE = frozenset({"refugie", "protection_subsidiaire", "apatride"})
 _ASILE = frozenset({"refugie", "protection_subsidiaire"})
 
 CONTRAT = "CTAI de Dax 2024-2026, préambule et article 1er"
+PAYS_TIERS = f"{CONTRAT} (ressortissants de pays tiers à l'Union européenne)"
 RECEPISSE = "CESEDA, art. R431-12 (le récépissé autorise la présence pour la durée qu'il précise)"
 BPI_TEXTES = "CESEDA, art. L511-1 (réfugié), L512-1 (protection subsidiaire), L582-1 (apatride)"
 RETRAIT = (
@@ -213,6 +216,15 @@ class _Part:
     questions: tuple[FaitManquant, ...] = ()
     faits: tuple[Constat, ...] = ()
     reference: str | None = None
+
+
+def _references(reference: str, parts: list[_Part]) -> str:
+    """A rule's reference, then each of its conditions' own, each once."""
+    refs = [reference]
+    for part in parts:
+        if part.reference and part.reference not in refs:
+            refs.append(part.reference)
+    return " ; ".join(refs)
 
 
 def _question_fin(i: int, titre: TitreSejour) -> FaitManquant:
@@ -234,13 +246,61 @@ QUESTION_RENOUVELLEMENT = FaitManquant(
 )
 
 
+_MEMOS: weakref.WeakKeyDictionary[Parametres, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+MEMO_MAX = 50_000
+"""Entries kept per set of parameters (then forgotten at once): memory stays bounded."""
+_Regle = TypeVar("_Regle", bound=Callable[..., Any])
+
+
+def _memo(faits: Callable[[Personne], Hashable]) -> Callable[[_Regle], _Regle]:
+    """A rule (or a condition) computed once per distinct value of the facts it reads.
+
+    ``faits(personne)`` must hold every fact of the person the rule reads; the day, the
+    parameters, the EPA start and whether reasons are kept complete the key. What the rule
+    did to the evaluation (reasons added, questions asked) is replayed on each later call,
+    so the verdict is the same as without the memo. A batch meets the same nationality,
+    date of birth or asylum situation again and again.
+    """
+
+    def decorate(rule: _Regle) -> _Regle:
+        @functools.wraps(rule)
+        def memoised(self: _Evaluation) -> Any:
+            key = (rule.__name__, self.jour, self.depart, self.avec_raisons, faits(self.p))
+            found = self.memo.get(key)
+            if found is None:
+                avant, self.questions = len(self.raisons), []
+                resultat = rule(self)
+                found = (resultat, self.raisons[avant:], self.questions)
+                self.questions = None
+                if len(self.memo) >= MEMO_MAX:
+                    self.memo.clear()
+                self.memo[key] = found
+            else:
+                self.raisons.extend(found[1])  # never modified once made: shared between verdicts
+                for question in found[2]:
+                    self.manque(question)
+            return found[0]
+
+        return memoised  # type: ignore[return-value]
+
+    return decorate
+
+
 class _Evaluation:
-    def __init__(self, personne: Personne, jour: date, params: Parametres, depart: DepartEpa) -> None:
+    def __init__(
+        self, personne: Personne, jour: date, params: Parametres, depart: DepartEpa, raisons: bool = True
+    ) -> None:
         self.p = personne
         self.jour = jour
         self.params = params
         self.depart = depart
+        self.avec_raisons = raisons
         self.raisons: list[Raison] = []
+        self.questions: list[FaitManquant] | None = None  # what a memoised rule asks, to replay it
+        memo = _MEMOS.get(params)
+        if memo is None:
+            memo = _MEMOS[params] = {}
+        self.memo = memo
         self.manquants: list[FaitManquant] = []
         self._demandes: set[str] = set()
         self.valeurs = params.en_vigueur(jour)
@@ -261,7 +321,8 @@ class _Evaluation:
             if titre.debut > jour:
                 continue
             self.commences.append((i, titre))
-            if any(end is not None and jour <= end for end in (titre.fin, titre.recepisse_fin)):
+            fin, recepisse_fin = titre.fin, titre.recepisse_fin
+            if (fin is not None and jour <= fin) or (recepisse_fin is not None and jour <= recepisse_fin):
                 if self.fin_protection is not None and self.types[titre.type].get("suppose_protection"):
                     self.retires.append((i, titre))
                 else:
@@ -281,36 +342,36 @@ class _Evaluation:
     def raison(
         self, id: str, resultat: Resultat, explication: str, reference: str, faits: tuple[Constat, ...] = ()
     ) -> Resultat:
-        self.raisons.append(Raison(id, resultat, explication, reference, faits))
+        if self.avec_raisons:
+            self.raisons.append(Raison(id, resultat, explication, reference, faits))
         return resultat
 
     def manque(self, question: FaitManquant) -> None:
+        if self.questions is not None:
+            self.questions.append(question)
         if question.fait not in self._demandes:
             self._demandes.add(question.fait)
             self.manquants.append(question)
 
     def combiner(self, id: str, parts: list[_Part], reference: str) -> Resultat:
         """A rule made of conditions: any "non" decides; else any "inconnu" asks its questions."""
-        refs = [reference]
-        for part in parts:
-            if part.reference and part.reference not in refs:
-                refs.append(part.reference)
-        reference = " ; ".join(refs)
         for part in parts:
             if part.resultat == "non":
-                return self.raison(id, "non", part.texte, reference, part.faits)
-        textes: list[str] = []
-        faits: list[Constat] = []
+                if not self.avec_raisons:
+                    return "non"
+                return self.raison(id, "non", part.texte, _references(reference, parts), part.faits)
         inconnu = False
         for part in parts:
-            if part.texte not in textes:
-                textes.append(part.texte)
-            faits.extend(part.faits)
             if part.resultat == "inconnu":
                 inconnu = True
                 for question in part.questions:
                     self.manque(question)
-        return self.raison(id, "inconnu" if inconnu else "oui", " ; ".join(textes), reference, tuple(faits))
+        resultat: Resultat = "inconnu" if inconnu else "oui"
+        if not self.avec_raisons:
+            return resultat
+        textes = " ; ".join(dict.fromkeys(part.texte for part in parts))  # each phrase once, in order
+        faits = tuple(fait for part in parts for fait in part.faits)
+        return self.raison(id, resultat, textes, _references(reference, parts), faits)
 
     # --- facts the rules share ------------------------------------------
     def libelle(self, titre: TitreSejour) -> str:
@@ -353,9 +414,10 @@ class _Evaluation:
         return _question_fin(i, titre) if titre.fin is None else QUESTION_RENOUVELLEMENT
 
     # --- the rules -------------------------------------------------------
+    @_memo(lambda p: tuple(p.nationalite or ()))
     def nationalite(self) -> Resultat:
         ue = self.param("ue_eee_suisse")
-        reference = _joindre(f"{CONTRAT} (ressortissants de pays tiers à l'Union européenne)", ue.reference)
+        reference = _joindre(PAYS_TIERS, ue.reference)
         codes = self.p.nationalite
         if not codes:
             self.manque(
@@ -401,6 +463,7 @@ class _Evaluation:
             faits,
         )
 
+    @_memo(lambda p: (p.mineur_non_accompagne, p.date_naissance))
     def _mineur(self) -> _Part:
         p, jour = self.p, self.jour
         if p.mineur_non_accompagne:
@@ -481,6 +544,7 @@ class _Evaluation:
             )
         return _Part("inconnu", "régularité du séjour à cette date non établie", (self.question_titres(),))
 
+    @_memo(lambda p: (p.demandeur_asile, p.protection, p.demande_asile))
     def _asile(self) -> _Part:
         p, jour = self.p, self.jour
         if p.demandeur_asile:
@@ -923,10 +987,17 @@ def _question_autorite(kind: str) -> FaitManquant:
 
 
 def evaluer(
-    personne: Personne, jour: date, params: Parametres, depart: DepartEpa = "premier_titre"
+    personne: Personne,
+    jour: date,
+    params: Parametres,
+    depart: DepartEpa = "premier_titre",
+    *,
+    raisons: bool = True,
 ) -> Verdict:
+    """The verdict on ``personne`` at ``jour``. ``raisons=False``: the same verdict, public and
+    missing facts, without the reasons (a batch prints them only with --avec-donnees)."""
     try:
-        e = _Evaluation(personne, jour, params, depart)
+        e = _Evaluation(personne, jour, params, depart, raisons)
         nationalite = e.nationalite()
         exclusions = e.exclusions()
         bpt = e.bpt()

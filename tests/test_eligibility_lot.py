@@ -1,0 +1,236 @@
+"""The batch's fast paths give what the single-person check gives (issue 17).
+
+The batch builds a CSV row's person without pydantic when every cell is valid, evaluates
+without the reasons unless --avec-donnees, remembers a rule's outcome per distinct fact
+(nationality, date of birth, asylum situation) and writes pre-built line endings: here a
+few hundred varied rows go through the batch (CSV and JSONL, with and without reasons, on
+one and two processes) and, one by one, through ``ctai eligibility check`` on a person file,
+each on a fresh memo; verdicts, publics, missing facts and reasons must be the same.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ctai_cli.eligibility import regles
+from ctai_cli.eligibility.batch import (
+    CSV_COLUMNS,
+    RowError,
+    enregistrements,
+    personne_depuis_csv,
+    personne_rapide,
+    traiter,
+)
+from ctai_cli.eligibility.personne import Personne
+
+JOUR = "2024-11-01"
+TYPES = [
+    "salarie",
+    "carte_resident",
+    "carte_resident_refugie",
+    "vie_privee_familiale",
+    "vie_privee_familiale_autre",
+    "etudiant",
+    "passeport_talent",
+    "aps_protection_temporaire",
+    "protection_subsidiaire",
+]
+
+
+def _date(
+    rng: random.Random,
+    annees: tuple[int, ...] = (1950, 1990, 2006, 2007, 2015, 2019, 2020, 2022, 2023, 2024, 2026),
+) -> str:
+    if rng.random() < 0.01:
+        return rng.choice(["2023-02-29", "15/03/1990", "2024-13-01", "9999-12-31", " 2024-02-29 "])
+    return date(rng.choice(annees), rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+
+
+def _complet(rng: random.Random, cells: dict[str, str]) -> None:
+    """A BPI, a BPT or an EPA with every fact, on varied dates (eligible or not by a few days)."""
+    cells["date_naissance"] = _date(rng, (1960, 1980, 1990, 2000))
+    cells["demandeur_asile"], cells["intention_installation"] = "non", "oui"
+    kind = rng.choice(["bpi", "bpt", "epa"])
+    if kind == "bpi":
+        cells["nationalite"] = rng.choice(["AF", "SY", "ER"])
+        cells["protection_type"] = rng.choice(["refugie", "protection_subsidiaire"])
+        cells["protection_autorite"] = rng.choice(["OFPRA", "CNDA"])
+        cells["protection_date"] = _date(rng, (2018, 2019, 2020, 2022, 2023))
+    elif kind == "bpt":
+        cells["nationalite"] = "UA"
+        cells["protection_type"], cells["protection_autorite"] = "temporaire", "prefecture"
+        cells["protection_date"] = _date(rng, (2022, 2023, 2024))
+        cells["residence_ukraine_24_02_2022"] = "oui"
+    else:
+        cells["nationalite"] = rng.choice(["MA", "SN;MA", "DZ", "TN"])
+        annee = rng.choice([2018, 2019, 2020, 2021, 2022, 2023])
+        debut = date(annee, rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+        fin = date(annee + rng.choice([1, 4, 10]), 1, 1).isoformat()
+        cells["titres_sejour"] = (
+            f"{rng.choice(['salarie', 'vie_privee_familiale_autre', 'conjoint_francais'])}:{debut}:{fin}"
+        )
+
+
+def _row(rng: random.Random, i: int) -> dict[str, str]:
+    """One CSV row: facts of every kind, complete or not, now and then a value the format refuses."""
+    cells = dict.fromkeys(CSV_COLUMNS, "")
+    cells["id"] = rng.choice([f"p{i}"] * 30 + [" ", "x" * 201])
+    if rng.random() < 0.4:
+        _complet(rng, cells)
+        return cells
+    if rng.random() < 0.9:
+        cells["nationalite"] = rng.choice(
+            ["MA", "AF", "UA", "SN;MA", "IT;MA", "FR;DZ", "apatride", "de", "MA", "AF", "SY"] * 3
+            + ["XX", "MA;MA", "AFG"]
+        )
+    if rng.random() < 0.8:
+        cells["date_naissance"] = _date(rng)
+    if rng.random() < 0.7:
+        titres = []
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            parts = [rng.choice([*TYPES, "inconnu"] if rng.random() < 0.05 else TYPES), _date(rng)]
+            if rng.random() < 0.8:
+                parts.append(_date(rng) if rng.random() < 0.9 else "")
+            if rng.random() < 0.2:
+                parts.append(_date(rng))
+            titres.append(":".join(parts if rng.random() > 0.02 else parts[:1]))
+        cells["titres_sejour"] = ";".join(titres)
+    if rng.random() < 0.4:
+        cells["protection_type"] = rng.choice(
+            ["refugie", "protection_subsidiaire", "apatride", "temporaire"] * 5 + ["x"]
+        )
+        cells["protection_autorite"] = rng.choice(["", "OFPRA", "CNDA", "OFPRA", "CNDA", "prefecture"])
+        cells["protection_date"] = rng.choice(["", _date(rng)])
+        if rng.random() < 0.2:
+            cells["protection_fin"] = _date(rng)
+            cells["protection_fin_motif"] = rng.choice(["", "retrait", "cessation", "depart", "x"])
+    elif rng.random() < 0.02:
+        cells["protection_date"] = _date(rng)
+    if rng.random() < 0.2:
+        cells["demande_asile_depot"] = _date(rng)
+        if rng.random() < 0.5:
+            cells["demande_asile_decision"] = _date(rng)
+    if rng.random() < 0.15:
+        cells["cir_signature"] = _date(rng)
+    for key in CSV_COLUMNS[12:]:
+        if rng.random() < 0.5:
+            cells[key] = rng.choice(["oui", "non", "Oui", "faux", "1", "0", ""] * 6 + ["peut-être"])
+    return cells
+
+
+def _rows(n: int) -> list[dict[str, str]]:
+    rng = random.Random(17)
+    return [_row(rng, i) for i in range(n)]
+
+
+def _csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    lines = [",".join(CSV_COLUMNS)] + [",".join(row[c] for c in CSV_COLUMNS) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _batch(path: Path, avec_donnees: bool, processus: int = 1) -> list[dict]:
+    out = io.StringIO()
+    traiter(
+        path,
+        date.fromisoformat(JOUR),
+        out,
+        fmt="json",
+        depart="premier_titre",
+        avec_donnees=avec_donnees,
+        processus=processus,
+    )
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_a_valid_csv_row_gives_the_person_pydantic_gives_and_any_other_row_none(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv", _rows(600))
+    colonnes, records = enregistrements(path)
+    rapides = 0
+    for _, raw in records:
+        try:
+            attendue = Personne.model_validate(personne_depuis_csv(dict(zip(colonnes, raw, strict=False))))
+        except (RowError, ValueError):
+            attendue = None
+        personne = personne_rapide(colonnes, raw)
+        if personne is None:
+            assert attendue is None, raw  # only rows with something to say leave the fast path
+            continue
+        rapides += 1
+        assert personne == attendue
+        for made, expected in [
+            (personne, attendue),
+            *zip(personne.titres_sejour, attendue.titres_sejour, strict=True),
+        ]:
+            assert made.model_fields_set == expected.model_fields_set
+            assert list(made.__dict__) == list(expected.__dict__)
+        if personne.protection is not None:
+            assert personne.protection.model_fields_set == attendue.protection.model_fields_set
+        assert personne.model_dump() == attendue.model_dump()
+    assert 150 < rapides < 550  # both ways were taken
+
+
+def test_batch_verdicts_are_those_of_the_single_person_check(ctai, tmp_path: Path) -> None:
+    rows = _rows(300)
+    path = _csv(tmp_path / "p.csv", rows)
+    regles._MEMOS.clear()
+    avec = _batch(path, avec_donnees=True)
+    sans = _batch(path, avec_donnees=False)
+    assert [r["ligne"] for r in avec] == [r["ligne"] for r in sans] == list(range(2, 302))
+    # Without --avec-donnees: the same line, less the reasons (evaluated without them); an
+    # error's message quotes the value only with --avec-donnees.
+    for a, s in zip(avec, sans, strict=True):
+        if a["verdict"] == "erreur":
+            a["erreur"]["message"] = s["erreur"]["message"]
+    assert [{k: v for k, v in r.items() if k != "raisons"} for r in avec] == sans
+    # JSONL: the same persons, the same verdicts.
+    jsonl = tmp_path / "p.jsonl"
+    persons = []
+    for row in rows:
+        try:
+            persons.append(personne_depuis_csv({k: v for k, v in row.items() if v}))
+        except RowError:
+            persons.append(None)
+    jsonl.write_text("".join(json.dumps(p) + "\n" for p in persons if p is not None), encoding="utf-8")
+    sans_jsonl = iter(_batch(jsonl, avec_donnees=False))
+    verdicts = {"erreur": 0, "eligible": 0, "non_eligible": 0, "indetermine": 0}
+    for row, person, record in zip(rows, persons, avec, strict=True):
+        verdicts[record["verdict"]] += 1
+        if person is None:
+            assert record["verdict"] == "erreur"
+            continue
+        from_jsonl = next(sans_jsonl)
+        assert {k: v for k, v in from_jsonl.items() if k != "ligne"} == {
+            k: v for k, v in record.items() if k not in ("ligne", "raisons")
+        }
+        single = tmp_path / "personne.yaml"
+        single.write_text(json.dumps(person), encoding="utf-8")
+        regles._MEMOS.clear()  # the single check evaluates from scratch
+        run = ctai("eligibility", "check", single, "--date", JOUR, "--format", "json")
+        if record["verdict"] == "erreur":
+            assert run.code == 2, (row, record)
+            continue
+        assert run.code == 0, (row, run.out)
+        verdict = json.loads(run.out)
+        assert (verdict["verdict"], verdict["public"], verdict["eligible"]) == (
+            record["verdict"],
+            record["public"],
+            record["eligible"],
+        )
+        assert [f["fait"] for f in verdict["faits_manquants"]] == record["faits_manquants"]
+        assert verdict["raisons"] == record["raisons"]
+    assert all(count >= 10 for count in verdicts.values()), verdicts
+
+
+@pytest.mark.parametrize("avec_donnees", [False, True])
+def test_two_processes_write_what_one_writes(tmp_path: Path, avec_donnees: bool) -> None:
+    from ctai_cli.eligibility.batch import PAQUET
+
+    path = _csv(tmp_path / "p.csv", _rows(2 * PAQUET + 37))
+    assert _batch(path, avec_donnees, processus=2) == _batch(path, avec_donnees, processus=1)
