@@ -122,10 +122,16 @@ REGISTRY: tuple[Check, ...] = _registry(
     Check("agir", ("CTAI-E211",), coherence.agir, "articulation AGIR non contradictoire (article 5)"),
     Check(
         "depenses-et-reliquats",
-        ("CTAI-E220", "CTAI-E221", "CTAI-E228", "CTAI-W225", "CTAI-E227"),
+        ("CTAI-E220", "CTAI-E221", "CTAI-E228", "CTAI-W225", "CTAI-E227", "CTAI-W246"),
         argent.depenses_et_reliquats,
         "dépenses dans le disponible, reliquat exact et vérifiable, pas de reliquat en attente après "
-        "l'échéance, excédent conservé dans la limite de la convention",
+        "l'échéance, excédent conservé dans la limite de la convention, reversement décidé",
+    ),
+    Check(
+        "depenses-declarees",
+        ("CTAI-W247",),
+        argent.depenses_declarees,
+        "les dépenses de chaque action aux crédits disponibles sont déclarées au bilan, une fois l'échéance passée",
     ),
     Check(
         "reports-sortants",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,27 @@ from ctai_cli.models.common import est_non_precise, precise
 
 if TYPE_CHECKING:
     from ctai_cli.checks import Contexte
+    from ctai_cli.models import Contrat
     from ctai_cli.models.bilan import Reliquat
     from ctai_cli.repository import Depot, Fichier
+
+
+def apres_le_bilan(contrat: Contrat, annee: int, reference: date) -> str | None:
+    """When a decision about the money of ``annee`` is due at ``reference``, how to say it.
+
+    « après l'échéance du bilan (1er juin 2025) » once the contract's deadline is past. When the
+    contract states no deadline (« gouvernance.bilan » absent or « non précisé »: never Dax's
+    1 June), the question is asked once the year is over. None: not yet (or an impossible
+    deadline, reported by CTAI-E217).
+    """
+    if contrat.gouvernance.echeance is None:
+        if reference.year > annee:
+            return f"après l'année {annee}, échéance du bilan non précisée : qui en décide, et quand ?"
+        return None
+    due = echeance_bilan(contrat, annee)
+    if due is None or reference <= due:
+        return None
+    return f"après l'échéance du bilan ({date_longue(due)})"
 
 
 def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
@@ -70,8 +90,8 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
         pending = reliquat is not None and reliquat.disposition == "en_attente"
         undeclared = reliquat is None and known and ligne.reliquat > 0
         if (pending or undeclared) and contrat is not None:
-            due = echeance_bilan(contrat, fichier.part("annee"))
-            if due is not None and contexte.date > due:
+            quand = apres_le_bilan(contrat, fichier.part("annee"), contexte.date)
+            if quand is not None:
                 yield fichier.diag(
                     "CTAI-W225",
                     (*base, "reliquat", "disposition") if pending else (*base, "depenses_realisees"),
@@ -80,8 +100,20 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     etat="toujours en attente de décision"
                     if pending
                     else "sans reliquat déclaré ni disposition",
-                    echeance=date_longue(due),
+                    quand=quand,
                 )
+        if (
+            reliquat is not None
+            and reliquat.disposition in ("reversement", "conserve")
+            and not reliquat.decision
+        ):
+            yield fichier.diag(
+                "CTAI-W246",
+                (*base, "reliquat", "disposition"),
+                action=entry.action,
+                montant=euros(reliquat.montant),
+                disposition="reversé" if reliquat.disposition == "reversement" else "conservé par le porteur",
+            )
         if reliquat is not None and reliquat.disposition == "conserve":
             action = depot.actions[fichier.part("annee")].model.action(entry.action)
             autorise = action.budget.excedent_raisonnable if action and action.budget else None
@@ -91,8 +123,46 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     (*base, "reliquat", "montant"),
                     action=entry.action,
                     montant=euros(reliquat.montant),
-                    autorise=euros(autorise or ZERO),
+                    autorise="non déclaré dans le budget de l'action"
+                    if autorise is None
+                    else euros(autorise),
                 )
+
+
+def depenses_declarees(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
+    """State money available to an action, with a bilan for its year and no spending declared.
+
+    Once the bilan's deadline is past (or, without one, the year is over), an action whose
+    disponible is known and positive and whose spending the bilan does not give (no
+    « depenses_realisees », or no entry at all) is money nobody accounts for: a question.
+    """
+    contrat = depot.contrat_vue("gouvernance")
+    if contrat is None:
+        return
+    for annee in rapprocher(depot).annees:
+        fichier = depot.bilans.get(annee.annee)
+        bilan = fichier.vue("annee", "cadre", "actions") if fichier is not None else None
+        if bilan is None:
+            continue
+        quand = apres_le_bilan(contrat, annee.annee, contexte.date)
+        if quand is None:
+            continue
+        entrees = {}
+        for i, entry in enumerate(bilan.actions):
+            entrees.setdefault(entry.action, i)
+        for ligne in annee.lignes:
+            if ligne.depense is not None or ligne.disponible is None or ligne.disponible <= ZERO:
+                continue
+            i = entrees.get(ligne.action)
+            yield fichier.diag(
+                "CTAI-W247",
+                ("actions",) if i is None else ("actions", i, "action"),
+                action=ligne.action,
+                montant=euros(ligne.disponible),
+                annee=annee.annee,
+                ou="action absente du bilan" if i is None else "« depenses_realisees » absent",
+                quand=quand,
+            )
 
 
 # --- the report chain ------------------------------------------------------------------------
