@@ -230,3 +230,40 @@ def test_aggregate_shows_reliquats_of_unknown_amount(ctai) -> None:
         assert "disposition inconnue — (2 reliquats inconnus)" in ctai(*args, "-f", fmt).out, fmt
     data = json.loads(ctai(*args, "-f", "json").out)
     assert data["ensemble"]["reliquats"]["inconnue"] == {"valeur": None, "complet": False, "inconnus": 2}
+
+
+def test_bilan_html_chart_says_which_actions_it_leaves_out(ctai, tmp_path: Path) -> None:
+    depot = copie(DAX, tmp_path)
+    remplacer(depot / "bilans/2024.yaml", "    depenses_realisees: 27000\n", "")
+    html = ctai("bilan", "render", depot, "--annee", "2024", "-f", "html").out
+    assert "<figure><svg" in html  # the other actions are still drawn
+    assert (
+        "Hors du graphique, montants inconnus (jamais comptés comme zéro) : FLE à visée professionnelle et "
+        "ateliers sur les valeurs de la République (dépenses non renseignées)." in html
+    )
+    # Every amount known: no note.
+    assert "Hors du graphique" not in ctai("bilan", "render", DAX, "--annee", "2024", "-f", "html").out
+
+
+def test_bilan_md_does_not_call_known_spending_unknown(ctai, tmp_path: Path) -> None:
+    depot = copie(DEUX_ANS, tmp_path)
+    remplacer(depot / "actions/2026.yaml", "      etat_bop104: 20000\n", "      etat_bop104: non précisé\n")
+    remplacer(
+        depot / "actions/2026.yaml",
+        "      versements:\n        - {date: 2026-03-01, montant: 20000, destinataire: ccas-valbonne}\n",
+        "",
+    )
+    remplacer(
+        depot / "bilans/2026.yaml",
+        '    reliquat:\n      montant: "399.60"\n      disposition: reversement\n'
+        "      decision: {date: 2027-02-09, reference: Courrier de la DDETS du 9 février 2027}\n",
+        "",
+    )
+    md = ctai("bilan", "render", depot, "--annee", "2026").out
+    assert "dépenses non renseignées" not in md
+    assert (
+        "- **Crédits de l'État (BOP 104)** : 40\u202f735,05\xa0€ dépensés sur — disponibles, reliquat — "
+        "(l'annexe de 2026 ne donne pas tous les budgets" in md
+    )
+    html = ctai("bilan", "render", depot, "--annee", "2026", "-f", "html").out
+    assert "<strong>40\u202f735,05\xa0€</strong> dépensés sur — disponibles" in html

@@ -88,6 +88,25 @@ def depenses_par_action(doc: DocumentBilan) -> str | None:
     )
 
 
+def depenses_hors_graphique(doc: DocumentBilan) -> list[str]:
+    """The actions the spending chart leaves out because an amount is unknown, said why:
+    « Français à visée professionnelle (dépenses non renseignées) ». Never silently dropped."""
+    out = []
+    for a in doc.actions:
+        if not a.finances:
+            continue
+        manque = [
+            what
+            for what, value in (("crédits", a.finances.disponible), ("dépenses", a.finances.depense))
+            if value is None
+        ]
+        if manque:
+            out.append(
+                f"{a.action.titre} ({' et '.join(manque)} non renseigné{'e' if manque == ['dépenses'] else ''}s)"
+            )
+    return out
+
+
 def avec_graphiques(doc: DocumentBilan) -> DocumentBilan:
     """``doc`` with its charts, as trusted markup for the HTML templates."""
     from dataclasses import replace
@@ -99,6 +118,9 @@ def avec_graphiques(doc: DocumentBilan) -> DocumentBilan:
         svg = draw(doc)
         if svg is not None:
             out[name] = markup(svg)
+    hors = depenses_hors_graphique(doc)
+    if hors:
+        out["depenses_hors_graphique"] = hors
     return replace(doc, graphiques=out)
 
 
