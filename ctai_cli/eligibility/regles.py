@@ -247,7 +247,7 @@ QUESTION_RENOUVELLEMENT = FaitManquant(
 
 
 _MEMOS: weakref.WeakKeyDictionary[Parametres, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
-MEMO_MAX = 50_000
+MEMO_MAX = 20_000
 """Entries kept per set of parameters (then forgotten at once): memory stays bounded."""
 _Regle = TypeVar("_Regle", bound=Callable[..., Any])
 
