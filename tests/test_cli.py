@@ -81,14 +81,15 @@ def test_console_script_validates_the_example() -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Aucun problème" in done.stdout
+    # The one warning: the example's illustrative reversement has no decision (none is invented).
+    assert "avertissement CTAI-W246" in done.stdout and "0 erreur, 1 avertissement" in done.stdout
 
 
 def test_module_entry_point_reports_overdue_bilans_as_warnings() -> None:
     done = _subprocess("validate", "examples/dax-2024-2026", "--date", "2026-11-23", "--format", "json")
     assert done.returncode == 0
     report = json.loads(done.stdout)
-    assert [d["code"] for d in report["diagnostics"]] == ["CTAI-W214"]
+    assert [d["code"] for d in report["diagnostics"]] == ["CTAI-W246", "CTAI-W214"]
     strict = _subprocess("validate", "examples/dax-2024-2026", "--date", "2026-11-23", "--strict")
     assert strict.returncode == 1
 
@@ -97,7 +98,10 @@ def test_github_format_is_the_default_on_github_actions() -> None:
     done = _subprocess(
         "validate", "examples/dax-2024-2026", "--date", "2026-11-23", env={"GITHUB_ACTIONS": "true"}
     )
-    assert done.stdout.startswith("::warning file=examples/dax-2024-2026/contrat.yaml,line=")
+    assert done.stdout.startswith(
+        "::warning file=examples/dax-2024-2026/bilans/2024.yaml,line=25,col=20,title=CTAI-W246"
+    )
+    assert "\n::warning file=examples/dax-2024-2026/contrat.yaml,line=" in done.stdout
 
 
 def test_typer_runner(tmp_path: Path) -> None:
@@ -111,7 +115,7 @@ def test_typer_runner(tmp_path: Path) -> None:
 def test_several_contracts_at_once(ctai, dax_copy: Path) -> None:
     run = ctai("validate", DAX, dax_copy, "--date", "2025-01-01", "--format", "json")
     assert run.code == 0
-    assert json.loads(run.out)["summary"] == {"errors": 0, "warnings": 0, "files": 14, "contracts": 2}
+    assert json.loads(run.out)["summary"] == {"errors": 0, "warnings": 2, "files": 14, "contracts": 2}
 
 
 def test_default_path_is_the_current_folder(ctai, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -237,7 +237,7 @@ def test_a_group_without_command_shows_its_help(ctai) -> None:
     [
         (["budget", "reconcile", str(DAX)], "r.json", "{"),
         (["budget", "reconcile", str(DAX)], "r.csv", "nature,annee,"),
-        (["budget", "reconcile", str(DAX)], "r.txt", "\nAnnée 2023"),
+        (["budget", "reconcile", str(DAX)], "r.txt", "ILLUSTRATIF — ce rapprochement"),
         (["bilan", "render", str(DAX), "--annee", "2024"], "b.html", "<!DOCTYPE html>"),
         (["bilan", "render", str(DAX), "--annee", "2024"], "b.md", "# "),
         (["fiche", "render", str(DAX), "copilotage", "--annee", "2024"], "f.html", "<!DOCTYPE html>"),

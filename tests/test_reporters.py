@@ -29,7 +29,8 @@ def test_json(ctai, broken: Path) -> None:
     run = ctai("validate", broken, "--format", "json", "--date", QUIET_DATE)
     assert run.code == 1
     report = json.loads(run.out)
-    assert report["summary"] == {"errors": 1, "warnings": 1, "files": 8, "contracts": 1}
+    # Warnings: W213 and the example's W246 (illustrative reversement without decision).
+    assert report["summary"] == {"errors": 1, "warnings": 2, "files": 8, "contracts": 1}
     first = report["diagnostics"][0]
     assert set(first) == {"code", "severity", "path", "line", "col", "message", "hint"}
 
@@ -42,7 +43,7 @@ def test_sarif(ctai, broken: Path) -> None:
     (sarif_run,) = sarif["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
     results = sarif_run["results"]
-    assert {r["ruleId"] for r in results} == {"CTAI-E200", "CTAI-W213"}
+    assert {r["ruleId"] for r in results} == {"CTAI-E200", "CTAI-W213", "CTAI-W246"}
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         location = result["locations"][0]["physicalLocation"]
@@ -72,7 +73,7 @@ def test_text(ctai, broken: Path) -> None:
     assert f"{broken.as_posix()}/actions/2024.yaml:" in run.out
     assert "erreur CTAI-E200 porteur « ch-daxx » absent de porteurs.yaml" in run.out
     assert "→ vouliez-vous dire « ch-dax » ?" in run.out
-    assert run.out.strip().endswith("1 erreur, 1 avertissement (8 fichiers dans 1 contrat)")
+    assert run.out.strip().endswith("1 erreur, 2 avertissements (8 fichiers dans 1 contrat)")
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
