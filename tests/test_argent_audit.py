@@ -267,3 +267,35 @@ def test_bilan_md_does_not_call_known_spending_unknown(ctai, tmp_path: Path) -> 
     )
     html = ctai("bilan", "render", depot, "--annee", "2026", "-f", "html").out
     assert "<strong>40\u202f735,05\xa0€</strong> dépensés sur — disponibles" in html
+
+
+# --- 2 and 4. no deadline in the contract: a question once the year is over --------------------
+
+
+def test_without_deadline_money_left_undecided_is_a_question_once_the_year_is_over(
+    ctai, tmp_path: Path
+) -> None:
+    """tests/argent/deux-ans states no bilan deadline: 2026's reliquat left « en_attente » and an
+    action whose spending the bilan does not give pass before the end of 2026, are questions after."""
+    depot = copie(DEUX_ANS, tmp_path)
+    remplacer(
+        depot / "bilans/2026.yaml", "      disposition: reversement\n", "      disposition: en_attente\n"
+    )
+    remplacer(depot / "bilans/2026.yaml", '    depenses_realisees: "21134.65"\n', "")
+
+    def codes(date: str) -> list[tuple[str, str]]:
+        run = ctai("validate", depot, "--date", date, "--format", "json")
+        return [(d["code"], d["message"]) for d in json.loads(run.out)["diagnostics"]]
+
+    assert codes("2026-12-31") == []
+    after = codes("2027-01-02")
+    assert [c for c, _ in after] == ["CTAI-W225", "CTAI-W247"]
+    w225, w247 = (m for _, m in after)
+    assert w225.startswith(
+        "action « accueil » : reliquat de 399,60\xa0€ toujours en attente de décision après l'année 2026"
+    )
+    assert "échéance du bilan non précisée" in w225
+    assert w247 == (
+        "action « ateliers » : dépenses non déclarées pour 21\u202f134,65\xa0€ disponibles en 2026 "
+        "(« depenses_realisees » absent) après l'année 2026, échéance du bilan non précisée : qui en décide, et quand ?"
+    )
