@@ -446,7 +446,7 @@ class Totaux:
             return None
         return (
             f"reports d'une année à l'autre comptés une fois : {fmt(self.reports_internes)} reçus, "
-            "hors report entrant, et les reliquats qui les envoient hors reliquat"
+            "ni dans le report entrant ni dans le reliquat du total"
             + (
                 f" ({fmt(self.reliquats_internes)} envoyés)"
                 if self.reliquats_internes != self.reports_internes
