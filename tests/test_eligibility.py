@@ -356,7 +356,9 @@ def test_an_action_closed_to_the_agir_public_is_closed_even_if_not_similar(
     _agir(dax_copy, "agir: {ouverte_public_agir: false, similaire_agir: false}")
     run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", dax_copy, "--format", "json")
     action = _actions(run)["pas-hopital"]
-    assert action["ouverte"] is False and action["raison"] == "non ouverte au public suivi par AGIR (article 5)"
+    assert (
+        action["ouverte"] is False and action["raison"] == "non ouverte au public suivi par AGIR (article 5)"
+    )
 
 
 def test_an_unknown_agir_follow_up_is_asked_where_it_decides(ctai, tmp_path: Path, dax_copy: Path) -> None:
@@ -372,8 +374,28 @@ def test_an_unknown_agir_follow_up_is_asked_where_it_decides(ctai, tmp_path: Pat
 
 def test_an_undetermined_person_gets_no_closed_action(ctai, tmp_path: Path) -> None:
     run = ctai(
-        "eligibility", "check", "--date", "2025-06-01", "--contrat", DAX, "--titres", "salarie:2024-01-10:2027-01-09"
+        "eligibility",
+        "check",
+        "--date",
+        "2025-06-01",
+        "--contrat",
+        DAX,
+        "--titres",
+        "salarie:2024-01-10:2027-01-09",
     )
     assert run.code == 0 and "INDÉTERMINÉ" in run.out
     assert "fermée" not in run.out and "personne non éligible" not in run.out
     assert "à préciser axe 5  club-emploi — à préciser : éligibilité indéterminée" in run.out
+
+
+def test_a_refugee_card_implies_a_protection_that_is_asked_not_denied(ctai) -> None:
+    run = ctai(
+        "eligibility", "check", "--date", "2026-12-01", "--nationalite", "AF", "--naissance", "1990-01-01",
+        "--titres", "carte_resident_refugie:2023-01-10:2033-01-09", "--format", "json",
+    )  # fmt: skip
+    out = json.loads(run.out)
+    bpi = next(r for r in out["raisons"] if r["id"] == "bpi")
+    assert bpi["resultat"] == "inconnu" and "délivrée après une décision de protection" in bpi["explication"]
+    assert "R424-1" in bpi["reference"]
+    assert out["verdict"] == "indetermine"
+    assert "protection" in [f["fait"] for f in out["faits_manquants"]]

@@ -707,6 +707,26 @@ class _Evaluation:
         duree = self.param("bpi.duree_primo_annees")
         reference = _joindre(BPI_TEXTES, duree.reference)
         protection = p.protection
+        if protection is None:
+            # A titre issued only after a protection decision (carte de résident « réfugié »…) implies
+            # one by law: the protection is then unknown, not absent.
+            suppose = next(
+                (t for _, t in self.commences if self.types.get(t.type, {}).get("suppose_protection")), None
+            )
+            if suppose is not None:
+                self.manque(
+                    FaitManquant(
+                        "protection", "Quelle protection la personne a-t-elle obtenue, et à quelle date ?"
+                    )
+                )
+                return self.raison(
+                    "bpi",
+                    "inconnu",
+                    f"{self.libelle(suppose)} (donnée) : délivrée après une décision de protection, dont la "
+                    "nature et la date ne sont pas renseignées",
+                    _joindre(reference, self.types[suppose.type]["article"]),
+                    _faits("protection", "deduit", "titres_sejour"),
+                )
         if protection is None or protection.type not in _INTERNATIONALE:
             return self.raison("bpi", "non", "pas de protection internationale", reference)
         libelle = _LIBELLES_PROTECTION[protection.type]
