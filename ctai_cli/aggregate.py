@@ -127,13 +127,24 @@ class Beneficiaires:
     # What structures' whole files active (bilan « file_active: true ») count beyond the contract's
     # public: shown apart, never in the total (no term: no file active).
     hors_public: Somme = field(default_factory=Somme)
+    # Actions (or years without annexe) whose split by public is unknown: any group, « EPA+BPI »
+    # included, may hold some of their people, so each group counts them as unknown terms.
+    sans_ventilation: int = 0
+
+    def groupe(self, cle: str) -> Somme:
+        """The sum for a group; a group this contract does not list is 0 for its split actions, and
+        unknown for each action whose split is unknown."""
+        if cle in self.par_public:
+            return self.par_public[cle]
+        return Somme(termes=self.sans_ventilation, inconnus=self.sans_ventilation)
 
     def __add__(self, other: Beneficiaires) -> Beneficiaires:
         keys = list(dict.fromkeys([*self.par_public, *other.par_public]))
         return Beneficiaires(
             self.total + other.total,
-            {k: self.par_public.get(k, Somme()) + other.par_public.get(k, Somme()) for k in keys},
+            {k: self.groupe(k) + other.groupe(k) for k in keys},
             self.hors_public + other.hors_public,
+            self.sans_ventilation + other.sans_ventilation,
         )
 
 
@@ -490,8 +501,14 @@ def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
         par_groupe.setdefault(row["groupe"], []).append(None if value is None else Decimal(value))
     total = Somme.de(par_groupe.pop("total", []))
     hors_public = Somme.de(par_groupe.pop(HORS_PUBLIC, []))
+    # beneficiaires_lignes gives an unknown row for each of EPA, BPI and BPT when the split of an
+    # action (or a year) is unknown: a combined group gets as many unknown terms.
+    sans_ventilation = sum(1 for row in rows if row["groupe"] == PUBLICS[0] and row["nombre"] is None)
+    for cle in par_groupe:
+        if cle not in PUBLICS:
+            par_groupe[cle] = par_groupe[cle] + [None] * sans_ventilation
     order = sorted(par_groupe, key=lambda k: (k.count("+"), [PUBLICS.index(p) for p in k.split("+")]))
-    return Beneficiaires(total, {k: Somme.de(par_groupe[k]) for k in order}, hors_public)
+    return Beneficiaires(total, {k: Somme.de(par_groupe[k]) for k in order}, hors_public, sans_ventilation)
 
 
 def _bilans(

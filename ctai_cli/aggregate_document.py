@@ -168,18 +168,20 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
     if depts is not None:
         out["departements"] = markup(depts)
     groupes = list(dict.fromkeys([*PUBLICS, *agregat.beneficiaires.par_public]))
+
+    def connus(t: Territoire) -> tuple[str, dict[str, int | None]]:
+        # The known part of each group is drawn; a contract with an unknown part says so.
+        par_public = t.beneficiaires.par_public
+        partiel = any(not s.complet for s in par_public.values())
+        label = t.territoire + (" (en partie inconnu)" if partiel else "")
+        return label, {
+            k: None if s.connu is None or s.termes == s.inconnus else int(s.connu)
+            for k, s in par_public.items()
+        }
+
     benef = barres_empilees(
-        f"Bénéficiaires{suffix} par contrat et par public (somme par action)",
-        [
-            (
-                t.territoire,
-                {
-                    k: None if s.valeur is None else int(s.valeur)
-                    for k, s in t.beneficiaires.par_public.items()
-                },
-            )
-            for t in agregat.territoires
-        ],
+        f"Bénéficiaires{suffix} par contrat et par public (somme par action ; part connue)",
+        [connus(t) for t in agregat.territoires],
         [g for g in groupes if any(g in t.beneficiaires.par_public for t in agregat.territoires)],
     )
     if benef is not None:
