@@ -491,7 +491,7 @@ def test_csv_cell_limit_does_not_depend_on_another_library(ctai, tmp_path: Path)
         rows.write_text(f"id,nationalite\np1,{'A' * 140_000}\np2,MA\n", encoding="utf-8")
         run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01", "--format", "json")
         first = json.loads(run.out.splitlines()[0])
-        assert first["verdict"] == "erreur" and "131 072" in first["erreur"]["message"]
+        assert first["verdict"] == "erreur" and "131\u202f072" in first["erreur"]["message"]
         assert csv.field_size_limit() == sys.maxsize  # restored
     finally:
         csv.field_size_limit(previous)
