@@ -268,10 +268,13 @@ def _memo(faits: Callable[[Personne], Hashable]) -> Callable[[_Regle], _Regle]:
             key = (rule.__name__, self.jour, self.depart, self.avec_raisons, faits(self.p))
             found = self.memo.get(key)
             if found is None:
-                avant, self.questions = len(self.raisons), []
+                avant, dehors = len(self.raisons), self.questions
+                questions = self.questions = []
                 resultat = rule(self)
-                found = (resultat, self.raisons[avant:], self.questions)
-                self.questions = None
+                found = (resultat, self.raisons[avant:], questions)
+                self.questions = dehors
+                if dehors is not None:  # inside another memoised rule: it asked them too
+                    dehors.extend(questions)
                 if len(self.memo) >= MEMO_MAX:
                     self.memo.clear()
                 self.memo[key] = found
