@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from ctai_cli.models.common import (
     Annee,
@@ -154,7 +154,10 @@ ORIGINE_BOP104 = "etat_bop104"
 class Enveloppe(Modele):
     annee: Annee
     montant: Montant = Field(description="Crédits BOP 104 de l'État pour l'année.")
-    origine: precisable(Literal["etat_bop104"]) = Field(
+    # The schema of a one-value Literal differs between pydantic releases (« type » or not): fixed.
+    origine: precisable(
+        Annotated[Literal["etat_bop104"], WithJsonSchema({"const": ORIGINE_BOP104, "type": "string"})]
+    ) = Field(
         default=ORIGINE_BOP104,
         description="D'où viennent ces crédits : etat_bop104 (crédits de l'État, programme 104, le cas "
         "d'un CTAI ; valeur par défaut) ou « non précisé » quand la source donne une dotation sans dire "
