@@ -178,10 +178,19 @@ class Territoire:
     def annexes_absentes(self) -> list[int]:
         return [a.annee for a in self.rapprochement.annees if a.cadre == "contrat" and not a.annexe]
 
+    @cached_property
+    def annexes_partielles(self) -> list[int]:
+        """Years whose annexe says it lists only part of the actions (« partielle »)."""
+        return [
+            y for a in self.rapprochement.annees if a.cadre == "contrat" for y in a.totaux.annexes_partielles
+        ]
+
     def actions(self, numero: int) -> int | None:
         """The number of fiches-actions of an axe; None (unknown) when an annexe of the period is
-        missing (the known count is then only a lower bound, see :meth:`actions_connues`)."""
-        return None if self.annexes_absentes else self.actions_par_axe.get(numero, 0)
+        missing or partial (the known count is then only a lower bound, see :meth:`actions_connues`)."""
+        return (
+            None if self.annexes_absentes or self.annexes_partielles else self.actions_par_axe.get(numero, 0)
+        )
 
     def actions_connues(self, numero: int) -> int:
         return self.actions_par_axe.get(numero, 0)
@@ -189,14 +198,14 @@ class Territoire:
     def actions_texte(self, numero: int) -> str:
         """« 3 », or « au moins 2 (annexes 2021, 2022 absentes) », or « — (annexes … absentes) »."""
         connues = self.actions_connues(numero)
-        if not self.annexes_absentes:
+        if not self.annexes_absentes and not self.annexes_partielles:
             return str(connues)
-        absentes = ", ".join(str(a) for a in self.annexes_absentes)
-        quoi = (
-            "annexe " + absentes + " absente"
-            if len(self.annexes_absentes) == 1
-            else "annexes " + absentes + " absentes"
-        )
+        raisons = []
+        for annees, etat in ((self.annexes_absentes, "absente"), (self.annexes_partielles, "partielle")):
+            if annees:
+                s = "s" if len(annees) > 1 else ""
+                raisons.append(f"annexe{s} {', '.join(str(a) for a in annees)} {etat}{s}")
+        quoi = " ; ".join(raisons)
         return f"au moins {connues} ({quoi})" if connues else f"— (inconnu : {quoi})"
 
     @cached_property
@@ -258,8 +267,9 @@ class Territoire:
             else:
                 continue
             out[key] = out.get(key, Somme()) + Somme.de([reliquat])
-        if self.annexes_absentes:
-            out["inconnue"] = out.get("inconnue", Somme()) + Somme.de([None] * len(self.annexes_absentes))
+        manquantes = len(self.annexes_absentes) + len(self.annexes_partielles)
+        if manquantes:
+            out["inconnue"] = out.get("inconnue", Somme()) + Somme.de([None] * manquantes)
         return {k: out[k] for k in DISPOSITIONS if k in out}
 
     def axe_titre(self, numero: int) -> str:
@@ -282,6 +292,7 @@ def _ajouter_totaux(totaux: Iterable[Totaux]) -> Totaux:
         sans_depense=sum(t.sans_depense for t in totaux),
         sans_versement=sum(t.sans_versement for t in totaux),
         annexes_absentes=tuple(y for t in totaux for y in t.annexes_absentes),
+        annexes_partielles=tuple(y for t in totaux for y in t.annexes_partielles),
         budget_non_precise=sum(t.budget_non_precise for t in totaux),
         reports_internes=sum((t.reports_internes for t in totaux), Decimal(0)),
         reliquats_internes=sum((t.reliquats_internes for t in totaux), Decimal(0)),
@@ -363,8 +374,8 @@ class Agregat:
         for t in self.territoires:
             for numero, titre in t.axes:
                 totaux = t.par_axe.get(numero)
-                if totaux is None:  # no action on that axe: 0, unless an annexe is missing
-                    totaux = Totaux.de([], t.annexes_absentes)
+                if totaux is None:  # no action on that axe: 0, unless an annexe is missing or partial
+                    totaux = Totaux.de([], t.annexes_absentes, t.annexes_partielles)
                 groups.setdefault(titre, []).append((t, totaux))
         return groups
 

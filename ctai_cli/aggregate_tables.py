@@ -205,7 +205,7 @@ def _contrat(t: Territoire) -> dict[str, Any]:
         "statut": t.statut,
         "publics": "; ".join(t.publics),
         "axes": len(t.axes),
-        "actions": None if t.annexes_absentes else sum(t.actions_par_axe.values()),
+        "actions": None if t.annexes_absentes or t.annexes_partielles else sum(t.actions_par_axe.values()),
         "enveloppes": money_text(t.enveloppes.valeur),
         **{c: money_text(getattr(totaux, c)) for c in COLONNES},
         "cofinancements_prevus": money_text(cof.prevu.valeur),

@@ -328,18 +328,27 @@ class Totaux:
     sans_depense: int = 0
     sans_versement: int = 0
     annexes_absentes: tuple[int, ...] = ()
+    # Years whose annexe says it lists only part of the actions (« partielle »): an unknown term each.
+    annexes_partielles: tuple[int, ...] = ()
     budget_non_precise: int = 0  # a budget whose etat_bop104 is « non précisé »
     reports_internes: Decimal = ZERO
     reliquats_internes: Decimal = ZERO
 
     @classmethod
-    def de(cls, lignes: Iterable[Ligne], annexes_absentes: Iterable[int] = ()) -> Totaux:
+    def de(
+        cls,
+        lignes: Iterable[Ligne],
+        annexes_absentes: Iterable[int] = (),
+        annexes_partielles: Iterable[int] = (),
+    ) -> Totaux:
         lignes = list(lignes)
         absentes = tuple(sorted(set(annexes_absentes)))
+        partielles = tuple(sorted(set(annexes_partielles)))
         internes = liens_internes(lignes)
         termes = [_colonnes_nettes(ligne, internes) for ligne in lignes]
         sommes = {
-            name: Somme.de(v for t in termes for v in t[name]) + Somme.de([None] * len(absentes))
+            name: Somme.de(v for t in termes for v in t[name])
+            + Somme.de([None] * (len(absentes) + len(partielles)))
             for name in COLONNES
         }
         return cls(
@@ -349,6 +358,7 @@ class Totaux:
             sans_depense=sum(1 for ligne in lignes if ligne.depense is None),
             sans_versement=sum(1 for ligne in lignes if ligne.alloue is not None and ligne.verse is None),
             annexes_absentes=absentes,
+            annexes_partielles=partielles,
             budget_non_precise=sum(
                 1 for ligne in lignes if ligne.alloue is None and ligne.reports is not None
             ),
@@ -430,6 +440,10 @@ class Totaux:
                 f"annexe{'s' if len(self.annexes_absentes) > 1 else ''} {years} absente"
                 f"{'s' if len(self.annexes_absentes) > 1 else ''}"
             )
+        if self.annexes_partielles:
+            years = ", ".join(map(str, self.annexes_partielles))
+            pluriel = "s" if len(self.annexes_partielles) > 1 else ""
+            parts.append(f"annexe{pluriel} {years} partielle{pluriel} (d'autres actions existent)")
         for count, what in (
             (self.sans_budget, "sans budget dans l'annexe"),
             (self.budget_non_precise, "au budget non précisé dans l'annexe"),
@@ -479,6 +493,7 @@ class Totaux:
                 "actions_sans_depense": self.sans_depense,
                 "actions_sans_versement": self.sans_versement,
                 "annexes_absentes": list(self.annexes_absentes),
+                "annexes_partielles": list(self.annexes_partielles),
             }
             out["partiel"] = {name: money_text(value) for name, value in self.partiels.items()}
         return out
@@ -565,7 +580,8 @@ class AnneeBudget:
         return self._cofinancements()[1]
 
     def _cofinancements(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
-        return cofinancements(self.lignes, 0 if self.annexe else 1)
+        incomplete = not self.annexe or bool(self.totaux.annexes_partielles)
+        return cofinancements(self.lignes, 1 if incomplete else 0)
 
     @property
     def illustratif(self) -> bool:
@@ -604,12 +620,15 @@ class Rapprochement:
         years = [a for a in self.annees if a.cadre == "contrat"]
         return [ligne for a in years for ligne in a.lignes], [a.annee for a in years if not a.annexe]
 
+    def _partielles(self) -> list[int]:
+        return [y for a in self.annees if a.cadre == "contrat" for y in a.totaux.annexes_partielles]
+
     @property
     def contrat(self) -> Totaux | None:
         if self.filtre is not None:
             return None
         lignes, absentes = self._du_contrat()
-        return Totaux.de(lignes, absentes)
+        return Totaux.de(lignes, absentes, self._partielles())
 
     @property
     def par_axe(self) -> dict[int, Totaux]:
@@ -628,13 +647,14 @@ class Rapprochement:
         groups: dict[Any, list[Ligne]] = {}
         for ligne in lignes:
             groups.setdefault(key(ligne), []).append(ligne)
-        return {k: Totaux.de(v, absentes) for k, v in sorted(groups.items())}
+        partielles = self._partielles()
+        return {k: Totaux.de(v, absentes, partielles) for k, v in sorted(groups.items())}
 
     @property
     def cofinancements_contrat(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
         """Per funder and in total over the contract's years (a missing annexe: unknown)."""
         lignes, absentes = self._du_contrat()
-        return cofinancements(lignes, len(absentes))
+        return cofinancements(lignes, len(absentes) + len(self._partielles()))
 
     @property
     def enveloppes(self) -> Somme | None:
@@ -781,7 +801,11 @@ def rapprocher(depot: Depot, annee: int | None = None) -> Rapprochement:
         fichier = depot.actions.get(year)
         annexe = fichier.model if fichier is not None else None
         lignes = lignes_de(depot, year)
-        totaux = Totaux.de(lignes, [] if annexe is not None else [year])
+        totaux = Totaux.de(
+            lignes,
+            [] if annexe is not None else [year],
+            [year] if annexe is not None and annexe.partielle else [],
+        )
         annees.append(
             AnneeBudget(
                 annee=year,

@@ -136,6 +136,12 @@ class Annexe(Modele):
     )
     introduction: Texte | None = None
     actions: list[Action] = Field(default_factory=list)
+    partielle: Texte | None = Field(
+        default=None,
+        description="L'annexe ne reprend qu'une partie des actions de l'année (la source n'en décrit pas "
+        "d'autres) : dire ce qui manque. Les totaux de l'année sont alors inconnus (sommes partielles), "
+        "jamais présentés comme complets, et un axe sans action n'y compte pas 0 €.",
+    )
     illustratif: Texte | None = Field(
         default=None,
         description="Ce fichier n'est pas tiré d'une source : en quoi il est illustratif. Chaque document "
