@@ -136,7 +136,9 @@ def test_csv_rows_with_unknown_cells_say_why(ctai, tmp_path: Path) -> None:
             assert row["note"], row
 
 
-def test_budget_non_precise_is_not_called_absent(ctai, tmp_path: Path) -> None:
+def _budget_2026_non_precise(tmp_path: Path) -> Path:
+    """deux-ans with the 2026 action's State credits « non précisé » (its payment and reliquat
+    removed accordingly): every dépense stays known, the budget of 2026 does not."""
     depot = copie(DEUX_ANS, tmp_path)
     remplacer(depot / "actions/2026.yaml", "      etat_bop104: 20000\n", "      etat_bop104: non précisé\n")
     remplacer(
@@ -150,6 +152,11 @@ def test_budget_non_precise_is_not_called_absent(ctai, tmp_path: Path) -> None:
         "      decision: {date: 2027-02-09, reference: Courrier de la DDETS du 9 février 2027}\n",
         "",
     )
+    return depot
+
+
+def test_budget_non_precise_is_not_called_absent(ctai, tmp_path: Path) -> None:
+    depot = _budget_2026_non_precise(tmp_path)
     run = ctai("budget", "reconcile", depot, "--annee", "2026")
     assert "1 action sur 2 au budget non précisé dans l'annexe" in run.out, run.out
     assert "sans budget dans l'annexe" not in run.out
@@ -246,19 +253,7 @@ def test_bilan_html_chart_says_which_actions_it_leaves_out(ctai, tmp_path: Path)
 
 
 def test_bilan_md_does_not_call_known_spending_unknown(ctai, tmp_path: Path) -> None:
-    depot = copie(DEUX_ANS, tmp_path)
-    remplacer(depot / "actions/2026.yaml", "      etat_bop104: 20000\n", "      etat_bop104: non précisé\n")
-    remplacer(
-        depot / "actions/2026.yaml",
-        "      versements:\n        - {date: 2026-03-01, montant: 20000, destinataire: ccas-valbonne}\n",
-        "",
-    )
-    remplacer(
-        depot / "bilans/2026.yaml",
-        '    reliquat:\n      montant: "399.60"\n      disposition: reversement\n'
-        "      decision: {date: 2027-02-09, reference: Courrier de la DDETS du 9 février 2027}\n",
-        "",
-    )
+    depot = _budget_2026_non_precise(tmp_path)
     md = ctai("bilan", "render", depot, "--annee", "2026").out
     assert "dépenses non renseignées" not in md
     assert (
