@@ -173,11 +173,10 @@ def text(agregat: Agregat, out: TextIO) -> None:
         f"Agrégat de {nombre_de(agregat.lus, 'contrat')}, {_periode(agregat)} : {retenus_exclus(agregat)}\n"
     )
     if agregat.illustratif:
-        out.write(
-            "\nILLUSTRATIF — des montants inventés, qui ne viennent d'aucune source, entrent dans ces chiffres :\n"
-        )
-        for ligne in agregat.illustratif:
-            out.write(f"  - {sur(ligne)}\n")
+        from ctai_cli.illustratif import banniere_texte
+
+        entete = "des montants inventés, qui ne viennent d'aucune source, entrent dans ces chiffres"
+        out.write("\n" + banniere_texte(entete, agregat.illustratif))
     if agregat.exclus:
         out.write("\nContrats exclus des chiffres (corrigez-les, puis ctai validate DOSSIER) :\n")
         for e in agregat.exclus:

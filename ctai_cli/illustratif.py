@@ -52,6 +52,14 @@ def illustrations(
     return list(dict.fromkeys(out))
 
 
+def banniere_texte(entete: str, lignes: Iterable[str]) -> str:
+    """The banner for a text report: « ILLUSTRATIF — {entete} : » then one « - » line per item,
+    each made safe for a terminal (the notes are text from the files)."""
+    from ctai_cli.terminal import sur
+
+    return f"ILLUSTRATIF — {entete} :\n" + "".join(f"  - {sur(ligne)}\n" for ligne in lignes)
+
+
 def du_depot(depot: Depot, annees: Iterable[int] | None = None) -> list[str]:
     """The banner's lines for a contract folder: contrat.yaml, and the annexes and bilans of
     ``annees`` (every year when None) that are valid."""

@@ -113,14 +113,12 @@ def _text(rapprochement: Any, out: TextIO) -> None:
         f"{'reliquat':>14} {'écart':>10}  disposition\n"
     )
     from ctai_cli.budget import COLONNES
-    from ctai_cli.terminal import sur
 
     if rapprochement.illustratif:
-        out.write(
-            "ILLUSTRATIF — ce rapprochement contient des montants inventés, qui ne viennent d'aucune source :\n"
-        )
-        for ligne in rapprochement.illustratif:
-            out.write(f"  - {sur(ligne)}\n")
+        from ctai_cli.illustratif import banniere_texte
+
+        entete = "ce rapprochement contient des montants inventés, qui ne viennent d'aucune source"
+        out.write(banniere_texte(entete, rapprochement.illustratif))
     for annee in rapprochement.annees:
         marque = " — montants illustratifs (voir ILLUSTRATIF)" if annee.illustratif else ""
         out.write(f"\nAnnée {annee.annee}{CADRES[annee.cadre]}{marque}\n")
