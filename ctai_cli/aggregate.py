@@ -63,7 +63,6 @@ LIBELLES_DISPOSITION = {
     "inconnue": "disposition inconnue",
     "report_interne": "reporté d'une année à l'autre du contrat (hors reliquat du contrat)",
 }
-STATUTS = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
 ETATS_BILAN = {
     "remis": "remis",
     "remis_en_retard": "remis en retard",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctai_cli.aggregate import ETATS_BILAN, LIBELLES_DISPOSITION, PUBLICS, STATUTS, Agregat, Territoire
+from ctai_cli.aggregate import ETATS_BILAN, LIBELLES_DISPOSITION, PUBLICS, Agregat, Territoire
 from ctai_cli.aggregate_report import (
     _euros,
     _nombre,
@@ -23,7 +23,7 @@ from ctai_cli.aggregate_report import (
     titre_ensemble,
 )
 from ctai_cli.budget import COLONNES, LIBELLES
-from ctai_cli.francais import nombre_de, periode, pluriel
+from ctai_cli.francais import STATUTS, nombre_de, periode, pluriel
 
 
 class RenduImpossible(Exception):

@@ -14,7 +14,6 @@ from typing import Any, TextIO
 from ctai_cli.aggregate import (
     LIBELLES_DISPOSITION,
     PUBLICS,
-    STATUTS,
     Agregat,
     Mediane,
     Territoire,
@@ -22,7 +21,7 @@ from ctai_cli.aggregate import (
     somme_dict,
 )
 from ctai_cli.budget import COLONNES, LIBELLES, PrevuRealise, Somme, Totaux, money_text
-from ctai_cli.francais import nombre_de, pluriel
+from ctai_cli.francais import STATUTS, nombre_de, pluriel
 from ctai_cli.francais import periode as fr_periode
 
 

@@ -54,6 +54,10 @@ def nombre_de(nombre: int, singulier: str, pluriel_: str | None = None) -> str:
     return f"{nombre} {pluriel(nombre, singulier, pluriel_)}"
 
 
+# A contract's statut (contrat.yaml « statut ») as printed.
+STATUTS = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
+
+
 def periode(debut: int, fin: int, trait: str = "-") -> str:
     """A contract's period as its title writes it: ``(2024, 2026)`` → ``2024-2026``; one year
     alone: ``(2020, 2020)`` → ``2020`` (never « 2020-2020 »). ``trait``: the dash between the years

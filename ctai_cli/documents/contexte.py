@@ -324,13 +324,7 @@ class DocumentContrat:
     @property
     def dotations_libelles(self) -> list[str]:
         """Amounts the contract is endowed with, whose funder and programme the source does not state."""
-        from ctai_cli.formatting import euros
-
-        return [
-            f"{e.annee} : {euros(e.montant)}"
-            for e in sorted(self.contrat.enveloppes, key=lambda e: e.annee)
-            if not e.bop104
-        ]
+        return montants_par_annee(self.contrat, bop104=False)
 
     @property
     def annexes_libelles(self) -> list[str]:
@@ -551,21 +545,29 @@ def document_contrat(depot: Depot) -> DocumentContrat:
     )
 
 
-STATUTS_LIBELLES = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
+def montants_par_annee(contrat: Contrat, *, bop104: bool) -> list[str]:
+    """« 2020 : 300 000,00 € » for each enveloppe of contrat.yaml, by year: the State's BOP 104
+    credits, or (``bop104=False``) the dotations whose origin is « non précisé »."""
+    from ctai_cli.formatting import euros
+
+    return [
+        f"{e.annee} : {euros(e.montant)}"
+        for e in sorted(contrat.enveloppes, key=lambda e: e.annee)
+        if e.bop104 == bop104
+    ]
 
 
 def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[str]]]:
     """What contrat.yaml and porteurs.yaml say of the contract, for a document whose signed text is
     not available: each line a label and the values as the files write them (« non précisé »
     included), nothing else."""
-    from ctai_cli.formatting import euros
 
     contrat = depot.contrat_model
     assert contrat is not None
     debut, fin = contrat.periode.debut, contrat.periode.fin
     lignes: list[tuple[str, list[str]]] = [
-        ("Statut", [STATUTS_LIBELLES[contrat.statut]]),
-        ("Période", [str(debut) if debut == fin else f"{debut} à {fin}"]),
+        ("Statut", [fr.STATUTS[contrat.statut]]),
+        ("Période", [fr.periode(debut, fin, " à ")]),
         ("Publics", list(_ordered(contrat.publics))),
         (
             "Axes",
@@ -582,18 +584,12 @@ def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[st
         i = contrat.imputation
         sous_action = f", sous-action {i.sous_action}" if i.sous_action else ""
         lignes.append(("Imputation", [f"programme {i.programme}, action {i.action}{sous_action}"]))
-    enveloppes = sorted(contrat.enveloppes, key=lambda e: e.annee)
-    if any(e.bop104 for e in enveloppes):
-        lignes.append(
-            ("Crédits de l'État", [f"{e.annee} : {euros(e.montant)}" for e in enveloppes if e.bop104])
-        )
-    if any(not e.bop104 for e in enveloppes):
-        lignes.append(
-            (
-                "Dotation (financeur et programme non précisés)",
-                [f"{e.annee} : {euros(e.montant)}" for e in enveloppes if not e.bop104],
-            )
-        )
+    for libelle, bop104 in (
+        ("Crédits de l'État", True),
+        ("Dotation (financeur et programme non précisés)", False),
+    ):
+        if montants := montants_par_annee(contrat, bop104=bop104):
+            lignes.append((libelle, montants))
     porteurs = depot.porteurs.model if depot.porteurs is not None else None
     if porteurs is not None:
         noms = [NON_PRECISE] if est_non_precise(porteurs.porteurs) else [p.nom for p in porteurs.porteurs]
