@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import nullcontext
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -54,68 +53,6 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
             )
         )
     return out
-
-
-QUESTION_SUIVI_AGIR = (
-    "La personne est-elle suivie par l'opérateur AGIR ? Certaines actions ne sont pas ouvertes au "
-    "public qu'il accompagne (article 5)."
-)
-
-
-def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tuple[list[dict], list[str]]:
-    """The actions of the year of ``jour``: open to the person (True), closed (False) or to be
-    settled (None: a fact is missing), and why (article 5 for AGIR). Never open on a guess: an
-    undetermined eligibility, an AGIR follow-up that is not known while the action excludes it,
-    or a fiche-action that does not say whether the AGIR public may join, is a question. A
-    missing ``suivi_agir`` that decides an action is added to ``verdict.faits_manquants``."""
-    from ctai_cli.eligibility.regles import FaitManquant
-
-    notes: list[str] = []
-    annexe = depot.annexe(jour.year)
-    if annexe is None:
-        notes.append(
-            f"aucune annexe valide pour {jour.year} (actions/{jour.year}.yaml) : actions non listées"
-        )
-        return [], notes
-    public = verdict.public if verdict.eligible else None
-    suivi = personne.suivi_agir
-    question_agir = False
-    rows = []
-    for action in annexe.actions:
-        agir = action.agir
-        exclut_agir = agir is not None and (agir.similaire_agir or not agir.ouverte_public_agir)
-        if verdict.eligible is None:
-            ouverte, raison = None, "à préciser : éligibilité indéterminée (voir les faits manquants)"
-        elif public is None:
-            ouverte, raison = False, "personne non éligible aux publics du contrat à cette date"
-        elif public not in action.publics:
-            ouverte, raison = (
-                False,
-                f"public {public} non visé par l'action (publics : {', '.join(action.publics)})",
-            )
-        elif suivi and exclut_agir:
-            pourquoi = "action similaire à l'accompagnement AGIR, " if agir.similaire_agir else ""
-            ouverte, raison = False, f"{pourquoi}non ouverte au public suivi par AGIR (article 5)"
-        elif suivi and agir is None:
-            ouverte, raison = (
-                None,
-                "à préciser : la fiche-action ne dit pas si elle est ouverte au public suivi par AGIR "
-                "(article 5)",
-            )
-        elif suivi is None and exclut_agir:
-            question_agir = True
-            ouverte, raison = (
-                None,
-                "à préciser : non ouverte au public suivi par AGIR (article 5) ; la personne l'est-elle ?",
-            )
-        else:
-            ouverte, raison = True, f"public {public} visé par l'action"
-        rows.append(
-            {"id": action.id, "axe": action.axe, "titre": action.titre, "ouverte": ouverte, "raison": raison}
-        )
-    if question_agir and not any(f.fait == "suivi_agir" for f in verdict.faits_manquants):
-        verdict.faits_manquants.append(FaitManquant("suivi_agir", QUESTION_SUIVI_AGIR))
-    return rows, notes
 
 
 def batch(
@@ -244,6 +181,8 @@ def check(
     if depot is not None:
         if depot.contrat_model is not None:
             verdict.restreindre(list(depot.contrat_model.publics))
+        from ctai_cli.eligibility.actions import actions_ouvertes
+
         verdict.actions, notes = actions_ouvertes(depot, verdict, personne, jour)
         verdict.notes.extend(notes)
     if fmt == "json":
