@@ -482,12 +482,12 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
             if b is None:
                 unknown(year, action.id)
             elif not b.par_public:
-                # A file active with no split: the contract's public in it is unknown.
-                unknown(year, action.id, None if b.file_active else b.total)
+                # No split by public; a file active's share of the contract's public is unknown.
+                unknown(year, action.id, b.du_public)
                 if b.file_active:
                     rows.append({"annee": year, "action": action.id, "groupe": HORS_PUBLIC, "nombre": None})
             else:
-                du_public = sum(g.nombre for g in b.par_public) if b.file_active else b.total
+                du_public = b.du_public
                 rows.append({"annee": year, "action": action.id, "groupe": "total", "nombre": du_public})
                 if b.file_active:
                     rows.append(

@@ -65,15 +65,6 @@ def repartition(beneficiaires: Beneficiaires | None) -> list[Part]:
     return parts
 
 
-def du_public(beneficiaires: Beneficiaires) -> int | None:
-    """The people of the contract's public: the total, or only the groups by public when the
-    total is a structure's whole file active (None, unknown, when such a file has no groups:
-    CTAI-E208)."""
-    if beneficiaires.file_active:
-        return sum(g.nombre for g in beneficiaires.par_public) if beneficiaires.par_public else None
-    return beneficiaires.total
-
-
 def _ordered(publics: Iterable[str]) -> list[str]:
     return sorted(set(publics), key=PUBLICS.index)
 
@@ -145,7 +136,7 @@ class AxeBilan:
     def beneficiaires(self) -> int | None:
         """People of the contract's public, counted action by action (a file active counts only
         its groups by public)."""
-        known = [n for a in self.actions if a.beneficiaires and (n := du_public(a.beneficiaires)) is not None]
+        known = [n for a in self.actions if a.beneficiaires and (n := a.beneficiaires.du_public) is not None]
         return sum(known) if known else None
 
     @property
@@ -208,7 +199,7 @@ class DocumentBilan:
         return sum(
             a.beneficiaires.total - n
             for a in self.files_actives
-            if (n := du_public(a.beneficiaires)) is not None
+            if (n := a.beneficiaires.du_public) is not None
         )
 
     def nombre(self, groupe: str) -> int:
@@ -220,7 +211,7 @@ class DocumentBilan:
 
     @property
     def beneficiaires_non_renseignes(self) -> list[ActionBilan]:
-        return [a for a in self.actions if a.beneficiaires is None or du_public(a.beneficiaires) is None]
+        return [a for a in self.actions if a.beneficiaires is None or a.beneficiaires.du_public is None]
 
     @property
     def cofinancements(self) -> dict[str, PrevuRealise]:

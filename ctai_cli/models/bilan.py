@@ -45,6 +45,15 @@ class Beneficiaires(Modele):
     par_sexe: ParSexe | None = None
     note: Texte | None = None
 
+    @property
+    def du_public(self) -> int | None:
+        """The people of the contract's public: the total, or only the groups by public when the
+        total is a structure's whole file active (None, unknown, when such a file has no groups:
+        CTAI-E208)."""
+        if self.file_active:
+            return sum(g.nombre for g in self.par_public) if self.par_public else None
+        return self.total
+
 
 class Indicateur(Modele):
     libelle: Texte
