@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ctai_cli.budget import ZERO, Enveloppe, rapprocher, somme
-from ctai_cli.checks.calendrier import echeance_bilan
+from ctai_cli.checks.calendrier import bilan_exigible
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import date_longue, euros
 from ctai_cli.models.common import est_non_precise, precise
@@ -35,13 +35,11 @@ def apres_le_bilan(contrat: Contrat, annee: int, reference: date) -> str | None:
     1 June), the question is asked once the year is over. None: not yet (or an impossible
     deadline, reported by CTAI-E217).
     """
-    if contrat.gouvernance.echeance is None:
-        if reference.year > annee:
-            return f"après l'année {annee}, échéance du bilan non précisée : qui en décide, et quand ?"
+    exigible, due = bilan_exigible(contrat, annee, reference)
+    if not exigible:
         return None
-    due = echeance_bilan(contrat, annee)
-    if due is None or reference <= due:
-        return None
+    if due is None:
+        return f"après l'année {annee}, échéance du bilan non précisée : qui en décide, et quand ?"
     return f"après l'échéance du bilan ({date_longue(due)})"
 
 

@@ -61,6 +61,19 @@ def echeance_bilan(contrat: Contrat, annee: int) -> date | None:
         return None
 
 
+def bilan_exigible(contrat: Contrat, annee: int, reference: date) -> tuple[bool, date | None]:
+    """Is the bilan of ``annee`` due at ``reference``, and since when.
+
+    ``(True, échéance)`` once the contract's deadline is past; ``(True, None)`` once the year is
+    over when the contract states no deadline (a question then: never Dax's 1 June);
+    ``(False, None)`` not yet, or an impossible deadline (reported by CTAI-E217).
+    """
+    if contrat.gouvernance.echeance is None:
+        return reference.year > annee, None
+    due = echeance_bilan(contrat, annee)
+    return (due is not None and reference > due), due
+
+
 def dates(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     fichier = depot.contrat
     contrat = depot.contrat_vue("periode")
@@ -135,16 +148,13 @@ def bilans_dus(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     for annee in range(contrat.periode.debut, contrat.periode.fin + 1):
         if annee in depot.bilans:
             continue
-        if contrat.gouvernance.echeance is None:
-            # The deadline is unknown: a bilan may be due once its year is over. A question,
-            # not a silent pass and not Dax's 1 June.
-            if contexte.date.year > annee:
-                sans_echeance.append(annee)
+        exigible, due = bilan_exigible(contrat, annee, contexte.date)
+        if not exigible:
             continue
-        due = echeance_bilan(contrat, annee)
-        if due is None or contexte.date <= due:
-            continue
-        yield depot.contrat.diag("CTAI-W214", ("periode",), annee=annee, echeance=date_longue(due))
+        if due is None:  # no deadline stated: a question, not a silent pass
+            sans_echeance.append(annee)
+        else:
+            yield depot.contrat.diag("CTAI-W214", ("periode",), annee=annee, echeance=date_longue(due))
     if sans_echeance:
         loc = ("gouvernance", "bilan") if contrat.gouvernance.bilan is not None else ("periode",)
         question = "est-il dû ?" if len(sans_echeance) == 1 else "sont-ils dus ?"
