@@ -345,6 +345,7 @@ def environnement(templates: Path | None = None) -> ImmutableSandboxedEnvironmen
     env.filters["float"] = _sans_zero(env.filters["float"], "float")
     env.filters.update(FILTERS)
     env.tests["non_precise"] = est_non_precise  # {% if x is non_precise %}
+    env.tests["inconnu"] = lambda x: x is None or est_non_precise(x)  # absent or « non précisé »
     return env
 
 
