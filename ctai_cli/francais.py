@@ -12,7 +12,6 @@ import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal
 
 Genre = Literal["m", "f"]
@@ -151,6 +150,8 @@ class Departement:
 
 @functools.cache
 def departements() -> dict[str, Departement]:
+    from importlib import resources
+
     from ctai_cli.yamlread import parse_text
 
     text = resources.files("ctai_cli.data").joinpath("departements.yaml").read_text(encoding="utf-8")

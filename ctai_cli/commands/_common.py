@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from ctai_cli.francais import nombre_de
 from ctai_cli.terminal import sur
 
 
@@ -182,6 +181,8 @@ def open_valid_depot(path: Path):
     problems = problems + list(run_checks(depot, Contexte(date=date.today())))
     invalid = [d for d in problems if d.is_error]
     if invalid:
+        from ctai_cli.francais import nombre_de
+
         raise UsageProblem(
             f"{nombre_de(len(invalid), 'erreur')} dans le contrat : corrigez-les d'abord (ctai validate {path})"
         )
