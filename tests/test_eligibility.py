@@ -399,3 +399,23 @@ def test_a_refugee_card_implies_a_protection_that_is_asked_not_denied(ctai) -> N
     assert "R424-1" in bpi["reference"]
     assert out["verdict"] == "indetermine"
     assert "protection" in [f["fait"] for f in out["faits_manquants"]]
+
+
+def test_where_agir_is_deployed_an_unknown_follow_up_is_asked_for_a_silent_fiche(
+    ctai, tmp_path: Path, dax_copy: Path
+) -> None:
+    sans_suivi = "\n".join(line for line in BPI_AGIR.splitlines() if "suivi_agir" not in line) + "\n"
+    run = check(ctai, write(tmp_path, sans_suivi), "--contrat", dax_copy, "--format", "json")
+    out = json.loads(run.out)
+    # copilotage's fiche says nothing about AGIR (article 5), and AGIR is deployed at Dax.
+    assert _actions(run)["copilotage"]["ouverte"] is None
+    assert [f["fait"] for f in out["faits_manquants"]] == ["suivi_agir"]
+    # Without AGIR in the contract, nothing to ask: the action is open.
+    contrat = dax_copy / "contrat.yaml"
+    text = contrat.read_text(encoding="utf-8")
+    debut = text.index("\nagir:\n")
+    fin = text.index("\n\n", debut + 1)
+    contrat.write_text(text[:debut] + text[fin:], encoding="utf-8")
+    run = check(ctai, write(tmp_path, sans_suivi), "--contrat", dax_copy, "--format", "json")
+    assert _actions(run)["copilotage"]["ouverte"] is True
+    assert json.loads(run.out)["faits_manquants"] == []

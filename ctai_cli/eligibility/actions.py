@@ -28,6 +28,8 @@ def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tup
         return [], notes
     public = verdict.public if verdict.eligible else None
     suivi = personne.suivi_agir
+    contrat = depot.contrat_model
+    agir_deploye = contrat is not None and contrat.agir is not None
     question_agir = False
     rows = []
     for action in annexe.actions:
@@ -56,6 +58,15 @@ def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tup
             ouverte, raison = (
                 None,
                 "à préciser : non ouverte au public suivi par AGIR (article 5) ; la personne l'est-elle ?",
+            )
+        elif suivi is None and agir is None and agir_deploye:
+            # AGIR is deployed (contrat.yaml « agir »), the fiche does not say whether its public may
+            # join, and whether the person is followed is not known: neither fact may be assumed.
+            question_agir = True
+            ouverte, raison = (
+                None,
+                "à préciser : la personne est-elle suivie par AGIR ? La fiche-action ne dit pas si elle "
+                "est ouverte à ce public (article 5)",
             )
         else:
             ouverte, raison = True, f"public {public} visé par l'action"
