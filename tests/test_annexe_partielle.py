@@ -64,3 +64,16 @@ def test_the_fiches_say_the_annexe_is_partial(ctai, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "> **Annexe partielle** : La source ne décrit que deux actions sur les cinq du contrat." in text
     assert "sur 2 actions listées (annexe partielle)" in text
+
+
+def test_the_fiche_bilan_gives_no_complete_total(ctai, tmp_path: Path) -> None:
+    alpha = _partielle(tmp_path)
+    out = tmp_path / "bilan.md"
+    assert ctai("bilan", "render", alpha, "--annee", "2025", "-o", out).code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "> **Annexe partielle** : La source ne décrit que deux actions sur les cinq du contrat." in text
+    complet = tmp_path / "complet.md"
+    assert ctai("bilan", "render", ALPHA, "--annee", "2025", "-o", complet).code == 0
+    # The complete annexe's spending headline; with the partial one it is not given as complete.
+    ligne = next(line for line in complet.read_text(encoding="utf-8").splitlines() if "dépensés, reliquat" in line)
+    assert ligne not in text

@@ -165,6 +165,7 @@ class DocumentBilan:
     copils_min: int | None  # None: the contract does not state it (never a default)
     graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
     illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
+    partielle: str | None = None  # the annexe lists only part of the year's actions: why
 
     @property
     def actions(self) -> list[ActionBilan]:
@@ -468,11 +469,17 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
                 lignes.get(action.id),
             )
         )
+    # A partial annexe (« partielle »): the year's and each axe's totals have an unknown term.
+    partielles = [annee] if annexe is not None and annexe.partielle else []
     axes = []
     for numero in sorted({i.action.axe for i in items}):
         in_axe = [i for i in items if i.action.axe == numero]
         axes.append(
-            AxeBilan(_axe(contrat, numero), in_axe, Totaux.de(i.finances for i in in_axe if i.finances))
+            AxeBilan(
+                _axe(contrat, numero),
+                in_axe,
+                Totaux.de((i.finances for i in in_axe if i.finances), (), partielles),
+            )
         )
     groupes = ordre_groupes(p.groupe for i in items for p in i.parts)
     return DocumentBilan(
@@ -484,8 +491,9 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
         echeance=echeance_bilan(contrat, annee),
         axes=axes,
         groupes=groupes,
-        finances=Totaux.de(lignes.values()),
+        finances=Totaux.de(lignes.values(), (), partielles),
         copils_min=contrat.gouvernance.minimum_copils,
+        partielle=annexe.partielle if annexe is not None else None,
         illustratif=illustrations(contrat, [(annexe, annexe.actions)] if annexe else [], [bilan]),
     )
 
