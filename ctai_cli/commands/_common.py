@@ -108,8 +108,13 @@ PROGRESSION_DELAI_S = 1.0
 
 
 @contextmanager
-def progression(description: str, total: int | None = None, *, unite: str = "") -> Iterator:
+def progression(
+    description: str, total: int | None = None, *, unite: tuple[str, str] | None = None
+) -> Iterator:
     """A rich progress bar on stderr for long work; ``avance(n)`` moves it.
+
+    ``unite``: the counted thing, singular and plural (``("contrat", "contrats")``); the
+    word agrees with the total when it is known, else with the count so far.
 
     Only when stderr is a terminal, and only after about a second: short work and
     pipes, files and CI logs see nothing. The caller decides the rest (never with
@@ -124,18 +129,36 @@ def progression(description: str, total: int | None = None, *, unite: str = "") 
     import threading
 
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    from ctai_cli.francais import pluriel
 
     try:
         delai = float(os.environ.get("CTAI_PROGRESSION_DELAI", PROGRESSION_DELAI_S))
     except ValueError:
         delai = PROGRESSION_DELAI_S
-    compte = "{task.completed}/{task.total}" if total is not None else "{task.completed}"
+
+    class Compte(ProgressColumn):
+        def render(self, task) -> Text:
+            fait = int(task.completed)
+            texte = f"{fait}/{total}" if total is not None else str(fait)
+            if unite:
+                texte += " " + pluriel(total if total is not None else fait, *unite)
+            return Text(texte)
+
     barre = Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        TextColumn(compte + (f" {unite}" if unite else "")),
+        Compte(),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,

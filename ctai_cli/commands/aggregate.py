@@ -96,7 +96,7 @@ def run(
     gc.set_threshold(50_000, 50, 100)
     # The bar (stderr, terminal only) is gone before anything is written; not with
     # json, whose readers are programs (as ctai validate).
-    with progression("lecture des contrats", len(sources), unite="contrat(s)") as avance:
+    with progression("lecture des contrats", len(sources), unite=("contrat", "contrats")) as avance:
         agregat = aggregate(sources, annee, reference, None if fmt == "json" else lambda *_: avance(1))
     if fmt == "datapackage":
         _datapackage(agregat, output, force)

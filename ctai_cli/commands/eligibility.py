@@ -93,7 +93,7 @@ def batch(
         barre = output is not None or not sys.stdout.isatty()
         with (
             output_to(output, force) as out,
-            progression("éligibilité", unite="ligne(s)") if barre else nullcontext(None) as avance,
+            progression("éligibilité", unite=("ligne", "lignes")) if barre else nullcontext(None) as avance,
         ):
             resume = traiter(
                 rows,
@@ -251,5 +251,11 @@ def test(scenario_file: Path) -> int:
         else:
             print(f"✓ {scenario.nom}")
     total = len(fichier.scenarios)
-    print(f"\n{total - echecs} réussi(s), {echecs} échoué(s) sur {total} scénario(s)")
+    from ctai_cli.francais import nombre_de, pluriel
+
+    reussis = total - echecs
+    print(
+        f"\n{reussis} {pluriel(reussis, 'réussi')}, {echecs} {pluriel(echecs, 'échoué')}"
+        f" sur {nombre_de(total, 'scénario')}"
+    )
     return exitcodes.FINDINGS if echecs else exitcodes.OK

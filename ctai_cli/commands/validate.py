@@ -37,7 +37,7 @@ def run(
     gc.set_threshold(50_000, 50, 100)
     # A bar for humans only: never mixed into machine formats (json, sarif, github).
     with (
-        progression("validation", len(options.paths), unite="contrat(s)")
+        progression("validation", len(options.paths), unite=("contrat", "contrats"))
         if fmt == "text"
         else nullcontext(lambda n=1: None)
     ) as avance:
