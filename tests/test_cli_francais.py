@@ -194,7 +194,8 @@ def test_usage_errors_are_french(ctai, args: list[str], command: object) -> None
         (["bilan", "render"], "option « --annee » obligatoire manquante"),
         (["eligibility", "test"], "argument SCÉNARIOS manquant"),
         (["budget", "reconcile", "--annee", "abc"], "--annee : « abc » n'est pas une année"),
-        (["explain", "E200", "E201"], "argument(s) en trop : E201"),
+        (["explain", "E200", "E201"], "argument en trop : E201"),
+        (["explain", "E200", "E201", "E202"], "arguments en trop : E201 E202"),
         (
             ["budget", "reconcile", str(DAX), "-f", "csv", "-o", "x.json"],
             "--format csv et --output x.json se contredisent",

@@ -256,7 +256,8 @@ class Commande(_Francais, TyperCommand):
             ctx.allow_extra_args = permis
         if ctx.args and not permis and not ctx.resilient_parsing:
             en_trop = " ".join(ctx.args)
-            raise ErreurUsage(f"argument(s) en trop : {en_trop}", ctx)
+            mot = "argument" if len(ctx.args) == 1 else "arguments"
+            raise ErreurUsage(f"{mot} en trop : {en_trop}", ctx)
         return reste
 
 
