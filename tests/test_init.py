@@ -106,7 +106,9 @@ def test_init_then_validate_without_any_diagnostic(ctai, tmp_path: Path) -> None
     assert "À COMPLÉTER" in contrat["parties"][0]["nom"]
     actions = yaml.safe_load((target / "actions" / f"{year}.yaml").read_text(encoding="utf-8"))
     (action,) = actions["actions"]
-    assert action["objectifs"] and "etat_bop104" in action["budget"]
+    # No invented target: the sample objective is a comment, the sample titre a placeholder
+    assert action["objectifs"] == [] and "etat_bop104" in action["budget"]
+    assert "À COMPLÉTER" in action["titre"]
     porteurs = yaml.safe_load((target / "porteurs.yaml").read_text(encoding="utf-8"))
     assert [p["id"] for p in porteurs["porteurs"]] == [action["porteur"]]
 
