@@ -13,6 +13,12 @@ every round runs ``python -c "import typer"`` then the command, in a shuffled or
 the ratio of the minimums, and the median of the per-pair ratios. Goals (issue 17):
 ``validate`` within 2.0x, every ``--help`` within 1.3x.
 
+``--etages``: instead of the ``--help`` commands, the floors under ``ctai validate``, each
+paired with ``import typer`` the same way: ``python -c pass``, ``import typer,
+pydantic_core``, ``import typer`` plus pydantic's ``BaseModel``, plus ctai's model classes
+(``ctai_cli.models``: pydantic builds their validators), plus the checks and the repository
+reader, then ``ctai validate`` itself (current tree only).
+
 Nothing is asserted: a measurement, not a test. See bench/arbres.py for how the trees
 are run (same Python, compiled bytecode).
 """
@@ -34,6 +40,15 @@ EXEMPLE = REPO / "examples" / "dax-2024-2026"
 DATE = "2026-11-23"
 TYPER = [sys.executable, "-c", "import typer"]
 
+PYTHON = "--python"  # a command given as ["--python", code] runs ``python -c code``
+ETAGES = {
+    "python -c pass": "pass",
+    "import typer, pydantic_core": "import typer, pydantic_core",
+    "import typer + pydantic.BaseModel": "import typer; from pydantic import BaseModel",
+    "import typer, ctai_cli.models": "import typer, ctai_cli.models",
+    "import typer, ctai_cli.checks, ctai_cli.repository": "import typer, ctai_cli.checks, ctai_cli.repository",
+}
+
 LISTE = """
 import json
 from typer.main import get_command
@@ -46,7 +61,14 @@ print(json.dumps(list(paths(get_command(app), []))))
 """
 
 
-def commandes(arbre: Arbre, env: dict[str, str], cwd: Path, cache: Path) -> dict[str, list[str] | None]:
+def commandes(
+    arbre: Arbre, env: dict[str, str], cwd: Path, cache: Path, etages: bool = False
+) -> dict[str, list[str] | None]:
+    if etages:
+        return {
+            **{nom: [PYTHON, code] for nom, code in ETAGES.items()},
+            "validate (Dax)": ["validate", str(EXEMPLE), "--date", DATE],
+        }
     aides = json.loads(
         subprocess.run(
             [sys.executable, "-c", LISTE], env=env, cwd=cwd, capture_output=True, text=True, check=True
@@ -73,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15, help="rounds (each runs every pair once)")
     parser.add_argument("--baseline-rev", help="git revision to compare with (a worktree in a temp folder)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--etages", action="store_true", help="the floors under ctai validate instead of the --help commands"
+    )
     args = parser.parse_args(argv)
+    if args.etages and args.baseline_rev:
+        parser.error("--etages measures the current tree only")
     rng = random.Random(args.seed)
 
     with arbres(args.baseline_rev) as (liste, tmp):
@@ -84,14 +111,18 @@ def main(argv: list[str] | None = None) -> int:
         for a in liste:
             verifier(a, envs[a.label], cwd)
         courant = liste[-1]
-        noms = commandes(courant, envs[courant.label], cwd, tmp / "cache")
+        noms = commandes(courant, envs[courant.label], cwd, tmp / "cache", args.etages)
+
+        def argv_de(a: Arbre, cmd: list[str]) -> list[str]:
+            return [sys.executable, "-c", cmd[1]] if cmd[0] == PYTHON else a.commande(*cmd)
+
         # What each tree can run (a baseline without --cache-dir cannot); warm-up compiles bytecode.
         paires: list[tuple[Arbre, str]] = []
         for a in liste:
             for nom, cmd in noms.items():
                 ok = True
                 for _ in range(2):
-                    _, code = chrono(a.commande(*cmd), envs[a.label], cwd)
+                    _, code = chrono(argv_de(a, cmd), envs[a.label], cwd)
                     ok = ok and code in (0, 1)
                 if ok:
                     paires.append((a, nom))
@@ -107,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             rng.shuffle(ordre)
             for a, nom in ordre:
                 t_typer, _ = chrono(TYPER, envs[a.label], cwd)
-                t_cmd, _ = chrono(a.commande(*noms[nom]), envs[a.label], cwd)
+                t_cmd, _ = chrono(argv_de(a, noms[nom]), envs[a.label], cwd)
                 typer_t[a.label].temps.append(t_typer)
                 cmd_t[(a.label, nom)].temps.append(t_cmd)
                 ratios[(a.label, nom)].append(t_cmd / t_typer)
