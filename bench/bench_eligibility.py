@@ -1,6 +1,6 @@
 """Rows per second of ``ctai eligibility check --batch`` on a synthetic file (default 100 000 rows).
 
-    python bench/bench_eligibility.py [--rows 100000] [--format csv jsonl] [--repeat 5]
+    python bench/bench_eligibility.py [--rows 100000] [--format csv jsonl] [--repeat 5] [--seed 0]
                                       [--baseline-rev e1571be]
 
 Each round runs every (tree, format) once, in a shuffled order: the current tree and, with
@@ -23,72 +23,193 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from arbres import Arbre, arbres, charge, environnement, verifier
 
-HEADER = (
-    "id,nationalite,date_naissance,titres_sejour,protection_type,protection_autorite,protection_date,"
-    "demandeur_asile,intention_installation,suivi_agir,residence_ukraine_24_02_2022"
-)
-# Complete rows, so that every rule runs to its end (an incomplete row stops earlier).
-PROFILES = [
-    lambda r, i: (
-        f"p{i},AF,1990-0{r.randint(1, 9)}-15,carte_resident_refugie:2023-07-01:2033-06-30,refugie,OFPRA,"
-        f"2023-0{r.randint(1, 9)}-10,,oui,oui,"
-    ),
-    lambda r, i: (
-        f"p{i},UA,1985-04-0{r.randint(1, 9)},,temporaire,prefecture,2022-04-0{r.randint(1, 9)},non,,,oui"
-    ),
-    lambda r, i: (
-        f"p{i},MA;SN,1992-11-2{r.randint(1, 9)},salarie:20{r.randint(15, 23)}-06-01:2023-05-31;"
-        "salarie:2023-06-01:2027-05-31,,,,non,oui,,"
-    ),
-    lambda r, i: f"p{i},CN,2001-02-03,etudiant:2023-09-01:2024-08-31,,,,non,oui,,",
-    lambda r, i: f"p{i},,,salarie:2023-01-01,,,,,,,",
-]
+from ctai_cli.eligibility.batch import CSV_COLUMNS, personne_depuis_csv
+
+# A caseworker's file, as varied as a real one: every column of the format, dates of birth over
+# 60 years, titre, protection and asylum dates over 10 years, nationalities in a realistic mix
+# (the usual countries of origin, then every other code of ISO 3166-1, a few Europeans and
+# dual French nationals, stateless persons), and about one fact in ten missing. The same file
+# for a given --seed. Per-value caches must pay off on this variety, not on repetitions.
+HEADER = list(CSV_COLUMNS)  # every column of the format
+FREQUENTES = {  # weights, roughly those of first residence permits and protections in France
+    "DZ": 12,
+    "MA": 11,
+    "TN": 6,
+    "AF": 8,
+    "UA": 7,
+    "CI": 5,
+    "GN": 4,
+    "SN": 4,
+    "CM": 3,
+    "SY": 3,
+    "ER": 2,
+    "SD": 3,
+    "CD": 3,
+    "HT": 2,
+    "CN": 3,
+    "TR": 3,
+    "RU": 2,
+    "BD": 2,
+    "PK": 2,
+    "LK": 1,
+    "ML": 2,
+    "CG": 1,
+    "CO": 1,
+    "BR": 2,
+    "VN": 1,
+    "IN": 2,
+    "US": 1,
+    "GE": 1,
+    "AL": 1,
+    "SO": 1,
+}
+EUROPEENS = ["IT", "ES", "PT", "RO", "DE", "BE", "PL", "CH", "NO"]
+TITRES_OUVRANTS = [
+    "salarie", "travailleur_non_salarie", "regroupement_familial", "conjoint_francais",
+    "parent_enfant_francais", "vie_privee_familiale_autre", "carte_resident",
+]  # fmt: skip
+TITRES_AUTRES = ["etudiant", "passeport_talent", "vie_privee_familiale", "vie_privee_familiale_dispensee_cir"]
 DATE = "2024-11-01"
 
 
-def generate(path: Path, rows: int, fmt: str) -> None:
-    rng = random.Random(0)
+def _pays(r: random.Random, tous: list[str]) -> str:
+    tirage = r.random()
+    if tirage < 0.80:
+        return r.choices(list(FREQUENTES), weights=list(FREQUENTES.values()))[0]
+    if tirage < 0.93:
+        return r.choice(tous)  # the long tail: any code (Europeans included)
+    if tirage < 0.96:
+        return r.choice(EUROPEENS)
+    if tirage < 0.99:
+        return f"{r.choice(list(FREQUENTES))};{r.choice(['FR', 'IT', 'ES', 'BE', 'CA'])}"
+    return "apatride"
+
+
+def _jour(r: random.Random, debut: int, fin: int) -> date:
+    """A day between 1 January of ``debut`` and 31 December of ``fin``."""
+    premier, dernier = date(debut, 1, 1).toordinal(), date(fin, 12, 31).toordinal()
+    return date.fromordinal(r.randint(premier, dernier))
+
+
+def _titre(r: random.Random, kind: str, debut: date) -> str:
+    fin = debut + timedelta(days=r.choice([365, 365, 730, 1460, 3652]) - 1)
+    parts = [kind, debut.isoformat(), fin.isoformat() if r.random() < 0.9 else ""]
+    if r.random() < 0.1:
+        parts.append((fin + timedelta(days=r.choice([90, 180]))).isoformat())
+    return ":".join(parts).rstrip(":")
+
+
+def ligne(r: random.Random, i: int, tous: list[str]) -> list[str]:
+    """One person: cells in the order of HEADER."""
+    c = dict.fromkeys(HEADER, "")
+    c["id"] = f"D{2015 + i % 10}-{i:07d}"
+    c["nationalite"] = _pays(r, tous)
+    c["date_naissance"] = _jour(r, 1955, 2014).isoformat()
+    c["demandeur_asile"] = "non"
+    c["intention_installation"] = r.choice(["oui"] * 9 + ["non"])
+    c["suivi_agir"] = r.choice(["oui", "non", ""])
+    profil = r.choices(["bpi", "bpt", "epa", "etudiant", "asile", "irregulier"], [28, 10, 45, 7, 6, 4])[0]
+    if profil == "bpi":
+        protection = _jour(r, 2014, 2024)
+        c["protection_type"] = r.choice(["refugie", "refugie", "protection_subsidiaire", "apatride"])
+        c["protection_autorite"] = (
+            "OFPRA" if c["protection_type"] == "apatride" else r.choice(["OFPRA", "CNDA"])
+        )
+        c["protection_date"] = protection.isoformat()
+        if c["protection_type"] == "apatride":
+            c["nationalite"] = "apatride"
+        if r.random() < 0.5:
+            kind = "carte_resident_refugie" if c["protection_type"] == "refugie" else "protection_subsidiaire"
+            c["titres_sejour"] = _titre(r, kind, protection + timedelta(days=r.randint(20, 200)))
+        if r.random() < 0.4:
+            depot = protection - timedelta(days=r.randint(120, 900))
+            c["demande_asile_depot"] = depot.isoformat()
+            if r.random() < 0.5:
+                c["demande_asile_decision"] = protection.isoformat()
+        if r.random() < 0.04:
+            c["protection_fin"] = _jour(r, protection.year, 2025).isoformat()
+            c["protection_fin_motif"] = r.choice(["cessation", "retrait", "renonciation", "depart", "autre"])
+    elif profil == "bpt":
+        c["nationalite"] = "UA" if r.random() < 0.9 else r.choice(["RU", "BY", "MD", "NG", "IN"])
+        protection = date(2022, 3, 4) + timedelta(days=r.randint(0, 1000))
+        c["protection_type"], c["protection_autorite"] = "temporaire", "prefecture"
+        c["protection_date"] = protection.isoformat()
+        c["residence_ukraine_24_02_2022"] = "oui"
+        if c["nationalite"] != "UA":
+            c["protection_en_ukraine"] = r.choice(["oui", "non", ""])
+            c["membre_famille_bpt"] = r.choice(["oui", "non", ""])
+        if r.random() < 0.3:
+            c["titres_sejour"] = _titre(r, "aps_protection_temporaire", protection)
+        if r.random() < 0.03:
+            c["protection_fin"] = _jour(r, 2023, 2025).isoformat()
+            c["protection_fin_motif"] = r.choice(["depart", "autre"])
+    elif profil in ("epa", "etudiant"):
+        debut = _jour(r, 2014, 2024)
+        titres = [
+            _titre(
+                r,
+                r.choice(TITRES_AUTRES if profil == "etudiant" else TITRES_OUVRANTS * 3 + TITRES_AUTRES),
+                debut,
+            )
+        ]
+        for _ in range(r.choice([0, 0, 1, 1, 2])):
+            debut += timedelta(days=r.randint(300, 1500))
+            titres.append(_titre(r, r.choice(TITRES_OUVRANTS), debut))
+        c["titres_sejour"] = ";".join(titres)
+        if r.random() < 0.15:
+            c["cir_signature"] = (
+                date.fromisoformat(titres[0].split(":")[1]) + timedelta(days=r.randint(10, 300))
+            ).isoformat()
+    elif profil == "asile":
+        depot = _jour(r, 2021, 2024)
+        c["demande_asile_depot"] = depot.isoformat()
+        c["demandeur_asile"] = r.choice(["oui", ""])
+        if r.random() < 0.3:
+            c["demande_asile_decision"] = (depot + timedelta(days=r.randint(100, 700))).isoformat()
+    else:
+        c["sejour_irregulier"] = "oui"
+    if r.random() < 0.02:
+        c["mineur_non_accompagne"] = r.choice(["oui", "non"])
+    for key in HEADER[1:]:  # about one fact in ten missing (asked, never guessed)
+        if c[key] and r.random() < 0.08:
+            c[key] = ""
+    # A missing protection, asylum claim or end of protection goes with its details (the format
+    # refuses details without it): the file stays valid.
+    for cle, details in (
+        (
+            "protection_type",
+            ("protection_autorite", "protection_date", "protection_fin", "protection_fin_motif"),
+        ),
+        ("demande_asile_depot", ("demande_asile_decision",)),
+        ("protection_fin", ("protection_fin_motif",)),
+        ("protection_fin_motif", ("protection_fin",)),
+    ):
+        if not c[cle]:
+            for detail in details:
+                c[detail] = ""
+    return [c[key] for key in HEADER]
+
+
+def generate(path: Path, rows: int, fmt: str, seed: int = 0) -> None:
+    import pycountry
+
+    tous = sorted(country.alpha_2 for country in pycountry.countries)
+    r = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
         if fmt == "csv":
-            out.write(HEADER + "\n")
+            out.write(",".join(HEADER) + "\n")
         for i in range(rows):
-            line = rng.choice(PROFILES)(rng, i)
+            cells = ligne(r, i, tous)
             if fmt == "csv":
-                out.write(line + "\n")
-            else:
-                keys = HEADER.split(",")
-                cells = dict(zip(keys, line.split(","), strict=True))
-                person: dict = {"id": cells["id"]}
-                if cells["nationalite"]:
-                    codes = cells["nationalite"].split(";")
-                    person["nationalite"] = codes if len(codes) > 1 else codes[0]
-                if cells["date_naissance"]:
-                    person["date_naissance"] = cells["date_naissance"]
-                if cells["titres_sejour"]:
-                    person["titres_sejour"] = [
-                        dict(zip(("type", "debut", "fin"), item.split(":"), strict=False))
-                        for item in cells["titres_sejour"].split(";")
-                    ]
-                if cells["protection_type"]:
-                    person["protection"] = {
-                        "type": cells["protection_type"],
-                        "autorite": cells["protection_autorite"],
-                        "date": cells["protection_date"],
-                    }
-                for key in (
-                    "demandeur_asile",
-                    "intention_installation",
-                    "suivi_agir",
-                    "residence_ukraine_24_02_2022",
-                ):
-                    if cells[key]:
-                        person[key] = cells[key] == "oui"
-                out.write(json.dumps(person) + "\n")
+                out.write(",".join(cells) + "\n")
+            else:  # the same person, in the nested shape of a person file
+                out.write(json.dumps(personne_depuis_csv(dict(zip(HEADER, cells, strict=True)))) + "\n")
 
 
 def milliers(n: float) -> str:
@@ -127,6 +248,7 @@ def main() -> None:
         default=5,
         help="rounds; the best and the median are printed (a shared machine is noisy)",
     )
+    parser.add_argument("--seed", type=int, default=0, help="the synthetic file (the same for a given seed)")
     parser.add_argument("--baseline-rev", help="also time this git revision, interleaved (e.g. e1571be)")
     args = parser.parse_args()
     print(f"{charge()} (avant)")
@@ -138,7 +260,7 @@ def main() -> None:
         fichiers = {}
         for fmt in args.format:
             fichiers[fmt] = tmp / f"personnes.{fmt}"
-            generate(fichiers[fmt], args.rows, fmt)
+            generate(fichiers[fmt], args.rows, fmt, args.seed)
             petit = tmp / f"petit.{fmt}"
             generate(petit, 10, fmt)
             for arbre in liste:  # warm-up: bytecode compiled, and the tree checked
