@@ -11,12 +11,20 @@ same as when it was written:
   version, the size and modification time of every file of the ``ctai_cli`` package
   (code and data), the Python version and the installed distributions next to the
   libraries ctai reads with;
-- it holds the folder's *empreinte*: every entry of the folder at any depth (``.git``
-  excepted) with its type, and the content hash of every YAML file. A folder with a
-  symbolic link, or a YAML file above 64 Mio, is not cached at all;
+- it holds the folder's *empreinte*: every entry of the folder at any depth with its
+  type (``.git`` too: an annexe may be declared there, and its presence is checked),
+  and the content hash of every YAML file (``.YAML`` too: a case-insensitive disk
+  reads ``contrat.YAML`` as ``contrat.yaml``). A folder with a symbolic link, or a
+  YAML file above 64 Mio, is not cached at all;
 - it is checked whole (format, a hash of its body, its key, every field's type)
   before it is believed: a truncated, corrupt, foreign or other-version entry is a
-  miss, never an error.
+  miss, never an error; so is anything but a regular file of at most 16 Mio (a named
+  pipe would block the run, ``/dev/zero`` fill the memory).
+
+Entries not used for 30 days are removed when an entry is written, at most once a day
+and at most 20 000 names looked at: only regular files named as this module names them
+(``<64 hex>.json``, and its temporary files), nothing else in the folder. A hit sets its
+entry's modification time to now when it is more than a day old: the age is the last use.
 
 Entries are written through :mod:`ctai_cli.fsutil` (a temporary file renamed over the
 target): a concurrent run reads the old entry or the new one, never half of one. The
@@ -28,6 +36,7 @@ A hit imports neither pydantic nor the models: this module uses the standard lib
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -47,6 +56,11 @@ except ImportError:  # pragma: no cover - Python 3.12 renamed it; hashlib then
 
 FORMAT = "ctai-cache-validate/1"
 MAX_YAML = 64 * 1024 * 1024
+MAX_ENTREE = 16 * 1024 * 1024
+JOUR = 24 * 3600
+DUREE_DE_VIE = 30 * JOUR  # an entry not used for this long is removed
+ELAGAGE_MAX = 20_000  # names looked at by one pruning
+MARQUE_ELAGAGE = ".validate-elagage"  # next to validate/; its modification time: the last pruning
 # The libraries whose behaviour shapes the diagnostics: their installed versions are in the key.
 LIBRARIES = ("pydantic", "pydantic_core", "yaml", "babel", "stdnum", "pycountry")
 
@@ -84,10 +98,13 @@ def _environment() -> str:
     for dossier, sous_dossiers, fichiers in os.walk(package):
         sous_dossiers[:] = sorted(d for d in sous_dossiers if d != "__pycache__")
         for nom in sorted(fichiers):
-            info = os.stat(os.path.join(dossier, nom))
-            lignes.append(
-                f"{os.path.relpath(os.path.join(dossier, nom), package)} {info.st_size} {info.st_mtime_ns}"
-            )
+            chemin = os.path.join(dossier, nom)
+            try:
+                info = os.stat(chemin)
+                etat = f"{info.st_size} {info.st_mtime_ns}"
+            except OSError as exc:  # a dangling link, a file removed meanwhile
+                etat = f"!{exc.errno}"
+            lignes.append(f"{os.path.relpath(chemin, package)} {etat}")
     sites: set[str] = set()
     for nom in LIBRARIES:
         spec = find_spec(nom)
@@ -96,8 +113,12 @@ def _environment() -> str:
         if origine:
             sites.add(os.path.dirname(os.path.dirname(origine)))
     for site in sorted(sites):
-        with os.scandir(site) as entries:
-            lignes.extend(sorted(e.name for e in entries if e.name.endswith((".dist-info", ".egg-info"))))
+        try:
+            with os.scandir(site) as entries:
+                noms = sorted(e.name for e in entries if e.name.endswith((".dist-info", ".egg-info")))
+        except OSError as exc:
+            noms = [f"{site} !{exc.errno}"]
+        lignes.extend(noms)
     return _sha256(*lignes)
 
 
@@ -125,11 +146,10 @@ def empreinte(root: Path) -> str | None:
                 return None
             if stat.S_ISDIR(mode):
                 genre = "d"
-                if entry.name != ".git":
-                    pile.append(chemin)
+                pile.append(chemin)
             elif stat.S_ISREG(mode):
                 genre = "f"
-                if entry.name.endswith((".yaml", ".yml")):
+                if entry.name.lower().endswith((".yaml", ".yml")):
                     if info.st_size > MAX_YAML:
                         return None
                     try:
@@ -141,6 +161,25 @@ def empreinte(root: Path) -> str | None:
                 genre = "o"
             h.update(f"{chemin}\0{genre}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
+
+
+def _lire(chemin: Path) -> tuple[bytes, int] | None:
+    """The bytes of a regular file of at most MAX_ENTREE bytes, and its age in seconds.
+
+    Opened without blocking (a named pipe), refused unless regular (``/dev/zero``) and small.
+    None: not an entry.
+    """
+    import time
+
+    fd = os.open(chemin, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTREE:
+            return None
+        contenu = handle.read(MAX_ENTREE + 1)
+        if len(contenu) > MAX_ENTREE:
+            return None
+        return contenu, int(time.time() - info.st_mtime)
 
 
 def _diagnostic(item: Any) -> Diagnostic:
@@ -192,9 +231,12 @@ class Cache:
     def lookup(self, root: Path, reference: date, empreinte_actuelle: str) -> Entree | None:
         """The entry for this folder, date and environment if its empreinte is ``empreinte_actuelle``."""
         cle = self._cle(root, reference)
+        chemin = self._chemin(cle)
         try:
-            with open(self._chemin(cle), "rb") as handle:
-                contenu = handle.read()
+            lu = _lire(chemin)
+            if lu is None:
+                return None
+            contenu, age = lu
             entete, _, corps = contenu.partition(b"\n")
             if entete != f"{FORMAT} {sha256(corps).hexdigest()}".encode():
                 return None
@@ -206,10 +248,14 @@ class Cache:
             fichiers = data["fichiers"]
             if type(fichiers) is not int or not isinstance(data["diagnostics"], list):
                 return None
-            return Entree(fichiers, [_diagnostic(item) for item in data["diagnostics"]])
+            entree = Entree(fichiers, [_diagnostic(item) for item in data["diagnostics"]])
         except (OSError, ValueError, TypeError, KeyError, RecursionError):
             # Missing, unreadable, truncated, corrupt or foreign: a miss, never believed.
             return None
+        if age > JOUR:  # its modification time says when it was last used (pruning)
+            with contextlib.suppress(OSError):  # a read-only cache is still read
+                os.utime(chemin)
+        return entree
 
     def store(
         self,
@@ -229,6 +275,7 @@ class Cache:
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a Decimal, a date): not cached
         cle = self._cle(root, reference)
+        # ASCII: a path that is not UTF-8 (a surrogate once decoded) is written as an escape.
         corps = json.dumps(
             {
                 "cle": cle,
@@ -237,13 +284,54 @@ class Cache:
                 "fichiers": fichiers,
                 "diagnostics": lignes,
             },
-            ensure_ascii=False,
             separators=(",", ":"),
-        ).encode("utf-8")
+        ).encode("ascii")
+        if len(corps) > MAX_ENTREE - 100:
+            return  # its reader would refuse it
         from ctai_cli.fsutil import WriteProblem, atomic_output
 
         try:
             with atomic_output(self._chemin(cle), force=True, binary=True, durable=False) as handle:
                 handle.write(f"{FORMAT} {sha256(corps).hexdigest()}\n".encode() + corps)
         except WriteProblem:
-            pass  # a cache that cannot be written only costs the next run its time
+            return  # a cache that cannot be written only costs the next run its time
+        self._elaguer()
+
+    def _elaguer(self) -> None:
+        """Remove this module's entries unused for DUREE_DE_VIE: at most once a day, bounded work."""
+        import re
+        import time
+
+        from ctai_cli.fsutil import WriteProblem, atomic_output
+
+        maintenant = time.time()
+        marque = self.folder.parent / MARQUE_ELAGAGE
+        try:
+            if maintenant - os.lstat(marque).st_mtime < JOUR:
+                return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+        try:  # first: a concurrent run sees it and does not prune too
+            with atomic_output(marque, force=True, binary=True, durable=False):
+                pass
+        except WriteProblem:
+            return
+        # An entry, or the temporary file fsutil.atomic_output writes it through.
+        nom = re.compile(r"(?:[0-9a-f]{64}\.json|\.[0-9a-f]{64}\.json\.[A-Za-z0-9_]+\.tmp)\Z")
+        try:
+            with os.scandir(self.folder) as entries:
+                for n, entry in enumerate(entries):
+                    if n >= ELAGAGE_MAX:
+                        break
+                    if not nom.match(entry.name):
+                        continue
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                        if stat.S_ISREG(info.st_mode) and maintenant - info.st_mtime > DUREE_DE_VIE:
+                            os.unlink(entry.path)
+                    except OSError:
+                        continue  # removed by a concurrent run, or not ours to remove
+        except OSError:
+            pass

@@ -237,3 +237,155 @@ def test_concurrent_runs_leave_a_whole_entry(tmp_path: Path) -> None:
     header, _, body = entry.read_bytes().partition(b"\n")
     assert header == f"{FORMAT} {sha256(body).hexdigest()}".encode()
     assert [p.name for p in (cache / "validate").iterdir()] == [entry.name]  # no temporary file left
+
+
+def test_an_annexe_declared_inside_git_is_looked_at_again(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    """The empreinte walks .git too: an annexe may be declared there (E216 then depends on it)."""
+    contrat = dax_copy / "contrat.yaml"
+    text = contrat.read_text(encoding="utf-8")
+    assert "fichier: bilans/2023.yaml" in text
+    contrat.write_text(text.replace("fichier: bilans/2023.yaml", "fichier: .git/annexe.pdf"), "utf-8")
+    (dax_copy / ".git").mkdir()
+    cache = tmp_path / "c"
+    assert "CTAI-E216" in ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache).out
+    (dax_copy / ".git" / "annexe.pdf").write_bytes(b"%PDF-1.7\n")
+    plain = ctai("validate", dax_copy, "--date", DATE, "--format", "json")
+    assert "CTAI-E216" not in plain.out
+    cached = ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache, "--format", "json")
+    assert (cached.code, cached.out) == (plain.code, plain.out)
+
+
+def test_a_folder_name_that_is_not_utf8_is_cached(tmp_path: Path) -> None:
+    """Paths are bytes on POSIX: a name that is not UTF-8 reaches the diagnostics and the entry."""
+    if sys.platform in ("darwin", "win32"):
+        pytest.skip("file names that are not UTF-8 are refused there")
+    folder = tmp_path / os.fsdecode(b"dax-\xff")
+    shutil.copytree(DAX, folder)
+    (folder / "actions" / os.fsdecode(b"\xfe.yaml")).write_text("{}\n", "utf-8")  # W022 on that path
+    cache = tmp_path / "c"
+
+    def run(*args: object) -> tuple[int, bytes, bytes]:
+        # A subprocess: its standard output writes such a name back as it came (surrogateescape).
+        command = [sys.executable, "-m", "ctai_cli", "validate", folder, "--date", DATE, *args]
+        done = subprocess.run([os.fsencode(a) for a in command], capture_output=True, cwd=ROOT, timeout=120)
+        return done.returncode, done.stdout, done.stderr
+
+    plain = run("--format", "json")
+    assert plain[0] == 0 and b"CTAI-W022" in plain[1] and b"dax-\xff/actions/\xfe.yaml" in plain[1]
+    for _ in range(2):
+        assert run("--format", "json", "--cache-dir", cache) == plain
+    _poison(_entry(cache), "empoisonné")  # it was written, and is read back
+    assert "empoisonné".encode() in run("--cache-dir", cache)[1]
+
+
+def test_an_upper_case_yaml_name_is_hashed_too(tmp_path: Path) -> None:
+    """On a case-insensitive disk (macOS, Windows) contrat.YAML is read as contrat.yaml."""
+    from ctai_cli.cache import empreinte
+
+    (tmp_path / "contrat.YAML").write_text("titre: a\n", "utf-8")
+    (tmp_path / "porteurs.Yml").write_text("porteurs: []\n", "utf-8")
+    avant = empreinte(tmp_path)
+    (tmp_path / "contrat.YAML").write_text("titre: b\n", "utf-8")
+    apres = empreinte(tmp_path)
+    (tmp_path / "porteurs.Yml").write_text("porteurs: [1]\n", "utf-8")
+    assert len({avant, apres, empreinte(tmp_path)}) == 3
+
+
+def _bounded_run(cache: Path) -> subprocess.CompletedProcess:
+    """The real command in a child limited to 2 Gio of memory, so that a regression cannot hog the machine."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    command = [sys.executable, "-m", "ctai_cli", "validate", str(DAX), "--date", DATE, "--format", "json"]
+    return subprocess.run(
+        [*command, "--cache-dir", str(cache)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        preexec_fn=limit,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
+@pytest.mark.parametrize("kind", ["fifo", "endless", "oversized"])
+def test_an_entry_that_is_not_a_small_regular_file_is_not_read(ctai, tmp_path: Path, kind: str) -> None:
+    """A named pipe would block the run forever, /dev/zero would fill the memory: both are misses."""
+    from ctai_cli.cache import MAX_ENTREE
+
+    plain = ctai("validate", DAX, "--date", DATE, "--format", "json")
+    cache = tmp_path / "c"
+    ctai("validate", DAX, "--date", DATE, "--cache-dir", cache)
+    entry = _entry(cache)
+    _poison(entry, "empoisonné")
+    if kind == "oversized":  # a well-formed entry, padded with spaces JSON ignores: too big all the same
+        from ctai_cli.cache import FORMAT, sha256
+
+        body = entry.read_bytes().partition(b"\n")[2]
+
+        body += b" " * MAX_ENTREE
+        entry.write_bytes(f"{FORMAT} {sha256(body).hexdigest()}\n".encode() + body)
+    else:
+        entry.unlink()
+        if kind == "fifo":
+            os.mkfifo(entry)
+        else:
+            entry.symlink_to("/dev/zero")
+    done = _bounded_run(cache)
+    assert (done.returncode, done.stdout, done.stderr) == (plain.code, plain.out, "")
+
+
+def _age(path: Path, days: float) -> None:
+    import time
+
+    moment = time.time() - days * 86400
+    os.utime(path, (moment, moment), follow_symlinks=False)
+
+
+def test_entries_unused_for_30_days_are_pruned_and_nothing_else(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "c"
+    ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache)
+    folder = cache / "validate"
+    (current,) = folder.iterdir()
+    old = folder / f"{'a' * 64}.json"
+    old_tmp = folder / f".{'b' * 64}.json.k2_x9abc.tmp"  # left by a killed run
+    recent = folder / f"{'c' * 64}.json"
+    other = tmp_path / "autre.txt"
+    other.write_text("à garder\n", "utf-8")
+    foreign = [
+        folder / "notes.txt",
+        folder / f"{'D' * 64}.json",
+        folder / f"{'e' * 63}.json",
+        folder / f"{'f' * 64}.json.bak",
+        folder / f"{'1' * 64}.json",  # a symbolic link: never ours
+        folder / f"{'2' * 64}.json",  # a folder
+    ]
+    for path in (old, old_tmp, recent, *foreign[:4]):
+        path.write_text("{}\n", "utf-8")
+    foreign[4].symlink_to(other)
+    foreign[5].mkdir()
+    for path in (old, old_tmp, *foreign):
+        _age(path, 40)
+    _age(recent, 29)
+    _age(current, 40)
+    _age(cache / ".validate-elagage", 2)  # the first write pruned (nothing): a day ago
+    # A hit makes its entry young again: what was used lately stays.
+    ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache)
+    # A write prunes, once a day.
+    ctai("validate", dax_copy, "--date", "2025-01-01", "--cache-dir", cache)
+    left = {p.name for p in folder.iterdir()}
+    assert old.name not in left and old_tmp.name not in left
+    assert {current.name, recent.name, *(p.name for p in foreign)} <= left
+    assert other.read_text("utf-8") == "à garder\n" and foreign[5].is_dir()
+    assert len(left) == 3 + len(foreign)  # the new entry of 2025-01-01 too
+    old.write_text("{}\n", "utf-8")
+    _age(old, 40)
+    ctai("validate", dax_copy, "--date", "2025-01-02", "--cache-dir", cache)
+    assert old.exists()  # pruned less than a day ago: not again
+    _age(cache / ".validate-elagage", 2)
+    ctai("validate", dax_copy, "--date", "2025-01-03", "--cache-dir", cache)
+    assert not old.exists()
+    plain = ctai("validate", dax_copy, "--date", DATE, "--format", "json")
+    assert _json(ctai, dax_copy, "--date", DATE, "--cache-dir", cache) == (plain.code, json.loads(plain.out))
