@@ -389,3 +389,21 @@ def test_entries_unused_for_30_days_are_pruned_and_nothing_else(ctai, dax_copy: 
     assert not old.exists()
     plain = ctai("validate", dax_copy, "--date", DATE, "--format", "json")
     assert _json(ctai, dax_copy, "--date", DATE, "--cache-dir", cache) == (plain.code, json.loads(plain.out))
+
+
+def test_a_file_of_ctai_that_cannot_be_read_does_not_break_the_cache(
+    ctai, tmp_path: Path, monkeypatch
+) -> None:
+    """The key reads ctai's own files: a dangling link among them (a half-done edit) is in the key, not a crash."""
+    import ctai_cli.cache as module
+
+    package = tmp_path / "ctai_cli"
+    shutil.copytree(Path(module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "perdu.py").symlink_to(package / "absent.py")
+    monkeypatch.setattr(module, "__file__", str(package / "cache.py"))
+    plain = ctai("validate", DAX, "--date", DATE, "--format", "json")
+    for _ in range(2):
+        run = ctai("validate", DAX, "--date", DATE, "--format", "json", "--cache-dir", tmp_path / "c")
+        assert (run.code, run.out, run.err) == (plain.code, plain.out, "")
+    _poison(_entry(tmp_path / "c"), "empoisonné")
+    assert "empoisonné" in ctai("validate", DAX, "--date", DATE, "--cache-dir", tmp_path / "c").out
