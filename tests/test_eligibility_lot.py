@@ -234,3 +234,140 @@ def test_two_processes_write_what_one_writes(tmp_path: Path, avec_donnees: bool)
 
     path = _csv(tmp_path / "p.csv", _rows(2 * PAQUET + 37))
     assert _batch(path, avec_donnees, processus=2) == _batch(path, avec_donnees, processus=1)
+
+
+def _options(path: Path, jour: str = JOUR, fmt: str = "json"):
+    from ctai_cli.eligibility.batch import _Options
+    from ctai_cli.eligibility.parametres import charger
+
+    colonnes, _ = enregistrements(path)
+    return _Options(
+        date.fromisoformat(jour),
+        fmt,
+        "premier_titre",
+        False,
+        None,
+        frozenset(regles.types_connus(charger())),
+        colonnes,
+    )
+
+
+def _une_a_une(path: Path, options) -> str:
+    """Each record read by the csv module, evaluated on fresh memos: the reference."""
+    from ctai_cli.eligibility.batch import evaluer_ligne
+
+    lines = []
+    for number, raw in enregistrements(path)[1]:
+        regles._MEMOS.clear()
+        lines.append(evaluer_ligne(options, number, raw)[1])
+    return "".join(lines)
+
+
+def _lot(path: Path, jour: str = JOUR, fmt: str = "json", processus: int = 1) -> str:
+    out = io.StringIO()
+    traiter(
+        path,
+        date.fromisoformat(jour),
+        out,
+        fmt=fmt,
+        depart="premier_titre",
+        avec_donnees=False,
+        processus=processus,
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "",  # plain from start to end
+        'p9,"MA",1990-01-01\n',  # a quote: the csv module reads from that block on
+        "p9,MA,1990-01-01\r\n",  # a carriage return
+        "p9,MA\x00,1990-01-01\n",  # a NUL
+        "p9," + "x" * 300 + ",1990-01-01\n",  # a line longer than a block
+        "\n \n,,\n\t\np9,MA,1990-01-01,,,,,,,,,,,,,,,,,,,,,,,,,\n",  # empty lines, too many cells
+        "p9,MA,1990-01-01\xa0,é\u2028,\u0663\n",  # non-ASCII spaces and digits
+    ],
+)
+@pytest.mark.parametrize("bom", [False, True])
+def test_a_csv_read_in_blocks_gives_what_the_csv_module_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texte: str, bom: bool
+) -> None:
+    """lots_csv splits plain blocks itself and hands any other to the csv module: same rows,
+    same line numbers, whatever the block a special line falls in, with or without a last end of line."""
+    from ctai_cli.eligibility import batch
+
+    monkeypatch.setattr(batch, "BLOC", 256)  # many blocks
+    rows = _rows(40)
+    path = _csv(tmp_path / "p.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for position in (1, 9, 25):
+        contenu = "".join(lines[:position]) + texte + "".join(lines[position:])
+        for fin in ("", "p10,DZ,2001-03-04"):
+            data = ("\ufeff" if bom else "") + contenu + fin
+            path.write_bytes(data.encode("utf-8"))
+            assert _lot(path) == _une_a_une(path, _options(path)), (position, fin)
+    assert _lot(path, fmt="text") == _une_a_une(path, _options(path, fmt="text"))
+
+
+def test_a_csv_not_in_utf8_is_refused_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ctai_cli.eligibility import batch
+
+    monkeypatch.setattr(batch, "BLOC", 256)
+    path = _csv(tmp_path / "p.csv", _rows(40))
+    path.write_bytes(path.read_bytes()[:1500] + b"\xe9t\xe9,MA\n" + path.read_bytes()[1500:])
+    with pytest.raises(UnicodeDecodeError):
+        _lot(path)
+
+
+def _autour(day: date, rng: random.Random) -> str:
+    """A day on either side of ``day``, or on it."""
+    return date.fromordinal(day.toordinal() + rng.choice([-2, -1, -1, 0, 0, 0, 1, 1, 2])).isoformat()
+
+
+def _seuils_row(rng: random.Random, i: int, jour: date) -> dict[str, str]:
+    """A row whose days sit on the thresholds of ``jour``: a birthday on the day (18 years), a
+    titre or a protection 5 years before, a titre ending on the day, a 29 February."""
+    cells = _row(rng, i)
+    for key in ("date_naissance", "protection_date", "demande_asile_depot", "cir_signature"):
+        if cells[key] and rng.random() < 0.7:
+            annees = (
+                rng.choice([0, 5, 18, 4, 17, 19]) if key == "date_naissance" else rng.choice([0, 1, 5, 6])
+            )
+            base = regles.plus_annees(jour, -annees) or jour
+            cells[key] = rng.choice(
+                [_autour(base, rng), rng.choice(["2004-02-29", "2008-02-29", "2020-02-29"])]
+            )
+    if cells["titres_sejour"] and rng.random() < 0.7:
+        titres = []
+        for item in cells["titres_sejour"].split(";"):
+            parts = item.split(":")
+            if len(parts) >= 2 and rng.random() < 0.8:
+                parts[1] = _autour(regles.plus_annees(jour, -rng.choice([0, 1, 5])) or jour, rng)
+            if len(parts) >= 3 and parts[2] and rng.random() < 0.8:
+                parts[2] = _autour(jour, rng)
+            titres.append(":".join(parts))
+        cells["titres_sejour"] = ";".join(titres)
+    return cells
+
+
+@pytest.mark.parametrize("jour", ["2024-11-01", "2024-02-29", "2025-02-28", "2025-03-01"])
+def test_memos_without_reasons_give_what_a_fresh_evaluation_gives(tmp_path: Path, jour: str) -> None:
+    """Thousands of persons with days on each side of every threshold of the day: the batch,
+    whose memos key some days by their side of the thresholds, writes for each what an
+    evaluation from scratch writes."""
+    rng = random.Random(jour)
+    day = date.fromisoformat(jour)
+    path = _csv(tmp_path / "p.csv", [_seuils_row(rng, i, day) for i in range(2500)])
+    regles._MEMOS.clear()
+    lot = _lot(path, jour)
+    assert lot == _une_a_une(path, _options(path, jour))
+    verdicts = {json.loads(line)["verdict"] for line in lot.splitlines()}
+    assert verdicts == {"eligible", "non_eligible", "indetermine", "erreur"}
+
+
+def test_ids_are_written_as_the_json_encoder_writes_them() -> None:
+    from ctai_cli.eligibility.batch import _JSON, _id_json
+
+    for row_id in [None, "p1", "é à", 'a"b', "a\\b", "a\tb", "a\x7fb", "a\u2028b", "\U0001f600", "a\x1bb"]:
+        assert _id_json(row_id) == _JSON(row_id)

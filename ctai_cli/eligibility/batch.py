@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -42,7 +43,7 @@ from ctai_cli.eligibility.personne import (
     instance,
     pays_valide,
 )
-from ctai_cli.eligibility.regles import DepartEpa, evaluer, types_connus
+from ctai_cli.eligibility.regles import DepartEpa, Verdict, evaluer, types_connus
 from ctai_cli.formatting import milliers
 from ctai_cli.terminal import sur
 
@@ -199,10 +200,13 @@ def personne_rapide(colonnes: tuple[str, ...], cells: list[str]) -> Personne | N
     valid, built without pydantic (personne.instance); None for any other row, which then goes
     that slower way and gets its error there. Same mapping as personne_depuis_csv, step by step;
     each distinct cell parsed once (the same nationalities, titres, protections come back)."""
-    cell: dict[str, str] = {}
-    for key, value in zip(colonnes, cells, strict=False):
-        if value and (value := value.strip()):
-            cell[key] = value
+    lu = _valeurs(colonnes, cells)
+    return None if lu is None else instance(Personne, *lu)
+
+
+def _valeurs(colonnes: tuple[str, ...], cells: list[str]) -> tuple[dict[str, Any], set[str]] | None:
+    """The values and the fields set of :func:`personne_rapide`'s person (None: not for this way)."""
+    cell = {key: value for key, value in zip(colonnes, [c.strip() for c in cells], strict=False) if value}
     values: dict[str, Any] = dict.fromkeys(_CHAMPS)
     values["titres_sejour"] = []
     given = set()
@@ -223,7 +227,7 @@ def personne_rapide(colonnes: tuple[str, ...], cells: list[str]) -> Personne | N
         given.add("date_naissance")
     if (text := cell.get("titres_sejour")) is not None:
         titres = [_titre(item) for item in text.split(";")]
-        if INVALIDE in titres:
+        if any(titre is INVALIDE for titre in titres):  # not « in »: a titre's == is pydantic's, in Python
             return None
         values["titres_sejour"] = titres
         given.add("titres_sejour")
@@ -261,7 +265,7 @@ def personne_rapide(colonnes: tuple[str, ...], cells: list[str]) -> Personne | N
             return None
         values[key] = value
         given.add(key)
-    return instance(Personne, values, given)
+    return values, given
 
 
 _PROTECTION_TOUTES = frozenset(("protection_type", *_PROTECTION_COLUMNS))
@@ -479,32 +483,105 @@ def _enregistrements(path: Path, avec_donnees: bool) -> Iterator[Any]:
         reader = csv.reader(source)
         header = _entete(reader, source, avec_donnees)
         yield tuple(header)
-        width = len(header)
-        while True:
-            before = reader.line_num
-            try:
-                row = next(reader)
-            except StopIteration:
+        yield from _rangees(reader, source, len(header))
+
+
+def _rangees(reader: Any, source: _Source, width: int, decalage: int = 0) -> Iterator[tuple[int, Any]]:
+    """The records of a CSV reader on ``source``; line numbers ``decalage`` lines further."""
+    while True:
+        before = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            if reader.line_num == before:  # nothing consumed: stop rather than loop
                 return
-            except csv.Error:
-                if reader.line_num == before:  # nothing consumed: stop rather than loop
-                    return
-                source.trop_longue = False
-                yield reader.line_num, _cellule_trop_longue()
-                continue
-            if source.trop_longue:
-                source.trop_longue = False
-                yield reader.line_num, _ligne_trop_longue()
-                continue
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) > width:
-                yield (
-                    reader.line_num,
-                    RowError("CTAI-E102", "ligne", "plus de cellules que de colonnes dans l'en-tête"),
-                )
-                continue
-            yield reader.line_num, row
+            source.trop_longue = False
+            yield reader.line_num + decalage, _cellule_trop_longue()
+            continue
+        if source.trop_longue:
+            source.trop_longue = False
+            yield reader.line_num + decalage, _ligne_trop_longue()
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) > width:
+            yield reader.line_num + decalage, _trop_de_cellules()
+            continue
+        yield reader.line_num + decalage, row
+
+
+def _trop_de_cellules() -> RowError:
+    return RowError("CTAI-E102", "ligne", "plus de cellules que de colonnes dans l'en-tête")
+
+
+# --- plain CSV, read in blocks ------------------------------------------------------
+BLOC = 65_536
+"""Bytes of a CSV file read at once (and sent to a worker), cut after an end of line. Less than
+CELLULE_MAX and LIGNE_MAX: no line or cell of a block can be too long."""
+_SPECIAUX = (b'"', b"\r", b"\x00")
+"""What makes the csv module read a line otherwise than « one row, cells split on commas »: a
+quote, a carriage return (an end of line too), a NUL (refused)."""
+
+
+class _Ordinaire:
+    """A source that read no line too long (the header of a plain block)."""
+
+    trop_longue = False
+
+
+def lots_csv(path: Path, avec_donnees: bool = False) -> tuple[tuple[str, ...], Iterator[Any]]:
+    """The CSV header, checked, and the file in lots: ``(first line number, text of whole lines)``
+    while the file is plain (none of _SPECIAUX, valid UTF-8), cut into blocks of about BLOC bytes;
+    from the first block that is not, to the end of the file, packets of :func:`enregistrements`'
+    records, read by the csv module. A worker splits a plain block's lines itself: the parent
+    only reads bytes."""
+    lots = _lots_csv(path, avec_donnees)
+    return next(lots), lots
+
+
+def _lots_csv(path: Path, avec_donnees: bool) -> Iterator[Any]:
+    with path.open("rb") as handle:
+        first = handle.readline(LIGNE_MAX)
+        plain = first.endswith(b"\n") and not any(c in first for c in _SPECIAUX)
+        if plain:
+            try:
+                header_text = first.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                plain = False
+        if not plain:  # the whole file as before
+            colonnes, records = enregistrements(path, avec_donnees)
+            yield colonnes
+            yield from _paquets(records)
+            return
+        with _limite_csv():
+            header = _entete(csv.reader([header_text]), _Ordinaire(), avec_donnees)  # type: ignore[arg-type]
+        yield tuple(header)
+        numero, position = 2, len(first)
+        while bloc := handle.read(BLOC):
+            fin = bloc.rfind(b"\n") + 1
+            if fin == 0:  # a line as long as a block, or the last line without end of line
+                if len(bloc) == BLOC or handle.read(1):
+                    break
+                fin = len(bloc)
+            morceau = bloc[:fin]
+            if any(c in morceau for c in _SPECIAUX):
+                break
+            try:
+                text = morceau.decode("utf-8")
+            except UnicodeDecodeError:
+                break  # the csv module's reading raises it, where it would have
+            yield numero, text
+            numero += morceau.count(b"\n")
+            position += fin
+            handle.seek(position)
+        else:
+            return
+        handle.seek(position)
+        with _limite_csv(), io.TextIOWrapper(handle, encoding="utf-8", newline="") as rest:
+            source = _Source(rest)
+            yield from _paquets(_rangees(csv.reader(source), source, len(header), numero - 1))
 
 
 def _donnees(raw: Any, colonnes: tuple[str, ...] | None) -> dict[str, Any]:
@@ -589,27 +666,47 @@ def evaluer_ligne(options: _Options, number: int, raw: Any) -> tuple[str, str]:
         verdict = evaluer(personne, options.jour, charger(), options.depart, raisons=options.avec_donnees)
     except RowError as exc:
         return "erreur", _ligne_erreur(options.fmt, number, row_id, exc)
-    if options.publics_contrat is not None:
-        verdict.restreindre(options.publics_contrat)
-    eligible = verdict.eligible
-    key = verdict.public if eligible else verdict.verdict
-    faits = tuple(f.fait for f in verdict.faits_manquants)
     if options.avec_donnees and options.fmt == "json":  # the reasons, which no other output carries
+        if options.publics_contrat is not None:
+            verdict.restreindre(options.publics_contrat)
+        eligible = verdict.eligible
         record = {
             "ligne": number,
             "id": row_id,
             "public": verdict.public,
             "eligible": eligible,
             "verdict": verdict.verdict,
-            "faits_manquants": list(faits),
+            "faits_manquants": [f.fait for f in verdict.faits_manquants],
             "raisons": [r.to_dict() for r in verdict.raisons],
         }
-        return key, _JSON(record) + "\n"
-    # The part after the id depends on the verdict alone: built once per kind of verdict.
+        return verdict.public if eligible else verdict.verdict, _JSON(record) + "\n"
+    key, fin = _issue(options, verdict)
+    return key, _debut_de_ligne(options.fmt, number, row_id) + fin
+
+
+def _issue(options: _Options, verdict: Verdict) -> tuple[str, str]:
+    """A verdict → (summary key, the end of its output line, after the id and the line number);
+    the end depends on the verdict alone: built once per kind of verdict."""
+    if options.publics_contrat is not None:
+        verdict.restreindre(options.publics_contrat)
+    eligible = verdict.eligible
+    faits = tuple(f.fait for f in verdict.faits_manquants)
     fin = _fin_de_ligne(options.fmt, verdict.public, eligible, verdict.verdict, faits)
-    if options.fmt == "json":
-        return key, f'{{"ligne": {number}, "id": {_JSON(row_id)}, {fin}'
-    return key, f"{_id_affiche(row_id)}\tligne {number}\t{fin}"
+    return verdict.public if eligible else verdict.verdict, fin
+
+
+def _debut_de_ligne(fmt: str, number: int, row_id: str | None) -> str:
+    if fmt == "json":
+        return f'{{"ligne": {number}, "id": {_id_json(row_id)}, '
+    return f"{_id_affiche(row_id)}\tligne {number}\t"
+
+
+def _id_json(row_id: str | None) -> str:
+    """``_JSON(row_id)``; an id of printable characters without quote or backslash (the
+    encoder escapes nothing else) written as it is."""
+    if row_id is not None and row_id.isprintable() and '"' not in row_id and "\\" not in row_id:
+        return f'"{row_id}"'
+    return _JSON(row_id)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -651,8 +748,32 @@ PAQUET = 1000
 _OPTIONS: _Options | None = None  # set in the parent before the workers are forked
 
 
-def _paquet(options: _Options, paquet: list[tuple[int, Any]]) -> tuple[dict[str, int], str]:
-    """Rows → (count by summary key, their output lines as one text)."""
+def _bloc(options: _Options, numero: int, text: str) -> tuple[dict[str, int], str]:
+    """A plain CSV block (lots_csv) → (count by summary key, output lines as one text): its
+    lines split on commas as the csv module splits them, the line numbers counted from ``numero``."""
+    width = len(options.colonnes)  # type: ignore[arg-type]
+    counts: dict[str, int] = {}
+    lines = []
+    rows = text.split("\n")
+    if text.endswith("\n"):
+        rows.pop()
+    for number, row in enumerate(rows, numero):
+        cells = row.split(",")
+        if len(cells) == 1 and not cells[0].strip():
+            continue  # an empty line, as the csv module reads it
+        if len(cells) > width:
+            key, line = evaluer_ligne(options, number, _trop_de_cellules())
+        else:
+            key, line = evaluer_ligne(options, number, cells)
+        counts[key] = counts.get(key, 0) + 1
+        lines.append(line)
+    return counts, "".join(lines)
+
+
+def _paquet(options: _Options, paquet: Any) -> tuple[dict[str, int], str]:
+    """Rows (a list of records, or a plain CSV block) → (count by summary key, their output lines as one text)."""
+    if type(paquet) is tuple:
+        return _bloc(options, *paquet)
     counts: dict[str, int] = {}
     lines = []
     for number, raw in paquet:
@@ -672,7 +793,7 @@ def _ouvrier() -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def _traiter_paquet(paquet: list[tuple[int, Any]]) -> tuple[dict[str, int], str]:
+def _traiter_paquet(paquet: Any) -> tuple[dict[str, int], str]:
     assert _OPTIONS is not None
     return _paquet(_OPTIONS, paquet)
 
@@ -694,7 +815,7 @@ def _paquets(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any
 
 
 def _en_parallele(
-    options: _Options, records: Iterator[tuple[int, Any]], processus: int
+    options: _Options, lots: Iterator[Any], processus: int
 ) -> Iterator[tuple[dict[str, int], str]]:
     """Evaluate on ``processus`` forked workers, in the order of the file, with bounded memory."""
     import multiprocessing
@@ -705,7 +826,7 @@ def _en_parallele(
     try:
         with multiprocessing.get_context("fork").Pool(processus, initializer=_ouvrier) as pool:
             pending: deque = deque()
-            for paquet in _paquets(records):
+            for paquet in lots:
                 pending.append(pool.apply_async(_traiter_paquet, (paquet,)))
                 if len(pending) > 2 * processus:
                     yield pending.popleft().get()
@@ -734,16 +855,20 @@ def traiter(
     ``avancement(n)``: told every few thousand rows how many more are done.
     """
     params = charger()  # loaded once, before any worker is forked
-    colonnes, records = enregistrements(path, avec_donnees)
+    if path.suffix.lower() == ".csv":
+        colonnes, lots = lots_csv(path, avec_donnees)
+    else:
+        colonnes, records = enregistrements(path, avec_donnees)
+        lots = _paquets(records)
     options = _Options(
         jour, fmt, depart, avec_donnees, publics_contrat, frozenset(types_connus(params)), colonnes
     )
     if processus is None:
         processus = processus_par_defaut(path)
     if processus > 1:
-        results = _en_parallele(options, records, processus)
+        results = _en_parallele(options, lots, processus)
     else:
-        results = (_paquet(options, paquet) for paquet in _paquets(records))
+        results = (_paquet(options, paquet) for paquet in lots)
     resume = Resume()
     signales = 0
     for counts, text in results:

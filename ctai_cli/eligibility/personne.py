@@ -184,7 +184,7 @@ def instance(cls: type[Modele], values: dict[str, Any], fields_set: set[str]) ->
     return made
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65_536)
 def date_valide(text: str) -> Any:
     """The date of a text, as DateISO reads it; INVALIDE when it refuses it."""
     try:

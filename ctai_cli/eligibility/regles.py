@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import functools
 import weakref
+from bisect import bisect_left
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -246,13 +247,48 @@ QUESTION_RENOUVELLEMENT = FaitManquant(
 )
 
 
-_MEMOS: weakref.WeakKeyDictionary[Parametres, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+class _Contexte:
+    """What evaluations on one day, with one set of parameters, one EPA start and reasons kept
+    or not share: the memo of the rules, and the thresholds of the day (seuils_dates)."""
+
+    __slots__ = ("jour", "memo", "params", "seuils")
+
+    def __init__(self, params: Parametres, jour: date) -> None:
+        self.params, self.jour = params, jour
+        self.memo: dict[Hashable, Any] = {}
+        self.seuils: tuple[date, ...] | None = None
+
+    def cote(self, day: date | None) -> int | None:
+        """Which side of each threshold of the day ``day`` lies on (None for an unknown day)."""
+        if day is None:
+            return None
+        if self.seuils is None:
+            self.seuils = seuils_dates(self.jour, self.params)
+        return bisect_left(self.seuils, day)
+
+
+_MEMOS: weakref.WeakKeyDictionary[Parametres, dict[Hashable, _Contexte]] = weakref.WeakKeyDictionary()
 MEMO_MAX = 20_000
-"""Entries kept per set of parameters (then forgotten at once): memory stays bounded."""
+"""Entries kept per context (then forgotten at once): memory stays bounded."""
+CONTEXTES_MAX = 64
 _Regle = TypeVar("_Regle", bound=Callable[..., Any])
 
 
-def _memo(faits: Callable[[Personne], Hashable]) -> Callable[[_Regle], _Regle]:
+def _contexte(params: Parametres, jour: date, depart: DepartEpa, raisons: bool) -> _Contexte:
+    contextes = _MEMOS.get(params)
+    if contextes is None:
+        contextes = _MEMOS[params] = {}
+    found = contextes.get((jour, depart, raisons))
+    if found is None:
+        if len(contextes) >= CONTEXTES_MAX:
+            contextes.clear()
+        found = contextes[(jour, depart, raisons)] = _Contexte(params, jour)
+    return found
+
+
+def _memo(
+    faits: Callable[[Personne], Hashable], sans_raisons: Callable[[_Evaluation], Hashable] | None = None
+) -> Callable[[_Regle], _Regle]:
     """A rule (or a condition) computed once per distinct value of the facts it reads.
 
     ``faits(personne)`` must hold every fact of the person the rule reads; the day, the
@@ -260,13 +296,26 @@ def _memo(faits: Callable[[Personne], Hashable]) -> Callable[[_Regle], _Regle]:
     did to the evaluation (reasons added, questions asked) is replayed on each later call,
     so the verdict is the same as without the memo. A batch meets the same nationality,
     date of birth or asylum situation again and again.
+
+    ``sans_raisons(evaluation)``, when given, is the key when reasons are not kept: it may give
+    a day by its side of the day's thresholds only (``evaluation.contexte.cote(day)``), for a
+    rule that reads that day only by comparing it with the day of the check, or a number of
+    years after it with the day of the check (seuils_dates). The result, the questions and
+    so the verdict, the public and the missing facts are the same; the phrase of a part
+    (printed only with reasons) may then be another person's of the same key.
     """
 
     def decorate(rule: _Regle) -> _Regle:
+        name = rule.__name__
+
         @functools.wraps(rule)
         def memoised(self: _Evaluation) -> Any:
-            key = (rule.__name__, self.jour, self.depart, self.avec_raisons, faits(self.p))
-            found = self.memo.get(key)
+            if sans_raisons is not None and not self.avec_raisons:
+                key = (name, sans_raisons(self))
+            else:
+                key = (name, faits(self.p))
+            memo = self.memo
+            found = memo.get(key)
             if found is None:
                 avant, dehors = len(self.raisons), self.questions
                 questions = self.questions = []
@@ -275,9 +324,9 @@ def _memo(faits: Callable[[Personne], Hashable]) -> Callable[[_Regle], _Regle]:
                 self.questions = dehors
                 if dehors is not None:  # inside another memoised rule: it asked them too
                     dehors.extend(questions)
-                if len(self.memo) >= MEMO_MAX:
-                    self.memo.clear()
-                self.memo[key] = found
+                if len(memo) >= MEMO_MAX:
+                    memo.clear()
+                memo[key] = found
             else:
                 self.raisons.extend(found[1])  # never modified once made: shared between verdicts
                 for question in found[2]:
@@ -300,10 +349,8 @@ class _Evaluation:
         self.avec_raisons = raisons
         self.raisons: list[Raison] = []
         self.questions: list[FaitManquant] | None = None  # what a memoised rule asks, to replay it
-        memo = _MEMOS.get(params)
-        if memo is None:
-            memo = _MEMOS[params] = {}
-        self.memo = memo
+        self.contexte = _contexte(params, jour, depart, raisons)
+        self.memo = self.contexte.memo
         self.manquants: list[FaitManquant] = []
         self._demandes: set[str] = set()
         self.valeurs = params.en_vigueur(jour)
@@ -466,7 +513,12 @@ class _Evaluation:
             faits,
         )
 
-    @_memo(lambda p: (p.mineur_non_accompagne, p.date_naissance))
+    # Without reasons, the date of birth counts by its side of the thresholds: it is read below
+    # only as « majorite.age_annees years after it reached on the day ».
+    @_memo(
+        lambda p: (p.mineur_non_accompagne, p.date_naissance),
+        lambda e: (e.p.mineur_non_accompagne, e.contexte.cote(e.p.date_naissance)),
+    )
     def _mineur(self) -> _Part:
         p, jour = self.p, self.jour
         if p.mineur_non_accompagne:
@@ -1064,3 +1116,45 @@ def titres_inconnus(personne: Personne, params: Parametres) -> list[int]:
     """Indexes of the titres whose type the parameters do not know."""
     known = set(types_connus(params))
     return [i for i, titre in enumerate(personne.titres_sejour) if titre.type not in known]
+
+
+# --- the thresholds of a day -----------------------------------------------------------
+# A condition that reads a person's day only by comparing it with the day of the check, or
+# ``n`` years after it with the day of the check (``atteint(jour, plus_annees(day, n))``, n a
+# number of years in force), gives the same result for any two days on the same side of each
+# threshold below: a memo without reasons may key such a day by its side (_Contexte.cote).
+# tests/test_eligibility_lot.py compares, over thousands of days on each side of every
+# threshold (a birthday on the day, 29 February), the batch with a fresh evaluation of each person.
+
+
+def _dernier_jour(vrai: Callable[[date], bool]) -> date | None:
+    """The last day for which ``vrai`` holds, ``vrai`` holding up to a day and never after; None if never."""
+    bas, haut = date.min.toordinal(), date.max.toordinal()
+    if not vrai(date.min):
+        return None
+    while bas < haut:  # vrai(bas) holds
+        milieu = (bas + haut + 1) // 2
+        if vrai(date.fromordinal(milieu)):
+            bas = milieu
+        else:
+            haut = milieu - 1
+    return date.fromordinal(bas)
+
+
+def seuils_dates(jour: date, params: Parametres) -> tuple[date, ...]:
+    """The days ``s`` such that knowing ``day <= s`` for each of them tells every comparison the
+    rules make between a person's ``day`` and the check's day, on ``jour``: the day itself and
+    the day before, each parameter's date and the day before it, and for each number of years
+    ``n`` in force, the last day from which ``n`` years are reached on ``jour`` (computed with
+    the rules' own plus_annees and atteint)."""
+    seuils: set[date] = set()
+    for jour_fixe in (jour, *(v.valeur for v in params.en_vigueur(jour).values() if type(v.valeur) is date)):
+        seuils.add(jour_fixe)
+        if jour_fixe > date.min:
+            seuils.add(date.fromordinal(jour_fixe.toordinal() - 1))
+    for valeur in params.en_vigueur(jour).values():
+        if type(valeur.valeur) is int:
+            dernier = _dernier_jour(lambda day, n=valeur.valeur: atteint(jour, plus_annees(day, n)))
+            if dernier is not None:
+                seuils.add(dernier)
+    return tuple(sorted(seuils))
