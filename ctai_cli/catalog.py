@@ -414,7 +414,8 @@ _ENTRIES: tuple[Entry, ...] = (
         "Bilan manquant",
         "bilan {annee} manquant : il était dû le {echeance}",
         "Article 8 : le bilan annuel (fiche-bilan) est remis aux services de l'État au "
-        "plus tard à l'échéance fixée par le contrat (le 1er juin de l'année n+1). La "
+        "plus tard à l'échéance fixée par le contrat (« gouvernance.bilan » ; à Dax, le "
+        "1er juin de l'année n+1). La "
         "date de référence est celle du jour, ou celle donnée par --date.",
         "ajoutez bilans/{annee}.yaml",
     ),

@@ -77,6 +77,9 @@ def test_init_then_validate_without_any_diagnostic(ctai, tmp_path: Path) -> None
     for shown in ("contrat.yaml", "porteurs.yaml", f"actions/{date.today().year}.yaml", "README.md"):
         assert shown in done.out
     assert "ctai validate" in done.out and "provisoire" not in done.out
+    # The contract's bilan deadline is « non précisé »: the README does not state Dax's
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "juin" not in readme and "échéance que fixe le contrat" in readme
     report = _validate_json(ctai, target)
     assert report["code"] == 0
     # No other warning, at today's date: only the placeholders left to fill (CTAI-W252), one
