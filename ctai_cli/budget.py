@@ -220,6 +220,8 @@ class Ligne:
             notes.append("aucun versement enregistré")
         if self.depense is None:
             notes.append("dépenses absentes du bilan")
+        if self.disposition is None and self.reliquat not in (None, ZERO):
+            notes.append("disposition du reliquat non indiquée dans le bilan")
         return notes
 
     def financeurs(self) -> list[str]:

@@ -304,3 +304,47 @@ def test_real_process(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "<h1>Contrat territorial" in out.read_text(encoding="utf-8")
+
+
+_BILAN_2025_SANS_RELIQUAT = """annee: 2025
+illustratif: bilan de recette, rien n'est celui de Dax.
+pilotage:
+  copils_tenus: 3
+actions:
+  - action: club-emploi
+    depenses_realisees: 9000
+"""
+
+
+def test_a_reliquat_without_destination_stays_in_view(ctai, dax_copy: Path) -> None:
+    """Money never vanishes: 10 800 € available, 9 000 € spent and no reliquat declared: the
+    1 800 € are listed in the fiche-bilan's reliquats section, and the reconcile CSV says why
+    the disposition cell is empty (review 15, finding 9)."""
+    import csv
+    import io
+
+    (dax_copy / "bilans" / "2025.yaml").write_text(_BILAN_2025_SANS_RELIQUAT, encoding="utf-8")
+
+    def espaces(text: str) -> str:
+        return text.replace("\u202f", " ").replace("\xa0", " ")
+
+    md = espaces(ctai("bilan", "render", dax_copy, "--annee", "2025").out)
+    assert "## Reliquats" in md
+    assert (
+        "| « Club » d'accès à l'emploi avec France Travail | 1 800,00 € | destination non indiquée "
+        "dans le bilan (reliquat : disponible moins dépensé) | — |"
+    ) in md
+    html = espaces(ctai("bilan", "render", dax_copy, "--annee", "2025", "-f", "html").out)
+    assert '<td class="n">1 800,00 €</td><td>destination non indiquée dans le bilan' in html
+    # The 2024 reliquat, declared with its destination, is listed as before.
+    md_2024 = ctai("bilan", "render", dax_copy, "--annee", "2024").out
+    assert "destination non indiquée" not in md_2024 and "## Reliquats" in md_2024
+
+    run = ctai("budget", "reconcile", dax_copy, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    row = next(r for r in rows if r["nature"] == "action" and r["annee"] == "2025")
+    assert (row["reliquat"], row["disposition"]) == ("1800.00", "")
+    assert row["note"] == "disposition du reliquat non indiquée dans le bilan"
+    # A declared reliquat, or none to dispose of, needs no note.
+    done = next(r for r in rows if r["nature"] == "action" and r["annee"] == "2024" and r["disposition"])
+    assert "disposition" not in (done["note"] or "")

@@ -208,7 +208,14 @@ class DocumentBilan:
 
     @property
     def reliquats(self) -> list[ActionBilan]:
-        return [a for a in self.actions if a.reliquat is not None]
+        """Actions with a reliquat: declared in the bilan, or known from the money (disponible
+        minus dépensé, not zero) without one declared: that money is listed too, « destination
+        non indiquée » (``a.reliquat`` is None, the amount is ``a.finances.reliquat``)."""
+        return [
+            a
+            for a in self.actions
+            if a.reliquat is not None or (a.finances is not None and a.finances.reliquat not in (None, 0))
+        ]
 
     @property
     def beneficiaires_non_renseignes(self) -> list[ActionBilan]:
