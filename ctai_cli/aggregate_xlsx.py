@@ -3,7 +3,9 @@
 Same conventions as ``ctai budget reconcile --format xlsx`` (:mod:`ctai_cli.budget_xlsx`):
 amounts are numbers with the format ``# ##0,00 €``, an unknown value is an empty cell
 with a comment (never 0), text from the files is never a formula, and a known total is a
-``SUM`` formula over the ``budget`` sheet carrying its computed value.
+``SUM`` formula over the ``budget`` sheet carrying its computed value (for reports entrants,
+disponible and reliquat, minus the ``*_interne`` columns: what passes from one year of a
+contract to another is counted once), so that a recalculation gives the same number.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ from ctai_cli.budget import COLONNES, LIBELLES
 from ctai_cli.budget_xlsx import Classeur
 
 ENTIER = "#,##0"
+# The budget sheet's columns of money passed from one year of a contract to another, taken off
+# the contract's totals (each euro once).
+INTERNES = {
+    "report_entrant": "report_entrant_interne",
+    "disponible": "report_entrant_interne",
+    "reliquat": "reliquat_interne",
+}
 DATE = "DD/MM/YYYY"
 
 
@@ -62,18 +71,27 @@ def ecrire(agregat: Agregat, out: BinaryIO) -> None:
     classeur.texte(ensemble, 1, 2, "Montant", bold=True)
     ensemble.column_dimensions["A"].width = 34
     ensemble.column_dimensions["B"].width = 18
-    budget_rows = len(data["budget"])
+    last = max(len(data["budget"]), 1) + 1
     champs = [c.name for c in SCHEMAS["budget"]]
+
+    def somme(colonne: str) -> str:
+        letter = get_column_letter(champs.index(colonne) + 1)
+        return f"SUM(budget!{letter}2:{letter}{last})"
+
     totaux = agregat.totaux
     for r, colonne in enumerate(COLONNES, 2):
         classeur.texte(ensemble, r, 1, LIBELLES[colonne])
-        letter = get_column_letter(champs.index(colonne) + 1)
+        formula = f"={somme(colonne)}"
+        # A reliquat reported to another year of the same contract is the same euros as that
+        # year's report entrant: counted once, as in the stored totals (aggregate.Territoire.totaux).
+        if colonne in INTERNES:
+            formula += f"-{somme(INTERNES[colonne])}"
         classeur.total(
             ensemble,
             r,
             2,
             totaux.sommes[colonne],
-            f"=SUM(budget!{letter}2:{letter}{max(budget_rows, 1) + 1})",
+            formula,
             "inconnu : un montant au moins manque (feuille budget)",
         )
     r = len(COLONNES) + 3

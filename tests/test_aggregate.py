@@ -617,3 +617,218 @@ def test_unstated_deadline_and_minimum_are_unknown(ctai, tmp_path: Path) -> None
         "2025 : remis, échéance non précisée (remis le 20 mai 2026) ; comités de pilotage : 2 tenus (minimum non précisé)"
         in texte
     )
+
+
+# --- the workbooks' formulas give back their stored values ------------------------------------
+
+EPSILON = CORPUS / "epsilon"  # a 2025 reliquat reported to 2026, inside the contract
+
+
+def _evaluer(workbook, sheet: str, formula: str) -> Decimal:
+    """The value of one of the formulas ctai writes: numbers, cells (``'2025'!G5``, ``budget!F2``),
+    ``SUM`` over cells and ranges, ``ROUND``, + − × ÷ and parentheses. An empty cell is 0, as
+    in a spreadsheet; a formula cell is evaluated in turn (never its stored value)."""
+    from decimal import ROUND_HALF_UP
+
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    tokens = re.findall(
+        r"\d+(?:\.\d+)?|(?:'[^']+'!|[A-Za-z_]\w*!)?\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?|[A-Z]+\(|[-+*/(),]",
+        formula.lstrip("="),
+    )
+    assert "".join(tokens) == formula.lstrip("=").replace(" ", ""), f"formule non reconnue : {formula}"
+    pos = 0
+
+    def cellule(where: str, ref: str) -> Decimal:
+        value = workbook[where][ref.replace("$", "")].value
+        if isinstance(value, str) and value.startswith("="):
+            return _evaluer(workbook, where, value)
+        assert value is None or isinstance(value, int | float), (where, ref, value)
+        return Decimal(0) if value is None else Decimal(repr(value))
+
+    def reference(token: str) -> list[Decimal]:
+        where, _, ref = token.rpartition("!")
+        where = where.strip("'") or sheet
+        if ":" not in ref:
+            return [cellule(where, ref)]
+        c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
+        return [
+            cellule(where, f"{get_column_letter(c)}{r}") for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+        ]
+
+    def primary() -> list[Decimal]:
+        nonlocal pos
+        token = tokens[pos]
+        pos += 1
+        if token == "-":
+            return [-expression()[0]]
+        if token == "(":
+            value = expression()
+            assert tokens[pos] == ")"
+            pos += 1
+            return value
+        if token.endswith("("):
+            args = [expression()]
+            while tokens[pos] == ",":
+                pos += 1
+                args.append(expression())
+            assert tokens[pos] == ")"
+            pos += 1
+            if token == "SUM(":
+                return [sum((v for a in args for v in a), Decimal(0))]
+            assert token == "ROUND(", token
+            return [args[0][0].quantize(Decimal(1).scaleb(-int(args[1][0])), rounding=ROUND_HALF_UP)]
+        if token[0].isdigit():
+            return [Decimal(token)]
+        return reference(token)
+
+    def term() -> list[Decimal]:
+        nonlocal pos
+        value = primary()
+        while pos < len(tokens) and tokens[pos] in "*/":
+            op = tokens[pos]
+            pos += 1
+            right = primary()[0]
+            value = [value[0] * right if op == "*" else value[0] / right]
+        return value
+
+    def expression() -> list[Decimal]:
+        nonlocal pos
+        value = term()
+        while pos < len(tokens) and tokens[pos] in "+-":
+            op = tokens[pos]
+            pos += 1
+            right = term()[0]
+            value = [value[0] + right if op == "+" else value[0] - right]
+        return value
+
+    (result,) = expression()
+    assert pos == len(tokens), f"formule non reconnue : {formula}"
+    return result
+
+
+def _formules_et_valeurs(path: Path) -> list[tuple[str, str, str, Decimal]]:
+    """(sheet, cell, formula, stored value) of every formula cell of a workbook ctai wrote."""
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(path, data_only=True)
+    out = []
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type == "f":
+                    stored = values[ws.title][cell.coordinate].value
+                    assert stored is not None, f"{ws.title}!{cell.coordinate} sans valeur"
+                    out.append((ws.title, cell.coordinate, cell.value, Decimal(repr(stored))))
+    return out
+
+
+def _classeurs(ctai, tmp_path: Path) -> list[Path]:
+    """The aggregate's and budget reconcile's workbooks of contracts with a report between years."""
+    paths = []
+    for name, args in (
+        ("epsilon.xlsx", ["aggregate", EPSILON, "--date", DATE]),
+        ("trois.xlsx", ["aggregate", EPSILON, CORPUS / "alpha", CORPUS / "gamma", "--date", DATE]),
+        ("epsilon-2026.xlsx", ["aggregate", EPSILON, "--annee", "2026", "--date", DATE]),
+        ("budget.xlsx", ["budget", "reconcile", EPSILON]),
+        ("budget-2026.xlsx", ["budget", "reconcile", EPSILON, "--annee", "2026"]),
+    ):
+        path = tmp_path / name
+        run = ctai(*args, "-o", path)
+        assert run.code == 0, run.out + run.err
+        paths.append(path)
+    return paths
+
+
+def test_xlsx_formulas_give_back_the_stored_values(ctai, tmp_path: Path) -> None:
+    """Excel recalculates on opening (fullCalcOnLoad): every formula must give the number ctai
+    stored. The 2025 → 2026 report of epsilon is counted once (it was twice: report entrant
+    2 000 € and reliquat 3 500 € once recalculated, for 0 € and 1 500 € stored)."""
+    import openpyxl
+
+    for path in _classeurs(ctai, tmp_path):
+        workbook = openpyxl.load_workbook(path)
+        cells = _formules_et_valeurs(path)
+        assert cells, path.name
+        for sheet, ref, formula, stored in cells:
+            assert _evaluer(workbook, sheet, formula) == stored, (path.name, sheet, ref, formula)
+    values = openpyxl.load_workbook(tmp_path / "epsilon.xlsx", data_only=True)["ensemble"]
+    assert [(values[f"A{r}"].value, values[f"B{r}"].value) for r in range(2, 8)] == [
+        ("alloué", 32000),
+        ("report entrant", 0),
+        ("disponible", 32000),
+        ("versé", 32000),
+        ("dépensé", 30500),
+        ("reliquat", 1500),
+    ]
+
+
+def test_the_evaluator_sees_a_wrong_formula(tmp_path: Path) -> None:
+    """_evaluer can fail: a total that forgets a cell is caught."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "budget"
+    for r, v in enumerate((10, 20.5, None, 4), 1):
+        sheet.cell(row=r, column=1, value=v)
+    sheet["B1"] = "=SUM(A1:A4)-A4"
+    sheet["B2"] = "=ROUND((A2-A1)*100/A1,2)"
+    assert _evaluer(workbook, "budget", sheet["B1"].value) == Decimal("30.5")
+    assert _evaluer(workbook, "budget", sheet["B2"].value) == Decimal("105.00")
+    assert _evaluer(workbook, "budget", "='budget'!B1+budget!A4") == Decimal("34.5")
+
+
+@pytest.mark.slow
+def test_xlsx_recalculated_by_libreoffice(ctai, tmp_path: Path) -> None:
+    """The same, recalculated by LibreOffice itself (its profile set to recalculate every
+    formula on loading); skipped where LibreOffice is not installed."""
+    import shutil
+
+    import openpyxl
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice absent (paquet Debian libreoffice-calc-nogui)")
+    profile = tmp_path / "profil"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+        "</oor:items>\n",
+        encoding="utf-8",
+    )
+    classeurs = _classeurs(ctai, tmp_path)
+    recalcules = tmp_path / "recalcules"
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(recalcules),
+            *map(str, classeurs),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path / "home")},
+        timeout=300,
+    )
+    for path in classeurs:
+        again = openpyxl.load_workbook(recalcules / path.name, data_only=True)
+        for sheet, ref, formula, stored in _formules_et_valeurs(path):
+            value = again[sheet][ref].value
+            assert value is not None and abs(Decimal(repr(value)) - stored) < Decimal("0.005"), (
+                path.name,
+                sheet,
+                ref,
+                formula,
+                value,
+                stored,
+            )
