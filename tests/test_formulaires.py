@@ -454,3 +454,69 @@ def test_an_action_without_a_known_porteur_gets_no_form_and_is_named(
     assert run.code == 0, run.err
     assert "Sans formulaire (porteur non précisé dans l'annexe) : pas-hopital\n" in run.out
     assert not (out / "bilan-2024-non précisé.xlsx").exists() and len(list(out.iterdir())) == 5
+
+
+_BILAN_2025 = "annee: 2025\npilotage:\n  copils_tenus: 3\n"
+
+
+def test_a_known_part_and_an_unsplit_rest_is_refused_at_its_cell_the_rest_imported(
+    ctai, dax_copy: Path, tmp_path: Path
+) -> None:
+    """Review 15, finding 7: 4 EPA known and 6 that cannot be split (total 10). The model counts a
+    public in one group only (CTAI-E208): the mode d'emploi says to leave « sans ventilation »
+    empty then; the import refuses that cell, at the form's cell, and imports the rest (the 6 stay
+    « non réparti »), never at a line of a YAML file that does not exist."""
+    from openpyxl import load_workbook
+
+    (dax_copy / "bilans" / "2025.yaml").write_text(_BILAN_2025, encoding="utf-8")
+    out = tmp_path / "f"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", out).code == 0
+    form = out / "bilan-2025-ccas-dax.xlsx"
+    aide = " ".join(str(c.value) for c in load_workbook(form)["Mode d'emploi"]["A"] if c.value)
+    assert "remplissez seulement ces lignes-là et laissez « sans ventilation » vide" in aide
+    _fill(
+        form,
+        {
+            ("club-emploi", "beneficiaires:total"): 10,
+            ("club-emploi", "publics:EPA"): 4,
+            ("club-emploi", "publics:EPA+BPI+BPT"): 6,
+            ("club-emploi", "depenses_realisees"): 9000,
+        },
+    )
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 1, run.out + run.err
+    unsplit = f"{form.as_posix()}:club-emploi!{_cell(form, 'club-emploi', 'publics:EPA+BPI+BPT')}"
+    assert _codes(run.out) == [("CTAI-E404", unsplit)]
+    epa = _cell(form, "club-emploi", "publics:EPA")
+    assert f"EPA est déjà compté à la ligne « dont EPA » ({epa})" in run.out
+    assert "bilans/2025.yaml:" not in run.out
+    after = (dax_copy / "bilans" / "2025.yaml").read_text(encoding="utf-8")
+    assert after == _BILAN_2025 + (
+        "actions:\n"
+        "  - action: club-emploi\n"
+        "    beneficiaires:\n"
+        "      total: 10\n"
+        "      par_public:\n"
+        "        - {publics: [EPA], nombre: 4}\n"
+        "    depenses_realisees: 9000\n"
+    )
+    assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+
+
+def test_one_porteurs_refused_action_does_not_stop_the_others(ctai, dax_copy: Path, forms: Path) -> None:
+    """An error of the merged bilan inside one action's entry (11 BPI for a total of 5) is
+    reported at that form's sheet and that action is left out; the other forms are imported."""
+    ccas = _fill(
+        forms / "bilan-2024-ccas-dax.xlsx",
+        {("petite-enfance", "beneficiaires:total"): 5, ("petite-enfance", "publics:BPI"): 11},
+    )
+    hopital = _fill(forms / "bilan-2024-ch-dax.xlsx", {("pas-hopital", "beneficiaires:total"): 470})
+    run = ctai("bilan", "import", ccas, hopital, "--contrat", dax_copy)
+    assert run.code == 1, run.out + run.err
+    assert _codes(run.out) == [("CTAI-E208", f"{ccas.as_posix()}:petite-enfance")]
+    assert "les valeurs de l'action « petite-enfance » ne sont pas importées" in run.out
+    after = (dax_copy / BILAN).read_text(encoding="utf-8")
+    assert "  - action: pas-hopital\n    beneficiaires:\n      total: 470\n" in after
+    assert "total: 5" not in after
+    assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0

@@ -225,15 +225,31 @@ class _Fusionneur:
         if total is not None:
             self.poser(benef, "beneficiaires", "total", benef_model and benef_model.total, total, contexte)
         groups = benef_model.par_public if benef_model else []
-        for key, cell in given.items():
-            if not key.startswith("publics:"):
-                continue
+        # A public is counted in one group only (CTAI-E208): the groups of the bilan, then the
+        # rows of the form one public at a time, then the « sans ventilation » rows.
+        compte: dict[str, str] = {}
+        for g in groups:
+            for public in g.publics:
+                compte[public] = ", ".join(g.publics)
+        rows = sorted(
+            ((k, c) for k, c in given.items() if k.startswith("publics:")),
+            key=lambda kc: len(publics_of_key(kc[0])),
+        )
+        for key, cell in rows:
             publics = publics_of_key(key)
             sub = f"{contexte}, {', '.join(publics)}"
             index = next((i for i, g in enumerate(groups) if set(g.publics) == set(publics)), None)
             if index is not None:
                 self.poser(benef["par_public"][index], "groupe", "nombre", groups[index].nombre, cell, sub)
                 continue
+            deja = next((p for p in publics if p in compte), None)
+            if deja is not None:
+                self.out.diagnostics.append(
+                    make("CTAI-E404", cell.ou, detail=_deux_fois(publics, deja, compte[deja], cells))
+                )
+                continue
+            for public in publics:
+                compte[public] = ", ".join(publics)
             liste = benef.get("par_public")
             if liste is None:
                 liste = CommentedSeq()
@@ -320,6 +336,29 @@ class _Fusionneur:
                 _inserer(entry, _ORDRE["action"], "cofinancements", liste)
             liste.append(flow({"financeur": texte(financeur), "montant": montant(cell.valeur)}))
             self.out.ajouts.append(f"{sub} : montant = {_affiche(cell.valeur)}")
+
+
+def _ligne(publics: str) -> str:
+    """The label of the form's row of a group (lignes.lignes_action)."""
+    return f"dont {publics}" if "," not in publics else f"dont {publics} sans ventilation"
+
+
+def _deux_fois(publics: list[str], public: str, groupe: str, cells: dict[str, Cellule]) -> str:
+    """Why the row of ``publics`` is not read: ``public`` is already counted in ``groupe``."""
+    autre = cells.get("publics:" + groupe.replace(", ", "+"))
+    ou = f" ({autre.ou.rsplit('!', 1)[-1]})" if autre is not None and autre.valeur is not None else ""
+    source = f"à la ligne « {_ligne(groupe)} »{ou}" if ou else f"dans le groupe « {groupe} » du bilan"
+    if len(publics) > 1:
+        conseil = (
+            "laissez « sans ventilation » vide quand une partie est répartie par public (le reste du "
+            "total reste non réparti), ou ne remplissez qu'elle"
+        )
+    else:
+        conseil = "videz la ligne « sans ventilation » de ce public pour le compter à part"
+    return (
+        f"« {_ligne(', '.join(publics))} » : {public} est déjà compté {source} ; un public ne se compte "
+        f"que sur une ligne : {conseil}"
+    )
 
 
 _ORDRE.update(

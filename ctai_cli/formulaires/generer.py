@@ -245,7 +245,11 @@ INSTRUCTIONS = (
     "4. Nombres de personnes : des entiers. Montants : en euros, avec au plus deux décimales.",
     "5. Bénéficiaires : le total, puis la répartition par public (EPA : étrangers primo-arrivants ; "
     "BPI : bénéficiaires de la protection internationale ; BPT : bénéficiaires de la protection "
-    "temporaire). La ligne « sans ventilation » compte les personnes que vous ne pouvez pas répartir.",
+    "temporaire). Chaque public ne se compte que sur une ligne. La ligne « sans ventilation » sert "
+    "quand vous ne pouvez répartir aucune de ces personnes par public : remplissez-la seule, sans les "
+    "lignes « dont EPA », « dont BPI »… de ces publics. Si vous connaissez une partie de la répartition "
+    "(par exemple 4 EPA sur 10), remplissez seulement ces lignes-là et laissez « sans ventilation » "
+    "vide : le reste du total est compté comme non réparti.",
     "6. Reliquat : la part des crédits de l'État non dépensée, et la destination que vous proposez "
     "(report sur une action de l'année suivante, reversement, conservé, en attente).",
     "7. Ne renommez pas les feuilles, n'insérez ni ne supprimez de lignes : le fichier est relu "

@@ -6,7 +6,7 @@ of the contract): any error and nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -111,23 +111,78 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
     if text is None:
         raise ImportProblem(problems[0].message)
     result.avant = result.apres = text
-    try:
-        document = charger(text)
-    except EditionImpossible as exc:
-        raise ImportProblem(f"{result.chemin} : {exc} ; rien n'a été écrit") from None
-    result.fusion = fusionner(document.data, fichier_bilan.model, annexe, saisies, force)
+    original = fichier_bilan.document, fichier_bilan.model
+    # The result must pass validation, with every other file of the contract. An error inside
+    # the entry of an action comes from that action's values: it is reported at the form's sheet
+    # and that action is left out, so that one porteur's mistake does not stop the others'.
+    while True:
+        try:
+            document = charger(text)
+        except EditionImpossible as exc:
+            raise ImportProblem(f"{result.chemin} : {exc} ; rien n'a été écrit") from None
+        result.fusion = fusionner(document.data, original[1], annexe, saisies, force)
+        result.refus = []
+        if not result.fusion.modifie:
+            break
+        result.apres = document.texte()
+        parsed, problems = parse_text(result.apres, fichier_bilan.path)
+        model = None
+        if parsed is not None:
+            model, problems = validate_document(parsed, type(fichier_bilan.model), problems)
+        if model is None:
+            result.refus = [d for d in problems if d.is_error]
+        else:
+            fichier_bilan.document, fichier_bilan.model = parsed, model
+            result.refus = [d for d in run_checks(depot, Contexte(date=jour)) if d.is_error]
+            fichier_bilan.document, fichier_bilan.model = original
+        en_cause = _refus_par_action(result.refus, result.chemin, result.apres, saisies)
+        if not result.refus or not en_cause:
+            break
+        for action_id, refus in en_cause.items():
+            ou = next((c.ou.rsplit("!", 1)[0] for c in saisies[action_id].values()), origine[action_id])
+            for d in refus:
+                result.diagnostics.append(
+                    replace(
+                        d,
+                        path=ou,
+                        line=0,
+                        col=0,
+                        message=f"{d.message} (après import ; les valeurs de l'action « {action_id} » "
+                        "ne sont pas importées)",
+                    )
+                )
+            del saisies[action_id]
     result.diagnostics.extend(result.fusion.diagnostics)
     if not result.fusion.modifie:
-        return result
-    result.apres = document.texte()
-    # The result must pass validation, with every other file of the contract.
-    parsed, problems = parse_text(result.apres, fichier_bilan.path)
-    model = None
-    if parsed is not None:
-        model, problems = validate_document(parsed, type(fichier_bilan.model), problems)
-    if model is None:
-        result.refus = [d for d in problems if d.is_error]
-        return result
-    fichier_bilan.document, fichier_bilan.model = parsed, model
-    result.refus = [d for d in run_checks(depot, Contexte(date=jour)) if d.is_error]
+        result.apres = result.avant
+    # What is left refers to the merged text, never written: no line of it to point at.
+    result.refus = [
+        replace(d, line=0, col=0, message=f"{d.message} (résultat de l'import, non écrit)")
+        if d.path == result.chemin
+        else d
+        for d in result.refus
+    ]
     return result
+
+
+def _refus_par_action(
+    refus: list[Diagnostic], chemin: str, texte: str, saisies: dict[str, dict[str, Cellule]]
+) -> dict[str, list[Diagnostic]]:
+    """The errors of the merged bilan that lie inside the entry of an action read from a form,
+    by action; {} when one of them lies elsewhere (then nothing is written, as for any error)."""
+    from ctai_cli.yamlwrite import charger
+
+    try:
+        actions = charger(texte).data.get("actions") or []
+        debuts = [(actions.lc.item(i)[0] + 1, entry.get("action")) for i, entry in enumerate(actions)]
+    except Exception:  # not a mapping, not loadable: the errors stay where they are
+        return {}
+    out: dict[str, list[Diagnostic]] = {}
+    for d in refus:
+        if d.path != chemin or d.line == 0:
+            return {}
+        action_id = next((a for debut, a in reversed(debuts) if debut <= d.line), None)
+        if action_id not in saisies:
+            return {}
+        out.setdefault(action_id, []).append(d)
+    return out
