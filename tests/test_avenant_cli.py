@@ -35,7 +35,13 @@ def test_diff_shows_both_changes_with_their_deltas(ctai, pull_request) -> None:
     diff = json.loads(run.out)
     actions = {a["id"]: a for annexe in diff["annexes"] for a in annexe["actions"]}
     assert set(actions) == {"club-emploi", "atelier-numerique"}
-    assert actions["club-emploi"]["budget"] == {"avant": "8000.00", "apres": "11000.00", "delta": "3000.00"}
+    assert actions["club-emploi"]["budget"] == {
+        "avant": "8000.00",
+        "apres": "11000.00",
+        "delta": "3000.00",
+        "inconnu_avant": None,
+        "inconnu_apres": None,
+    }
     assert actions["atelier-numerique"]["statut"] == "ajout"
     assert actions["atelier-numerique"]["budget"]["delta"] == "5000.00"
     assert diff["budget"]["total"]["delta"] == "8000.00"

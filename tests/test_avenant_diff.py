@@ -16,7 +16,6 @@ from ctai_cli.avenants.diff import (
     AxeRef,
     Changement,
     DiffContrat,
-    EcartBudget,
     EcartEnveloppe,
     comparer,
     differences,
@@ -43,6 +42,10 @@ def budgets_by_axe(folder: Path, year: int) -> dict[int, Decimal]:
     for action in depot.annexe(year).actions:
         sums[action.axe] = sums.get(action.axe, Decimal(0)) + action.budget.etat_bop104
     return sums
+
+
+def rows(ecarts) -> list[tuple]:
+    return [(e.annee, e.axe, e.avant, e.apres, e.delta) for e in ecarts]
 
 
 def amount(text: str) -> Decimal:
@@ -99,13 +102,16 @@ def test_pull_request_raising_a_budget_and_adding_an_action(tmp_path: Path) -> N
         "ville-dax",
     )
     assert (added.budget_avant, added.budget_apres, added.ecart) == (None, 5000, Decimal("5000"))
-    assert diff.budget.par_axe == (
-        EcartBudget(2025, 4, before[4], before[4] + 5000),
-        EcartBudget(2025, 5, before[5], before[5] + 3000),
-    )
+    assert rows(diff.budget.par_axe) == [
+        (2025, 4, before[4], before[4] + 5000, 5000),
+        (2025, 5, before[5], before[5] + 3000, 3000),
+    ]
     total_2025 = sum(before.values(), Decimal(0))
-    assert diff.budget.par_annee == (EcartBudget(2025, None, total_2025, total_2025 + 8000),)
-    assert diff.budget.total.delta == Decimal("8000") and diff.budget.complet
+    assert rows(diff.budget.par_annee) == [(2025, None, total_2025, total_2025 + 8000, 8000)]
+    # The contract's total is unknown (no 2026 annexe), as budget reconcile says; the delta is known:
+    # the unknown terms (the 2026 annexe) are the same on both sides.
+    assert diff.budget.total.avant is None and diff.budget.total.delta == Decimal("8000")
+    assert not diff.budget.complet
     assert all(isinstance(row.delta, Decimal) for row in (*diff.budget.par_axe, *diff.budget.par_annee))
 
     assert phrases(diff) == [
@@ -124,6 +130,7 @@ def test_pull_request_raising_a_budget_and_adding_an_action(tmp_path: Path) -> N
             "avant": f"{before[4]:.2f}",
             "apres": f"{before[4] + 5000:.2f}",
             "delta": "5000.00",
+            "complet": True,
         },
         {
             "annee": 2025,
@@ -131,10 +138,17 @@ def test_pull_request_raising_a_budget_and_adding_an_action(tmp_path: Path) -> N
             "avant": f"{before[5]:.2f}",
             "apres": f"{before[5] + 3000:.2f}",
             "delta": "3000.00",
+            "complet": True,
         },
     ]
     action = data["annexes"][0]["actions"][0]
-    assert action["budget"] == {"avant": "8000.00", "apres": "11000.00", "delta": "3000.00"}
+    assert action["budget"] == {
+        "avant": "8000.00",
+        "apres": "11000.00",
+        "delta": "3000.00",
+        "inconnu_avant": None,
+        "inconnu_apres": None,
+    }
     assert action["changements"] == [
         {"chemin": "budget.etat_bop104", "avant": "8000.00", "apres": "11000.00"}
     ]
@@ -207,7 +221,7 @@ def test_removed_action_and_changed_title(tmp_path: Path) -> None:
         27000,
     )
     assert removed.ecart == Decimal("-27000")
-    assert diff.budget.par_axe == (EcartBudget(2024, 6, Decimal(36000), Decimal(9000)),)
+    assert rows(diff.budget.par_axe) == [(2024, 6, Decimal(36000), Decimal(9000), Decimal(-27000))]
     assert diff.budget.par_annee[0].delta == Decimal("-27000")
     assert phrases(diff) == [
         "Annexe 1 (2024) : le titre de l'action « parentalite-laep » passe de "
@@ -216,7 +230,7 @@ def test_removed_action_and_changed_title(tmp_path: Path) -> None:
         "et ateliers sur les valeurs de la République » (axe 6, porteur sos-solidarites, 27\u202f000,00\xa0€).",
     ]
     assert (
-        "| 2024 | axe 6 | 36\u202f000,00\xa0€ | 9\u202f000,00\xa0€ | -27\u202f000,00\xa0€ |"
+        "| 2024 | axe 6 | 36\u202f000,00\xa0€ | 9\u202f000,00\xa0€ | −27\u202f000,00\xa0€ |"
         in en_markdown(diff)
     )
     assert diff.dossier == "."
@@ -375,8 +389,17 @@ def test_working_tree_head_includes_uncommitted_and_untracked_files(tmp_path: Pa
     assert diff.head == "l'arbre de travail (modifications non validées comprises)"
     assert [(a.annee, a.statut) for a in diff.annexes] == [(2025, "modification"), (2026, "ajout")]
     assert diff.annexes[1].actions[0].ecart == Decimal("7000")
-    assert [(r.annee, r.delta) for r in diff.budget.par_annee] == [(2025, 1000), (2026, 7000)]
-    assert diff.budget.total.delta == Decimal("8000")
+    # Before, 2026 had no annexe: its budget was unknown, not 0 (and so was the contract's total).
+    assert [(r.annee, r.avant, r.apres, r.delta) for r in diff.budget.par_annee] == [
+        (2025, Decimal(150000), Decimal(151000), 1000),
+        (2026, None, 7000, None),
+    ]
+    total = diff.budget.total
+    assert (total.avant, total.apres, total.delta) == (None, total.apres_montant.somme.connu, None)
+    assert total.avant_montant.raison == "annexe 2026 absente" and total.apres is not None
+    text = en_texte(diff)
+    assert re.search(r"2026\s+total\s+inconnu\s+7\u202f000,00\xa0€\s+inconnu\n", text)
+    assert "Total du contrat, avant : inconnu — annexe 2026 absente." in text
     assert phrases(diff)[1] == (
         "Annexe 1 (2026) : ajout de l'annexe des actions de 2026 (1 action, budget État total de 7\u202f000,00\xa0€)."
     )
@@ -454,7 +477,10 @@ def test_invalid_file_is_recorded_not_compared(tmp_path: Path) -> None:
     assert [a.annee for a in diff.annexes] == [2024]
     assert not diff.budget.complet
     assert "actions/2025.yaml (head) : structure non conforme au format, non comparé." in en_texte(diff)
-    assert "_Totaux incomplets" in en_markdown(diff)
+    assert (
+        "- Total du contrat, après : inconnu — annexe 2026 absente, annexe 2025 invalide, non comparée."
+        in en_markdown(diff)
+    )
 
 
 def test_symlinks_inside_the_repository_are_followed(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from ctai_cli.avenants.ecarts import (
     _CLES,
+    SANS_BUDGET,
     AxeRef,
     AxeRenomme,
     Changement,
@@ -26,9 +27,11 @@ from ctai_cli.avenants.ecarts import (
     EcartEnveloppe,
     EcartsBudget,
     FichierInvalide,
+    MontantConnu,
     Statut,
 )
-from ctai_cli.budget import ZERO
+from ctai_cli.avenants.ecarts import NON_PRECISE as BUDGET_NON_PRECISE
+from ctai_cli.budget import Ligne, Rapprochement, Totaux, rapprocher
 from ctai_cli.models import Action, Annexe, Contrat, Porteur
 from ctai_cli.models.common import precise
 from ctai_cli.repository import Depot, Fichier
@@ -117,6 +120,15 @@ def _budget(action: Action) -> Decimal | None:
     return precise(action.budget.etat_bop104) if action.budget is not None else None
 
 
+def _inconnu(action: Action | None) -> str | None:
+    """Why the action's State budget is unknown (None: known, or no action on that side)."""
+    if action is None:
+        return None
+    if action.budget is None:
+        return SANS_BUDGET
+    return BUDGET_NON_PRECISE if precise(action.budget.etat_bop104) is None else None
+
+
 def _index(actions: Iterable[Action]) -> dict[tuple[str, int], Action]:
     """Actions by (id, occurrence): duplicated ids (an error of their own) still pair up in order."""
     seen: Counter[str] = Counter()
@@ -144,6 +156,8 @@ def _diff_action(annee: int, statut: Statut, a: Action | None, b: Action | None)
         budget_avant=_budget(a) if a is not None else None,
         budget_apres=_budget(b) if b is not None else None,
         axe_avant=a.axe if a is not None else None,
+        inconnu_avant=_inconnu(a),
+        inconnu_apres=_inconnu(b),
     )
 
 
@@ -251,35 +265,107 @@ def _numero_annexe(annee: int, *contrats: Contrat | None) -> int:
     return 1
 
 
-def _sums_by_axe(annexe: Annexe | None) -> dict[int, Decimal]:
-    sums: dict[int, Decimal] = {}
-    for action in annexe.actions if annexe else ():
-        sums[action.axe] = sums.get(action.axe, ZERO) + (_budget(action) or ZERO)
-    return sums
+# --------------------------------------------------------------------------- budget deltas
+# The sums are the budget core's (ctai_cli.budget.rapprocher, as « ctai budget reconcile »):
+# a missing or partial annexe, an action without budget or with « non précisé » make a sum
+# unknown, with the partial sum of the known terms.
 
 
-def _ecarts(
-    pairs: dict[int, tuple[Annexe | None, Annexe | None]], annexes: list[DiffAnnexe], complet: bool
-) -> EcartsBudget:
-    changed_years = {a.annee for d in annexes for a in d.actions if a.budget_avant != a.budget_apres}
+def _raison(totaux: Totaux, invalides: tuple[int, ...] = ()) -> str | None:
+    """Why the State allocations (alloué) of ``totaux`` are unknown, in French."""
+    if totaux.sommes["alloue"].complet:
+        return None
+    parts = []
+    absentes = [y for y in totaux.annexes_absentes if y not in invalides]
+    for years, what in ((absentes, "absente"), (list(invalides), "invalide, non comparée")):
+        if years:
+            pluriel = "s" if len(years) > 1 else ""
+            parts.append(f"annexe{pluriel} {', '.join(map(str, years))} {what}{pluriel}")
+    if totaux.annexes_partielles:
+        pluriel = "s" if len(totaux.annexes_partielles) > 1 else ""
+        years = ", ".join(map(str, totaux.annexes_partielles))
+        parts.append(f"annexe{pluriel} {years} partielle{pluriel}")
+    for count, what in (
+        (totaux.sans_budget, "sans budget dans l'annexe"),
+        (totaux.budget_non_precise, "au budget État non précisé"),
+    ):
+        if count:
+            parts.append(f"{count} action{'s' if count > 1 else ''} {what}")
+    return ", ".join(parts)
+
+
+def _cles(lignes: list[Ligne], absentes: Iterable[int], partielles: Iterable[int]) -> frozenset[Any]:
+    """The unknown terms, by identity: a missing or partial annexe, each action without a known budget."""
+    seen: Counter[str] = Counter()
+    out: set[Any] = {("annexe", y) for y in absentes} | {("partielle", y) for y in partielles}
+    for ligne in lignes:
+        seen[ligne.cle] += 1
+        if ligne.alloue is None:
+            kind = "sans budget" if ligne.reports is None else "non précisé"
+            out.add((ligne.cle, seen[ligne.cle], kind))
+    return frozenset(out)
+
+
+def _montant(
+    lignes: list[Ligne], absentes: list[int], partielles: list[int], invalides: tuple[int, ...]
+) -> MontantConnu:
+    totaux = Totaux.de(lignes, absentes, partielles)
+    return MontantConnu(
+        totaux.sommes["alloue"], _raison(totaux, invalides), _cles(lignes, absentes, partielles)
+    )
+
+
+class _Cote:
+    """One side's budget, as reconciled by the budget core."""
+
+    def __init__(self, depot: Depot) -> None:
+        self.rap: Rapprochement = rapprocher(depot)
+        self.invalides = tuple(y for y, f in depot.actions.items() if f.model is None)
+
+    def annee(self, year: int, axe: int | None = None) -> MontantConnu:
+        annee = self.rap.annee(year)
+        if annee is None or not annee.annexe:
+            return _montant([], [year], [], self.invalides)
+        lignes = [x for x in annee.lignes if axe is None or x.axe == axe]
+        return _montant(lignes, [], list(annee.totaux.annexes_partielles), self.invalides)
+
+    def axes(self, year: int) -> set[int]:
+        annee = self.rap.annee(year)
+        return {x.axe for x in annee.lignes} if annee is not None else set()
+
+    def contrat(self) -> MontantConnu:
+        """The contract's total over its years, as « ctai budget reconcile » gives it."""
+        totaux = self.rap.contrat
+        assert totaux is not None
+        annees = [a for a in self.rap.annees if a.cadre == "contrat"]
+        lignes = [x for a in annees for x in a.lignes]
+        absentes = [a.annee for a in annees if not a.annexe]
+        partielles = [y for a in annees for y in a.totaux.annexes_partielles]
+        return MontantConnu(
+            totaux.sommes["alloue"], _raison(totaux, self.invalides), _cles(lignes, absentes, partielles)
+        )
+
+
+def _ecarts(base: Depot, head: Depot, years: list[int], annexes: list[DiffAnnexe]) -> EcartsBudget:
+    a, b = _Cote(base), _Cote(head)
+    changed_years = {d.annee for d in annexes for x in d.actions if x.budget_change}
+    changed_years |= {d.annee for d in annexes if d.statut != "modification"}
     par_axe: list[EcartBudget] = []
     par_annee: list[EcartBudget] = []
-    total_a = total_b = ZERO
-    for annee in sorted(pairs):
-        avant, apres = pairs[annee]
-        sa, sb = _sums_by_axe(avant), _sums_by_axe(apres)
-        ya, yb = sum(sa.values(), ZERO), sum(sb.values(), ZERO)
-        total_a, total_b = total_a + ya, total_b + yb
+    for annee in years:
         rows = [
-            EcartBudget(annee, axe, sa.get(axe, ZERO), sb.get(axe, ZERO))
-            for axe in sorted(sa.keys() | sb.keys())
+            EcartBudget(annee, axe, a.annee(annee, axe), b.annee(annee, axe))
+            for axe in sorted(a.axes(annee) | b.axes(annee))
         ]
-        rows = [row for row in rows if row.delta]
+        rows = [row for row in rows if row.change]
         par_axe += rows
         # A year is shown when an action's budget changed, or when an action moved to another axe.
         if annee in changed_years or rows:
-            par_annee.append(EcartBudget(annee, None, ya, yb))
-    return EcartsBudget(tuple(par_axe), tuple(par_annee), EcartBudget(None, None, total_a, total_b), complet)
+            par_annee.append(EcartBudget(annee, None, a.annee(annee), b.annee(annee)))
+    invalides = tuple(f"actions/{y}.yaml" for y in sorted(set(a.invalides) | set(b.invalides)))
+    return EcartsBudget(
+        tuple(par_axe), tuple(par_annee), EcartBudget(None, None, a.contrat(), b.contrat()), invalides
+    )
 
 
 def comparer(
@@ -306,17 +392,15 @@ def comparer(
         termes.append("contrat.yaml")
 
     annexes: list[DiffAnnexe] = []
-    pairs: dict[int, tuple[Annexe | None, Annexe | None]] = {}
-    complet = True
+    compared: list[int] = []
     for annee in sorted(base.actions.keys() | head.actions.keys()):
         fa, fb = base.actions.get(annee), head.actions.get(annee)
         if (fa is not None and fa.model is None) or (fb is not None and fb.model is None):
-            complet = False
             if _change(fa, fb):
                 termes.append(f"actions/{annee}.yaml")
             continue
         ma, mb = base.annexe(annee), head.annexe(annee)
-        pairs[annee] = (ma, mb)
+        compared.append(annee)
         diff = comparer_annexes(annee, ma, mb, _numero_annexe(annee, cb, ca))
         if diff is not None:
             annexes.append(diff)
@@ -329,7 +413,7 @@ def comparer(
     return DiffContrat(
         contrat=convention,
         annexes=tuple(annexes),
-        budget=_ecarts(pairs, annexes, complet),
+        budget=_ecarts(base, head, compared, annexes),
         porteurs=porteurs,
         bilans=_files(base.bilans, head.bilans),
         avenants=_files(base.avenants, head.avenants),

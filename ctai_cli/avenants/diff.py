@@ -27,8 +27,11 @@ whose model validated on both sides are compared field by field; an invalid file
 listed in ``fichiers_invalides`` and, for the terms, counted as changed when its raw
 content differs.
 
-Money is :class:`~decimal.Decimal` throughout. An action without a ``budget`` counts
-for 0 in the sums; its own line says "sans budget État indiqué".
+Money is :class:`~decimal.Decimal` throughout. Unknown is never zero: the sums are the budget
+core's (:func:`ctai_cli.budget.rapprocher`, as ``ctai budget reconcile``), so an action without
+``budget`` (« sans budget dans l'annexe ») or with ``etat_bop104: non précisé`` (« budget État
+non précisé »), a missing or partial annexe make that side's sum unknown, with its partial sum and
+the reason; a delta is known when both sides are, or when their unknown terms are the same.
 
 Renderers: :func:`phrases` (French sentences in administrative style, for
 ``avenants/<n>.yaml``), :func:`en_texte`, :func:`en_markdown` (a pull-request

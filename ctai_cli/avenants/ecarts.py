@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from ctai_cli.budget import ZERO, money_text
+from ctai_cli.budget import ZERO, Somme, money_text
 
 Statut = Literal["ajout", "suppression", "modification"]
 Cote = Literal["base", "head"]
@@ -125,14 +125,25 @@ class DiffAction:
     axe: int  # head's axe (base's for a removed action)
     porteur: str  # head's porteur (base's for a removed action)
     changements: tuple[Changement, ...] = ()  # field changes, for a "modification"
-    budget_avant: Decimal | None = None  # budget.etat_bop104; None: absent or no budget
+    budget_avant: Decimal | None = None  # budget.etat_bop104; None: absent side, no budget or unknown
     budget_apres: Decimal | None = None
     axe_avant: int | None = None  # None for an added action
+    # Why a side's State budget is unknown: SANS_BUDGET (no « budget » in the annexe) or
+    # NON_PRECISE (« etat_bop104: non précisé »); None when known or when the action is absent there.
+    inconnu_avant: str | None = None
+    inconnu_apres: str | None = None
 
     @property
-    def ecart(self) -> Decimal:
-        """Change of the State budget (an added action: its budget; a removed one: minus it)."""
+    def ecart(self) -> Decimal | None:
+        """Change of the State budget (an added action: its budget; a removed one: minus it);
+        None when a side's budget is unknown (unknown is never zero)."""
+        if self.inconnu_avant or self.inconnu_apres:
+            return None
         return (self.budget_apres or ZERO) - (self.budget_avant or ZERO)
+
+    @property
+    def budget_change(self) -> bool:
+        return (self.budget_avant, self.inconnu_avant) != (self.budget_apres, self.inconnu_apres)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +158,8 @@ class DiffAction:
                 "avant": money_text(self.budget_avant),
                 "apres": money_text(self.budget_apres),
                 "delta": money_text(self.ecart),
+                "inconnu_avant": self.inconnu_avant,
+                "inconnu_apres": self.inconnu_apres,
             },
             "changements": [c.to_dict() for c in self.changements],
         }
@@ -213,18 +226,79 @@ class DiffFichiers:
         return {"ajoutes": list(self.ajoutes), "retires": list(self.retires), "modifies": list(self.modifies)}
 
 
+SANS_BUDGET = "sans budget dans l'annexe"
+NON_PRECISE = "budget État non précisé"
+
+
+@dataclass(frozen=True)
+class MontantConnu:
+    """One side of a budget comparison: the sum as the budget core computes it (unknown terms
+    included), why it is unknown, and which terms are unknown (to tell whether both sides
+    share the same unknown terms)."""
+
+    somme: Somme
+    raison: str | None = None  # French, when some term is unknown: « annexe 2026 absente »
+    inconnus: frozenset[Any] = frozenset()
+
+    @classmethod
+    def connu(cls, montant: Decimal) -> MontantConnu:
+        return cls(Somme.de([montant]))
+
+    @property
+    def valeur(self) -> Decimal | None:
+        return self.somme.valeur
+
+    @property
+    def partiel(self) -> Decimal | None:
+        return self.somme.partiel
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"montant": money_text(self.valeur), "complet": self.somme.complet}
+        if not self.somme.complet:
+            out["partiel"] = money_text(self.partiel)
+            out["raison"] = self.raison
+        return out
+
+
+_ZERO_CONNU = MontantConnu(Somme())
+
+
 @dataclass(frozen=True)
 class EcartBudget:
-    """State budget (BOP 104) before and after, for a year and axe, a year, or the whole."""
+    """State budget (BOP 104) before and after, for a year and axe, a year, or the whole.
+
+    A side is unknown as soon as one of its terms is (an action without budget or « non
+    précisé », a missing or partial annexe): never 0. The delta is known when both sides are,
+    or when both have the very same unknown terms (unchanged, so they cancel out)."""
 
     annee: int | None
     axe: int | None
-    avant: Decimal
-    apres: Decimal
+    avant_montant: MontantConnu
+    apres_montant: MontantConnu
 
     @property
-    def delta(self) -> Decimal:
-        return self.apres - self.avant
+    def avant(self) -> Decimal | None:
+        return self.avant_montant.valeur
+
+    @property
+    def apres(self) -> Decimal | None:
+        return self.apres_montant.valeur
+
+    @property
+    def complet(self) -> bool:
+        return self.avant_montant.somme.complet and self.apres_montant.somme.complet
+
+    @property
+    def delta(self) -> Decimal | None:
+        a, b = self.avant_montant, self.apres_montant
+        if a.inconnus != b.inconnus:
+            return None
+        return b.somme.connu - a.somme.connu
+
+    @property
+    def change(self) -> bool:
+        a, b = self.avant_montant, self.apres_montant
+        return (a.somme.connu, a.inconnus) != (b.somme.connu, b.inconnus)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -232,20 +306,34 @@ class EcartBudget:
             out["annee"] = self.annee
         if self.axe is not None:
             out["axe"] = self.axe
-        return {
-            **out,
-            "avant": money_text(self.avant),
-            "apres": money_text(self.apres),
-            "delta": money_text(self.delta),
-        }
+        out.update(
+            {
+                "avant": money_text(self.avant),
+                "apres": money_text(self.apres),
+                "delta": money_text(self.delta),
+                "complet": self.complet,
+            }
+        )
+        if not self.complet:
+            out["inconnu"] = {
+                "avant": self.avant_montant.to_dict(),
+                "apres": self.apres_montant.to_dict(),
+            }
+        return out
 
 
 @dataclass(frozen=True)
 class EcartsBudget:
     par_axe: tuple[EcartBudget, ...] = ()  # (year, axe) whose total changed
     par_annee: tuple[EcartBudget, ...] = ()  # years where an action's budget changed
-    total: EcartBudget = field(default_factory=lambda: EcartBudget(None, None, ZERO, ZERO))
-    complet: bool = True  # False when an annexe could not be compared (invalid file)
+    total: EcartBudget = field(default_factory=lambda: EcartBudget(None, None, _ZERO_CONNU, _ZERO_CONNU))
+    # Annexes that could not be compared (invalid file): their amounts are missing from the rows.
+    invalides: tuple[str, ...] = ()
+
+    @property
+    def complet(self) -> bool:
+        """Every amount shown is known and every annexe was compared."""
+        return not self.invalides and self.total.complet
 
     @property
     def vide(self) -> bool:
@@ -257,6 +345,7 @@ class EcartsBudget:
             "par_annee": [e.to_dict() for e in self.par_annee],
             "total": self.total.to_dict(),
             "complet": self.complet,
+            "annexes_non_comparees": list(self.invalides),
         }
 
 

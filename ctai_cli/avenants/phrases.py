@@ -12,6 +12,7 @@ from ctai_cli.avenants.comparaison import _empty
 from ctai_cli.avenants.ecarts import (
     _CLES,
     _LONG_TEXT,
+    SANS_BUDGET,
     Changement,
     DiffAction,
     DiffAnnexe,
@@ -200,35 +201,51 @@ def _phrase_changement(
     return f"{subject} {verb} de {_valeur(avant)} à {_valeur(apres)}"
 
 
-def ecart_signe(delta: Decimal) -> str:
-    """``+3 000,00 €``, ``-749,60 €``, ``0,00 €``."""
-    return f"+{euros(delta)}" if delta > 0 else euros(delta)
+def ecart_signe(delta: Decimal | None) -> str:
+    """``+3 000,00 €``, ``−749,60 €``, ``0,00 €``, ``inconnu`` (the documents' signed amounts)."""
+    from ctai_cli.documents.jinja import f_ecart
+
+    return "inconnu" if delta is None else f_ecart(delta)
 
 
-def _budget_texte(montant: Decimal | None) -> str:
-    return euros(montant) if montant is not None else "sans budget État indiqué"
+def _ecart_entre_parentheses(delta: Decimal | None) -> str:
+    return "écart inconnu" if delta is None else ecart_signe(delta)
+
+
+def _etat(value: Any) -> str:
+    """A State budget as written in the annexe: an amount, or « non précisé » (never a number)."""
+    return euros(value) if isinstance(value, Decimal) else "non précisé"
+
+
+def _budget_texte(montant: Decimal | None, inconnu: str | None) -> str:
+    if inconnu == SANS_BUDGET:
+        return "sans budget dans l'annexe"
+    if inconnu is not None or montant is None:
+        return "budget État non précisé"
+    return euros(montant)
 
 
 def _phrases_action(action: DiffAction) -> list[str]:
     sujet = f"de l'action « {action.id} »"
     if action.statut in ("ajout", "suppression"):
         montant = action.budget_apres if action.statut == "ajout" else action.budget_avant
+        inconnu = action.inconnu_apres if action.statut == "ajout" else action.inconnu_avant
         what = "ajout" if action.statut == "ajout" else "suppression"
         return [
             f"{what} de l'action « {action.id} », intitulée « {action.titre} » "
-            f"(axe {action.axe}, porteur {action.porteur}, {_budget_texte(montant)})"
+            f"(axe {action.axe}, porteur {action.porteur}, {_budget_texte(montant, inconnu)})"
         ]
     out = []
     for change in action.changements:
         if change.chemin == "budget.etat_bop104":
             avant, apres = change.avant, change.apres
-            if avant is None:
-                out.append(f"le budget État {sujet} est fixé à {euros(apres)}")
+            if avant is None:  # the annexe gave no budget for the action
+                out.append(f"le budget État {sujet} est fixé à {_etat(apres)}")
             elif apres is None:
-                out.append(f"le budget État {sujet} n'est plus indiqué (auparavant : {euros(avant)})")
+                out.append(f"le budget État {sujet} n'est plus indiqué (auparavant : {_etat(avant)})")
             else:
                 out.append(
-                    f"le budget État {sujet} passe de {euros(avant)} à {euros(apres)} ({ecart_signe(apres - avant)})"
+                    f"le budget État {sujet} passe de {_etat(avant)} à {_etat(apres)} ({_ecart_entre_parentheses(action.ecart)})"
                 )
         else:
             out.append(_phrase_changement(change, _LABELS_ACTION, sujet))
@@ -272,13 +289,16 @@ def _phrases_annexe(annexe: DiffAnnexe) -> list[str]:
     if annexe.statut in ("ajout", "suppression"):
         n = len(annexe.actions)
         total = Somme.de(
-            a.budget_apres if annexe.statut == "ajout" else a.budget_avant for a in annexe.actions
+            (a.budget_apres if annexe.statut == "ajout" else a.budget_avant) for a in annexe.actions
         )
         what = "ajout" if annexe.statut == "ajout" else "suppression"
         if total.valeur is not None:
             budget = f"budget État total de {euros(total.valeur)}"
         else:  # unknown is never zero: an action without budget makes the total unknown
-            budget = f"budget État total inconnu, {total.inconnus} action{'s' if total.inconnus > 1 else ''} sans budget"
+            budget = (
+                f"budget État total inconnu, {total.inconnus} action{'s' if total.inconnus > 1 else ''} "
+                "sans budget ou au budget non précisé"
+            )
             if total.partiel is not None:
                 budget += f" (somme partielle des autres : {euros(total.partiel)})"
         out.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctai_cli.avenants.ecarts import DiffContrat, DiffFichiers
+from ctai_cli.avenants.ecarts import DiffContrat, DiffFichiers, EcartBudget, MontantConnu
 from ctai_cli.avenants.phrases import ecart_signe, sections
 from ctai_cli.formatting import euros
 
@@ -24,6 +24,15 @@ def _invalides_texte(diff: DiffContrat) -> list[str]:
     return [f"{f.fichier} ({f.cote}) : {f.raison}, non comparé" for f in diff.fichiers_invalides]
 
 
+def montant_texte(montant: MontantConnu) -> str:
+    """« 172 000,00 € », or « inconnu (partiel : 172 000,00 €) »: an unknown sum is never a number."""
+    if montant.valeur is not None:
+        return euros(montant.valeur)
+    if montant.partiel is not None:
+        return f"inconnu (partiel : {euros(montant.partiel)})"
+    return "inconnu"
+
+
 def _table(diff: DiffContrat) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for year in diff.budget.par_annee:
@@ -33,13 +42,54 @@ def _table(diff: DiffContrat) -> list[tuple[str, str, str, str, str]]:
                     (
                         str(row.annee),
                         f"axe {row.axe}",
-                        euros(row.avant),
-                        euros(row.apres),
+                        montant_texte(row.avant_montant),
+                        montant_texte(row.apres_montant),
                         ecart_signe(row.delta),
                     )
                 )
-        rows.append((str(year.annee), "total", euros(year.avant), euros(year.apres), ecart_signe(year.delta)))
+        rows.append(
+            (
+                str(year.annee),
+                "total",
+                montant_texte(year.avant_montant),
+                montant_texte(year.apres_montant),
+                ecart_signe(year.delta),
+            )
+        )
     return rows
+
+
+def _raisons(ecart: EcartBudget, quoi: str) -> list[str]:
+    """« Total du contrat, avant : inconnu — annexe 2026 absente »."""
+    out = []
+    for cote, montant in (("avant", ecart.avant_montant), ("après", ecart.apres_montant)):
+        if montant.raison:
+            out.append(f"{quoi}, {cote} : inconnu — {montant.raison}")
+    return out
+
+
+def inconnus(diff: DiffContrat) -> list[str]:
+    """Why the unknown amounts of the table are unknown, year by year then for the contract."""
+    out = [s for year in diff.budget.par_annee for s in _raisons(year, str(year.annee))]
+    out += _raisons(diff.budget.total, "Total du contrat")
+    if diff.budget.invalides:
+        out.append("annexes non comparées (fichier invalide) : " + ", ".join(diff.budget.invalides))
+    if any(
+        e.delta is not None and not e.complet
+        for e in (*diff.budget.par_annee, *diff.budget.par_axe, diff.budget.total)
+    ):
+        out.append(
+            "un écart entre deux montants inconnus est donné quand les termes inconnus sont les mêmes des deux côtés"
+        )
+    return out
+
+
+def _total_texte(diff: DiffContrat) -> str:
+    total = diff.budget.total
+    return (
+        f"{montant_texte(total.avant_montant)} → {montant_texte(total.apres_montant)} "
+        f"({ecart_signe(total.delta)})"
+    )
 
 
 def _titre(diff: DiffContrat) -> str:
@@ -70,11 +120,10 @@ def en_texte(diff: DiffContrat) -> str:
             cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
             cells += [row[i].rjust(widths[i]) for i in (2, 3, 4)]
             lines.append("  " + "  ".join(cells).rstrip())
-        total = diff.budget.total
-        lines.append(
-            f"  Total du contrat : {euros(total.avant)} → {euros(total.apres)} ({ecart_signe(total.delta)})"
-            + ("" if diff.budget.complet else " — incomplet : des annexes n'ont pas pu être comparées")
-        )
+        lines.append(f"  Total du contrat : {_total_texte(diff)}")
+        unknown = inconnus(diff)
+        if unknown:
+            lines += ["", "Montants inconnus (jamais comptés pour 0) :"] + [f"  - {s}." for s in unknown]
     for titre, sentences in sections(diff):
         lines += ["", f"{titre} :"]
         lines += [f"  - {s}." for s in sentences]
@@ -130,11 +179,14 @@ def en_markdown(diff: DiffContrat) -> str:
                 lines.append(f"| {annee} | {axe} | {avant} | {apres} | {delta} |")
         total = diff.budget.total
         lines.append(
-            f"| **Contrat** | **toutes années** | **{euros(total.avant)}** | **{euros(total.apres)}** "
-            f"| **{ecart_signe(total.delta)}** |"
+            f"| **Contrat** | **toutes années** | **{montant_texte(total.avant_montant)}** "
+            f"| **{montant_texte(total.apres_montant)}** | **{ecart_signe(total.delta)}** |"
         )
-        if not diff.budget.complet:
-            lines += ["", "_Totaux incomplets : des annexes invalides n'ont pas pu être comparées._"]
+        unknown = inconnus(diff)
+        if unknown:
+            lines += ["", "_Montants inconnus (jamais comptés pour 0) :_", ""] + [
+                f"- {_md(s)}." for s in unknown
+            ]
     parts = sections(diff)
     if parts:
         lines += ["", "### Détail des modifications"]
