@@ -12,7 +12,7 @@ same as when it was written:
   (code and data), the Python version and the installed distributions next to the
   libraries ctai reads with;
 - it holds the folder's *empreinte*: every entry of the folder at any depth with its
-  type (``.git`` too: an annexe may be declared there, and its presence is checked),
+  type (``.git`` folders excepted: no check reads them, an annexe there is E216),
   and the content hash of every YAML file (``.YAML`` too: a case-insensitive disk
   reads ``contrat.YAML`` as ``contrat.yaml``). A folder with a symbolic link, or a
   YAML file above 64 Mio, is not cached at all;
@@ -146,7 +146,8 @@ def empreinte(root: Path) -> str | None:
                 return None
             if stat.S_ISDIR(mode):
                 genre = "d"
-                pile.append(chemin)
+                if entry.name != ".git":  # git's own files: no check reads them (E216 refuses them)
+                    pile.append(chemin)
             elif stat.S_ISREG(mode):
                 genre = "f"
                 if entry.name.lower().endswith((".yaml", ".yml")):

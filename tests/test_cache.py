@@ -239,20 +239,27 @@ def test_concurrent_runs_leave_a_whole_entry(tmp_path: Path) -> None:
     assert [p.name for p in (cache / "validate").iterdir()] == [entry.name]  # no temporary file left
 
 
-def test_an_annexe_declared_inside_git_is_looked_at_again(ctai, dax_copy: Path, tmp_path: Path) -> None:
-    """The empreinte walks .git too: an annexe may be declared there (E216 then depends on it)."""
+def test_git_files_are_not_contract_files(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    """An annexe declared under .git is E216 whether the file exists or not (git's own files are not
+    the contract's), so the empreinte leaves .git out: a commit or a fetch does not void the entry."""
     contrat = dax_copy / "contrat.yaml"
     text = contrat.read_text(encoding="utf-8")
     assert "fichier: bilans/2023.yaml" in text
     contrat.write_text(text.replace("fichier: bilans/2023.yaml", "fichier: .git/annexe.pdf"), "utf-8")
     (dax_copy / ".git").mkdir()
     cache = tmp_path / "c"
-    assert "CTAI-E216" in ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache).out
+    first = ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache, "--format", "json")
+    assert "CTAI-E216" in first.out and "hors du dossier .git" in first.out
     (dax_copy / ".git" / "annexe.pdf").write_bytes(b"%PDF-1.7\n")
     plain = ctai("validate", dax_copy, "--date", DATE, "--format", "json")
-    assert "CTAI-E216" not in plain.out
+    assert "CTAI-E216" in plain.out
+    from ctai_cli.cache import empreinte
+
+    avant = empreinte(dax_copy)
+    (dax_copy / ".git" / "objects").mkdir()
+    assert empreinte(dax_copy) == avant
     cached = ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache, "--format", "json")
-    assert (cached.code, cached.out) == (plain.code, plain.out)
+    assert (cached.code, cached.out) == (plain.code, plain.out) == (first.code, first.out)
 
 
 def test_a_folder_name_that_is_not_utf8_is_cached(tmp_path: Path) -> None:

@@ -130,13 +130,17 @@ def annexes_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]
         return
     for i, annexe in enumerate(contrat.annexes):
         target = PurePosixPath(annexe.fichier)
-        inside = not target.is_absolute() and ".." not in target.parts
+        # Under .git is not the contract's content (git's own files, not versioned ones).
+        sous_git = ".git" in target.parts
+        inside = not target.is_absolute() and ".." not in target.parts and not sous_git
         # os.path.isfile: a path longer than the system allows is "absent", not a crash.
         if inside and os.path.isfile(depot.root / target):
             continue
         if inside:
             present = [f.path[len(depot.display) + 1 :] if depot.display else f.path for f in depot.files()]
             hint = suggest(annexe.fichier, present, "fichiers du contrat")
+        elif sous_git:
+            hint = "le fichier doit être un fichier du contrat, hors du dossier .git de git"
         else:
             hint = "le fichier doit être dans le dossier du contrat, en chemin relatif"
         yield depot.contrat.diag(
