@@ -520,3 +520,53 @@ def test_one_porteurs_refused_action_does_not_stop_the_others(ctai, dax_copy: Pa
     assert "  - action: pas-hopital\n    beneficiaires:\n      total: 470\n" in after
     assert "total: 5" not in after
     assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+
+
+def test_reliquat_destinations_in_french_and_one_error_per_cell(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    """Review 15, findings 17a and 17b: the form lists « conservé, en attente » as the mode
+    d'emploi does, reads them (and the model's keys) back, and a wrong destination is one error
+    at its cell, not a second contradictory « les deux sont requis »."""
+    from openpyxl import load_workbook
+
+    (dax_copy / "bilans" / "2025.yaml").write_text(_BILAN_2025, encoding="utf-8")
+    out = tmp_path / "f"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", out).code == 0
+    form = out / "bilan-2025-ccas-dax.xlsx"
+    ws = load_workbook(form)["club-emploi"]
+    row = int(_cell(form, "club-emploi", "reliquat:disposition")[1:])
+    assert ws.cell(row, 2).value == "Destination proposée (report, reversement, conservé, en attente)"
+    listes = [dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert listes == ['"report,reversement,conservé,en attente"']
+
+    faux = _fill(
+        form,
+        {("club-emploi", "reliquat:montant"): 1800, ("club-emploi", "reliquat:disposition"): "conserver"},
+        tmp_path / "faux.xlsx",
+    )
+    run = ctai("bilan", "import", faux, "--contrat", dax_copy, "--dry-run")
+    where = f"{faux.as_posix()}:club-emploi!C{row}"
+    assert _codes(run.out) == [("CTAI-E404", where)], run.out
+    assert "« conserver » : choisissez report, reversement, conservé, en attente" in run.out
+    assert "les deux sont requis" not in run.out
+
+    bon = _fill(
+        form,
+        {
+            ("club-emploi", "depenses_realisees"): 9000,
+            ("club-emploi", "reliquat:montant"): 1800,
+            ("club-emploi", "reliquat:disposition"): "en attente",
+        },
+        tmp_path / "bon.xlsx",
+    )
+    run = ctai("bilan", "import", bon, "--contrat", dax_copy)
+    assert run.code == 0, run.out
+    text = (dax_copy / "bilans" / "2025.yaml").read_text(encoding="utf-8")
+    assert '    reliquat:\n      montant: 1800\n      disposition: "en_attente"\n' in text
+    # Prefilled back with its French label; an untouched form changes nothing.
+    again = tmp_path / "again"
+    again.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", again).code == 0
+    refait = again / "bilan-2025-ccas-dax.xlsx"
+    assert load_workbook(refait)["club-emploi"].cell(row, 3).value == "en attente"
+    assert "aucune modification" in ctai("bilan", "import", refait, "--contrat", dax_copy).out

@@ -285,6 +285,8 @@ class _Fusionneur:
             missing = [k for k in ("montant", "disposition") if k not in given]
             if missing:
                 where = cells.get(f"reliquat:{missing[0]}")
+                if where is not None and where.refusee:
+                    return  # its wrong value is already reported at that cell: one error, not two
                 self.out.diagnostics.append(
                     make(
                         "CTAI-E404",

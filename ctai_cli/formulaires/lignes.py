@@ -16,12 +16,18 @@ from ctai_cli.models.common import NON_PRECISE, precise
 
 FORMAT = "ctai-formulaire-bilan"
 VERSION = "1"
-DISPOSITIONS = ("report", "reversement", "conserve", "en_attente")
+# The destinations of a reliquat (models.bilan.Reliquat), as the form shows them and the model's key.
+DISPOSITIONS = {
+    "report": "report",
+    "reversement": "reversement",
+    "conservé": "conserve",
+    "en attente": "en_attente",
+}
 
 # Kinds of input cells.
 EFFECTIF = "effectif"  # whole number >= 0
 MONTANT = "montant"  # euros, >= 0, at most two decimals
-DISPOSITION = "disposition"  # one of DISPOSITIONS
+DISPOSITION = "disposition"  # one of DISPOSITIONS (its label, or the model's key)
 IDENTIFIANT = "identifiant"  # an action id
 TEXTE = "texte"
 TITRE = "titre"  # a section header: no input
@@ -138,9 +144,9 @@ def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: li
     out.append(
         Ligne(
             "reliquat:disposition",
-            "Destination proposée (report, reversement, conserve, en_attente)",
+            f"Destination proposée ({', '.join(DISPOSITIONS)})",
             DISPOSITION,
-            reliquat.disposition if reliquat else None,
+            libelle_disposition(reliquat.disposition) if reliquat else None,
         )
     )
     out.append(
@@ -162,6 +168,11 @@ def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: li
         )
     )
     return out
+
+
+def libelle_disposition(cle: str) -> str:
+    """The form's label of a reliquat's destination (« conservé » for ``conserve``)."""
+    return next(label for label, key in DISPOSITIONS.items() if key == cle)
 
 
 def nature_of_key(cle: str) -> str | None:

@@ -48,6 +48,7 @@ FEUILLE_AIDE = "Mode d'emploi"
 class Cellule:
     valeur: Any
     ou: str  # "fichier.xlsx:Feuille!C7"
+    refusee: bool = False  # the cell holds a wrong value, already reported (CTAI-E404)
 
 
 @dataclass
@@ -214,7 +215,7 @@ def _lire_feuille(sheet: Any, ou: str, keys: list[str]) -> tuple[dict[str, Cellu
         if detail is not None:
             diagnostics.append(_diag("CTAI-E404", where, detail=detail))
             value = None
-        cells[key] = Cellule(value, where)
+        cells[key] = Cellule(value, where, refusee=detail is not None)
     return cells, diagnostics
 
 
@@ -263,9 +264,11 @@ def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
         return amount.quantize(Decimal("0.01")) if amount != amount.to_integral_value() else amount, None
     text = value if isinstance(value, str) else str(value)
     if nature == DISPOSITION:
-        if text.strip() not in DISPOSITIONS:
+        # The label shown by the form (« conservé »), or the model's key written by hand (conserve).
+        choix = {**{k: k for k in DISPOSITIONS.values()}, **DISPOSITIONS}
+        if text.strip() not in choix:
             return None, f"« {apercu(text, 40)} » : choisissez {', '.join(DISPOSITIONS)}"
-        return text.strip(), None
+        return choix[text.strip()], None
     if nature == IDENTIFIANT:
         if not _IDENTIFIANT.match(text.strip()) or len(text.strip()) > 64:
             return (
