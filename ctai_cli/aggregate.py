@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 PUBLICS = ("EPA", "BPI", "BPT")
 HORS_PUBLIC = "hors_public"  # beneficiaries rows: what a structure's whole file active adds
+# beneficiaries rows: the people of an action's total whose public the bilan does not give (the
+# fiche-bilan's « Non ventilé »); while it is not 0, every public's count is only a minimum.
+NON_VENTILE = "non_ventile"
 # « report_interne »: reported to another year of the same contract, so counted again in that
 # year's disponible; outside the contract's reliquat (each euro once). « inconnue »: reliquats
 # whose amount is unknown (no spending in the bilan, no budget, no bilan, no annexe) and that
@@ -126,9 +129,12 @@ class Beneficiaires:
     # What structures' whole files active (bilan « file_active: true ») count beyond the contract's
     # public: shown apart, never in the total (no term: no file active).
     hors_public: Somme = field(default_factory=Somme)
-    # Actions (or years without annexe) whose split by public is unknown: any group, « EPA+BPI »
-    # included, may hold some of their people, so each group counts them as unknown terms.
+    # Actions (or years without annexe) whose split by public is unknown, or known only in part:
+    # any group, « EPA+BPI » included, may hold some of their people, so each group counts them
+    # as unknown terms.
     sans_ventilation: int = 0
+    # People of the total whose public the bilans do not give (« non ventilé »).
+    non_ventile: Somme = field(default_factory=Somme)
 
     def groupe(self, cle: str) -> Somme:
         """The sum for a group; a group this contract does not list is 0 for its split actions, and
@@ -144,6 +150,7 @@ class Beneficiaires:
             {k: self.groupe(k) + other.groupe(k) for k in keys},
             self.hors_public + other.hors_public,
             self.sans_ventilation + other.sans_ventilation,
+            self.non_ventile + other.non_ventile,
         )
 
 
@@ -455,15 +462,19 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
 
     ``nombre`` None is unknown: an action without beneficiaries in its bilan (or without
     bilan), a year without annexe; an action whose total is known but not its split by
-    public has an unknown row for each of EPA, BPI and BPT. When the bilan's total is a
-    structure's whole file active (``file_active``), « total » is the contract's public (its
-    groups by public) and a « hors_public » row holds what the file active adds beyond it.
+    public has an unknown row for each of EPA, BPI and BPT. A « non_ventile » row holds the
+    people of the total whose public is not given (the whole total when there is no split,
+    the rest of it when the groups add up to less; unknown with the total): while it is not
+    0, the groups of the action are minimums. When the bilan's total is a structure's whole
+    file active (``file_active``), « total » is the contract's public (its groups by public)
+    and a « hors_public » row holds what the file active adds beyond it.
     """
     rows: list[dict[str, Any]] = []
 
-    def unknown(year: int, action: str | None, total: Decimal | None = None) -> None:
+    def unknown(year: int, action: str | None, total: int | None = None) -> None:
         rows.append({"annee": year, "action": action, "groupe": "total", "nombre": total})
         rows.extend({"annee": year, "action": action, "groupe": p, "nombre": None} for p in PUBLICS)
+        rows.append({"annee": year, "action": action, "groupe": NON_VENTILE, "nombre": total})
 
     for year in years:
         fichier = depot.actions.get(year)
@@ -481,6 +492,8 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
             b = entry.beneficiaires if entry is not None else None
             if b is None:
                 unknown(year, action.id)
+            elif not b.par_public and b.du_public == 0:
+                rows.append({"annee": year, "action": action.id, "groupe": "total", "nombre": 0})
             elif not b.par_public:
                 # No split by public; a file active's share of the contract's public is unknown.
                 unknown(year, action.id, b.du_public)
@@ -501,24 +514,45 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
                 for groupe in b.par_public:
                     key = "+".join(p for p in PUBLICS if p in groupe.publics)
                     rows.append({"annee": year, "action": action.id, "groupe": key, "nombre": groupe.nombre})
+                reste = b.total - sum(g.nombre for g in b.par_public)
+                if reste > 0 and not b.file_active:
+                    rows.append({"annee": year, "action": action.id, "groupe": NON_VENTILE, "nombre": reste})
     return rows
 
 
 def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
-    par_groupe: dict[str, list[Decimal | None]] = {}
+    actions: dict[tuple[int, str | None], dict[str, Decimal | None]] = {}
     for row in rows:
         value = row["nombre"]
-        par_groupe.setdefault(row["groupe"], []).append(None if value is None else Decimal(value))
-    total = Somme.de(par_groupe.pop("total", []))
-    hors_public = Somme.de(par_groupe.pop(HORS_PUBLIC, []))
-    # beneficiaires_lignes gives an unknown row for each of EPA, BPI and BPT when the split of an
-    # action (or a year) is unknown: a combined group gets as many unknown terms.
-    sans_ventilation = sum(1 for row in rows if row["groupe"] == PUBLICS[0] and row["nombre"] is None)
-    for cle in par_groupe:
-        if cle not in PUBLICS:
-            par_groupe[cle] = par_groupe[cle] + [None] * sans_ventilation
+        actions.setdefault((row["annee"], row["action"]), {})[row["groupe"]] = (
+            None if value is None else Decimal(value)
+        )
+    speciaux = ("total", HORS_PUBLIC, NON_VENTILE)
+    cles = dict.fromkeys(k for a in actions.values() for k in a if k not in speciaux)
+
+    def ouverte(a: dict[str, Decimal | None]) -> bool:
+        """Some people of the action's total have no public given (or the total is unknown)."""
+        return NON_VENTILE in a and (a[NON_VENTILE] is None or a[NON_VENTILE] > 0)
+
+    par_groupe: dict[str, Somme] = {}
+    for cle in cles:
+        termes: list[Decimal | None] = []
+        for a in actions.values():
+            if cle in a:
+                termes.append(a[cle])
+                if ouverte(a) and a[cle] is not None:
+                    termes.append(None)  # the non-ventilé people may be of this group too
+            elif ouverte(a):
+                termes.append(None)
+        par_groupe[cle] = Somme.de(termes)
     order = sorted(par_groupe, key=lambda k: (k.count("+"), [PUBLICS.index(p) for p in k.split("+")]))
-    return Beneficiaires(total, {k: Somme.de(par_groupe[k]) for k in order}, hors_public, sans_ventilation)
+    return Beneficiaires(
+        total=Somme.de(a["total"] for a in actions.values()),
+        par_public={k: par_groupe[k] for k in order},
+        hors_public=Somme.de(a[HORS_PUBLIC] for a in actions.values() if HORS_PUBLIC in a),
+        sans_ventilation=sum(1 for a in actions.values() if ouverte(a)),
+        non_ventile=Somme.de(a[NON_VENTILE] for a in actions.values() if NON_VENTILE in a),
+    )
 
 
 def _bilans(

@@ -16,7 +16,9 @@ from ctai_cli.aggregate_report import (
     _euros,
     _nombre,
     cofinancements_texte,
+    effectif_texte,
     mediane_texte,
+    non_ventile_texte,
     reliquat_montant,
     retenus_exclus,
     somme_texte,
@@ -40,7 +42,13 @@ def _bop(totaux: Any) -> list[dict[str, str]]:
 
 def _hors_public(b: Any) -> str | None:
     """What structures' whole files active add beyond the contract's public; None: no file active."""
-    return somme_texte(b.hors_public, _nombre) if b.hors_public.termes else None
+    return effectif_texte(b.hors_public) if b.hors_public.termes else None
+
+
+def _non_ventile(b: Any) -> list[dict[str, str]]:
+    """The « non ventilé » row of a table by public (none when every person has a public)."""
+    texte = non_ventile_texte(b)
+    return [] if texte is None else [{"public": "non ventilé", "nombre": texte}]
 
 
 def vue(agregat: Agregat) -> dict[str, Any]:
@@ -69,12 +77,12 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                     for k, s in t.reliquats.items()
                 ],
                 "cofinancements": cofinancements_texte(t.cofinancements),
-                "beneficiaires": somme_texte(t.beneficiaires.total, _nombre),
+                "beneficiaires": effectif_texte(t.beneficiaires.total),
                 "hors_public": _hors_public(t.beneficiaires),
                 "par_public": [
-                    {"public": k, "nombre": somme_texte(s, _nombre)}
-                    for k, s in t.beneficiaires.par_public.items()
-                ],
+                    {"public": k, "nombre": effectif_texte(s)} for k, s in t.beneficiaires.par_public.items()
+                ]
+                + _non_ventile(t.beneficiaires),
                 "bilans": [
                     {
                         "annee": b.annee,
@@ -136,17 +144,18 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                 }
                 for titre, v in agregat.par_axe.items()
             ],
-            "beneficiaires": somme_texte(b.total, _nombre),
+            "beneficiaires": effectif_texte(b.total),
             "hors_public": _hors_public(b),
             "mediane_beneficiaires": mediane_texte(agregat.mediane_public(None), _nombre),
             "publics": [
                 {
                     "public": k,
-                    "nombre": somme_texte(s, _nombre),
+                    "nombre": effectif_texte(s),
                     "mediane": mediane_texte(agregat.mediane_public(k), _nombre),
                 }
                 for k, s in b.par_public.items()
-            ],
+            ]
+            + [{**n, "mediane": "—"} for n in _non_ventile(b)],
             "bilans": [{"etat": ETATS_BILAN[k], "nombre": n} for k, n in agregat.bilans.items()],
         },
         "graphiques": {},
@@ -155,6 +164,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
 
 
 def _graphiques(agregat: Agregat) -> dict[str, Any]:
+    from ctai_cli.documents.contexte import NON_VENTILE
     from ctai_cli.documents.graphiques import barres_appariees, barres_empilees
     from ctai_cli.documents.jinja import markup
 
@@ -170,19 +180,29 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
     groupes = list(dict.fromkeys([*PUBLICS, *agregat.beneficiaires.par_public]))
 
     def connus(t: Territoire) -> tuple[str, dict[str, int | None]]:
-        # The known part of each group is drawn; a contract with an unknown part says so.
-        par_public = t.beneficiaires.par_public
-        partiel = any(not s.complet for s in par_public.values())
+        # The known part of each group is drawn, and the people without a public (« non ventilé »);
+        # a contract with an unknown part says so.
+        b = t.beneficiaires
+        partiel = any(not s.complet for s in b.par_public.values())
         label = t.territoire + (" (en partie inconnu)" if partiel else "")
-        return label, {
-            k: None if s.connu is None or s.termes == s.inconnus else int(s.connu)
-            for k, s in par_public.items()
-        }
+        counts = {k: None if s.termes == s.inconnus else int(s.connu) for k, s in b.par_public.items()}
+        if b.non_ventile.termes:
+            s = b.non_ventile
+            counts[NON_VENTILE] = None if s.termes == s.inconnus else int(s.connu)
+        return label, counts
 
+    territoires = agregat.territoires
     benef = barres_empilees(
         f"Bénéficiaires{suffix} par contrat et par public (somme par action ; part connue)",
-        [connus(t) for t in agregat.territoires],
-        [g for g in groupes if any(g in t.beneficiaires.par_public for t in agregat.territoires)],
+        [connus(t) for t in territoires],
+        [
+            g
+            for g in [*groupes, NON_VENTILE]
+            if any(
+                (t.beneficiaires.non_ventile.connu if g == NON_VENTILE else g in t.beneficiaires.par_public)
+                for t in territoires
+            )
+        ],
     )
     if benef is not None:
         out["beneficiaires"] = markup(benef)

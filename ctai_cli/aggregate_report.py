@@ -47,6 +47,15 @@ def somme_texte(s: Somme, fmt: Any = _euros) -> str:
     return text
 
 
+def effectif_texte(s: Somme) -> str:
+    """A count of people: « 479 »; a partial sum, a minimum (counts are never negative):
+    « au moins 55 (somme partielle, 1 terme inconnu sur 14) »; « — (inconnu) »."""
+    if s.partiel:
+        inconnus = nombre_de(s.inconnus, "terme inconnu", "termes inconnus")
+        return f"au moins {_nombre(s.partiel)} (somme partielle, {inconnus} sur {s.termes})"
+    return somme_texte(s, _nombre)
+
+
 def reliquat_montant(disposition: str, s: Somme) -> str:
     """« 1 000,00 € »; for reliquats of unknown amount and disposition « — (2 reliquats inconnus) »."""
     if disposition == "inconnue" and s.valeur is None and s.partiel is None:
@@ -130,9 +139,10 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
         out.write("\n")
     out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(t.cofinancements)}\n")
     b = t.beneficiaires
-    out.write(f"  bénéficiaires du public du contrat (somme par action) : {somme_texte(b.total, _nombre)}\n")
+    out.write(f"  bénéficiaires du public du contrat (somme par action) : {effectif_texte(b.total)}\n")
     for key, s in b.par_public.items():
-        out.write(f"    {key} : {somme_texte(s, _nombre)}\n")
+        out.write(f"    {key} : {effectif_texte(s)}\n")
+    _non_ventile(b, out)
     _hors_public(b, out)
     out.write("  bilans :\n")
     for etat, copil in zip(t.bilans, t.copils, strict=True):
@@ -157,11 +167,23 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
         out.write(f"    {etat.annee} : {etat.libelle}{entre}{copils}\n")
 
 
+def non_ventile_texte(b: Any) -> str | None:
+    """The people of the totals whose public the bilans do not give; None when there are none."""
+    s = b.non_ventile
+    return None if s.termes == 0 or s.valeur == 0 else effectif_texte(s)
+
+
+def _non_ventile(b: Any, out: TextIO) -> None:
+    texte = non_ventile_texte(b)
+    if texte is not None:
+        out.write(f"    non ventilé (public non indiqué au bilan) : {texte}\n")
+
+
 def _hors_public(b: Any, out: TextIO) -> None:
     if b.hors_public.termes:
         out.write(
             "    s'y ajoutent, hors public du contrat (files actives des structures, non comptées) : "
-            f"{somme_texte(b.hors_public, _nombre)}\n"
+            f"{effectif_texte(b.hors_public)}\n"
         )
 
 
@@ -208,14 +230,15 @@ def text(agregat: Agregat, out: TextIO) -> None:
         )
     b = agregat.beneficiaires
     out.write(
-        f"  bénéficiaires du public du contrat (somme par action) : {somme_texte(b.total, _nombre)} ; "
+        f"  bénéficiaires du public du contrat (somme par action) : {effectif_texte(b.total)} ; "
         f"médiane par contrat {mediane_texte(agregat.mediane_public(None), _nombre)}\n"
     )
     for key, s in b.par_public.items():
         out.write(
-            f"    {key} : {somme_texte(s, _nombre)} ; médiane par contrat "
+            f"    {key} : {effectif_texte(s)} ; médiane par contrat "
             f"{mediane_texte(agregat.mediane_public(key), _nombre)}\n"
         )
+    _non_ventile(b, out)
     _hors_public(b, out)
     if agregat.bilans:
         from ctai_cli.aggregate import ETATS_BILAN
@@ -240,7 +263,10 @@ def _mediane_dict(m: Mediane, fmt: Any = money_text) -> dict[str, Any]:
 def _benef_dict(b: Any) -> dict[str, Any]:
     return {
         "total": somme_dict(b.total, count_text),
+        # Complete only when no action leaves people without a public (« non ventilé »).
         "par_public": {k: somme_dict(s, count_text) for k, s in b.par_public.items()},
+        # People of the total whose public the bilans do not give.
+        "non_ventile": somme_dict(b.non_ventile, count_text),
         # Beyond the contract's public, in structures' whole files active; null: no file active.
         "hors_public": somme_dict(b.hors_public, count_text) if b.hors_public.termes else None,
     }

@@ -95,6 +95,12 @@ SCHEMAS: dict[str, list[Champ]] = {
             "file active, ou inconnu)",
         ),
         Champ(
+            "beneficiaires_non_ventiles",
+            "integer",
+            "Bénéficiaires du total dont le bilan ne donne pas le public (vide : inconnu) ; non nul, les "
+            "nombres par public sont des minimums",
+        ),
+        Champ(
             "reports_internes",
             "number",
             "Reliquats reportés d'une année à l'autre du contrat : comptés une fois, ni dans report_entrant "
@@ -175,8 +181,10 @@ SCHEMAS: dict[str, list[Champ]] = {
             "groupe",
             "string",
             "« total » (le public du contrat), ou le public (EPA, BPI, BPT ; « EPA+BPI » : comptés "
-            "ensemble), ou « hors_public » (ce que la file active d'une structure compte au-delà du "
-            "public du contrat, jamais dans « total »)",
+            "ensemble), ou « non_ventile » (les personnes du total dont le bilan ne donne pas le public : "
+            "tant qu'elle n'est pas nulle, les nombres par public de l'action sont des minimums), ou "
+            "« hors_public » (ce que la file active d'une structure compte au-delà du public du contrat, "
+            "jamais dans « total »)",
         ),
         Champ("nombre", "integer", "Bénéficiaires (vide : inconnu)"),
     ],
@@ -221,6 +229,7 @@ def _contrat(t: Territoire) -> dict[str, Any]:
         "beneficiaires_hors_public": count_text(t.beneficiaires.hors_public.valeur)
         if t.beneficiaires.hors_public.termes
         else None,
+        "beneficiaires_non_ventiles": count_text(t.beneficiaires.non_ventile.valeur),
         "reports_internes": money_text(totaux.reports_internes),
         "illustratif": " ; ".join(t.illustratif) or None,
     }

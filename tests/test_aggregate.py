@@ -460,7 +460,7 @@ def test_markdown(ctai) -> None:
     assert run.code == 1
     assert "## Contrats exclus des chiffres" in run.out
     assert "| Apprentissage du français | 35\u202f000,00\u00a0€ |" in run.out
-    assert "| EPA+BPI | — (somme partielle, 3 termes inconnus sur 4 : 20) | — |" in run.out
+    assert "| EPA+BPI | au moins 20 (somme partielle, 3 termes inconnus sur 4) | — |" in run.out
 
 
 def test_text_from_files_is_inert_in_html_and_markdown(ctai, tmp_path: Path) -> None:
@@ -832,3 +832,73 @@ def test_xlsx_recalculated_by_libreoffice(ctai, tmp_path: Path) -> None:
                 value,
                 stored,
             )
+
+
+# --- beneficiaries whose public is not given, and the chart -----------------------------------
+
+EXAMPLES = ROOT / "examples"
+
+
+def _dax_hp(tmp_path: Path) -> Path:
+    """examples/dax-2024-2026 with beneficiaries for every 2024 action: 479 of the contract's
+    public, club-emploi's 12 split EPA 5 and BPT 4 (3 without a public)."""
+    import shutil
+
+    target = tmp_path / "dax-hp"
+    shutil.copytree(EXAMPLES / "dax-2024-2026", target)
+    shutil.copy(CORPUS / "dax-hp-bilan-2024.yaml", target / "bilans" / "2024.yaml")
+    return target
+
+
+def _svg_beneficiaires(html: str) -> str:
+    return next(s for s in re.findall(r"<svg.*?</svg>", html, re.S) if "<title>Bénéficiaires" in s)
+
+
+def test_people_without_a_public_are_not_dropped(ctai, tmp_path: Path) -> None:
+    """club-emploi: total 12, EPA 5, BPT 4. The 3 others are « non ventilé », and every public's
+    count is a minimum (it was EPA 55 « complet » and the 3 were in no row)."""
+    dax = _dax_hp(tmp_path)
+    code, data = _json(ctai, dax, "--annee", "2024")
+    assert code == 0
+    (t,) = data["territoires"]
+    b = t["beneficiaires"]
+    assert b["total"] == {"valeur": "479", "complet": True}
+    assert b["par_public"]["EPA"] == {"valeur": None, "complet": False, "partiel": "55", "inconnus": 1}
+    assert b["par_public"]["BPI"]["partiel"] == "30" and not b["par_public"]["BPI"]["complet"]
+    assert b["non_ventile"] == {"valeur": "3", "complet": True}
+    assert data["ensemble"]["beneficiaires"]["non_ventile"] == {"valeur": "3", "complet": True}
+    # Public by public plus « non ventilé » give back the total.
+    parts = [int(s["partiel"] or s["valeur"]) for s in b["par_public"].values()]
+    assert sum(parts) + 3 == 479
+    texte = ctai("aggregate", dax, "--annee", "2024", "--date", DATE).out
+    assert "    EPA : au moins 55 (somme partielle, 1 terme inconnu sur 12)\n" in texte
+    assert "    non ventilé (public non indiqué au bilan) : 3\n" in texte
+    table = ctai("aggregate", dax, "--annee", "2024", "--date", DATE, "-f", "csv", "--table", "beneficiaires")
+    club = {
+        r["groupe"]: r["nombre"]
+        for r in csv.DictReader(io.StringIO(table.out))
+        if r["action"] == "club-emploi"
+    }
+    assert club == {"total": "12", "EPA": "5", "BPT": "4", "non_ventile": "3"}
+    (row,) = csv.DictReader(
+        io.StringIO(ctai("aggregate", dax, "--annee", "2024", "--date", DATE, "-f", "csv").out)
+    )
+    assert (row["beneficiaires"], row["beneficiaires_non_ventiles"]) == ("479", "3")
+    paquet = tmp_path / "paquet"
+    assert (
+        ctai("aggregate", dax, "--annee", "2024", "--date", DATE, "-f", "datapackage", "-o", paquet).code == 0
+    )
+    with (paquet / "beneficiaires.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {"action": "club-emploi", "groupe": "non_ventile", "nombre": "3"}.items() <= next(
+        r for r in rows if r["groupe"] == "non_ventile"
+    ).items()
+    md = ctai("aggregate", dax, "--annee", "2024", "--date", DATE, "-f", "md").out
+    assert "| non ventilé | 3 | — |" in md and "| EPA | au moins 55 (somme partielle" in md
+    html = ctai("aggregate", dax, "--annee", "2024", "--date", DATE, "-f", "html").out
+    assert "<tr><td>non ventilé</td><td>3</td>" in html
+    svg = _svg_beneficiaires(html)
+    drawn = [
+        int(n.replace("\u202f", "")) for n in re.findall(r"<title>[^<:]+ : ([\d\u202f]+)</title></rect>", svg)
+    ]
+    assert sum(drawn) == 479 and ">479</text>" in svg
