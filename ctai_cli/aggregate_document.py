@@ -24,7 +24,7 @@ from ctai_cli.aggregate_report import (
     somme_texte,
     titre_ensemble,
 )
-from ctai_cli.budget import COLONNES, LIBELLES
+from ctai_cli.budget import COLONNES, LIBELLES, Somme
 from ctai_cli.francais import STATUTS, nombre_de, periode, pluriel
 
 
@@ -166,7 +166,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
 def _graphiques(agregat: Agregat) -> dict[str, Any]:
     from ctai_cli.documents.contexte import NON_VENTILE
     from ctai_cli.documents.graphiques import barres_appariees, barres_empilees
-    from ctai_cli.documents.jinja import markup
+    from ctai_cli.documents.jinja import f_nombre, markup
 
     out: dict[str, Any] = {"departements": None, "beneficiaires": None}
     suffix = f" {agregat.annee}" if agregat.annee is not None else ""
@@ -178,35 +178,64 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
     if depts is not None:
         out["departements"] = markup(depts)
     groupes = list(dict.fromkeys([*PUBLICS, *agregat.beneficiaires.par_public]))
+    etiquettes = _etiquettes(agregat.territoires)
 
-    def connus(t: Territoire) -> tuple[str, dict[str, int | None]]:
-        # The known part of each group is drawn, and the people without a public (« non ventilé »);
-        # a contract with an unknown part says so.
+    def connu(s: Somme) -> int | None:
+        return None if s.termes == s.inconnus else int(s.connu)
+
+    def connus(t: Territoire, label: str) -> tuple[str, dict[str, int | None]]:
+        # The known part of each group is drawn, and the people without a public (« non ventilé »):
+        # the bar ends at the total when it is known.
         b = t.beneficiaires
-        partiel = any(not s.complet for s in b.par_public.values())
-        label = t.territoire + (" (en partie inconnu)" if partiel else "")
-        counts = {k: None if s.termes == s.inconnus else int(s.connu) for k, s in b.par_public.items()}
+        counts = {k: connu(s) for k, s in b.par_public.items()}
         if b.non_ventile.termes:
-            s = b.non_ventile
-            counts[NON_VENTILE] = None if s.termes == s.inconnus else int(s.connu)
+            counts[NON_VENTILE] = connu(b.non_ventile)
         return label, counts
 
+    def texte(s: Somme) -> str:
+        if s.valeur is not None:
+            return f_nombre(int(s.valeur))
+        return f"au moins {f_nombre(int(s.partiel))}" if s.partiel else "inconnu"
+
+    def total(t: Territoire) -> str:
+        return texte(t.beneficiaires.total)
+
+    def detail(t: Territoire, label: str) -> str:
+        b = t.beneficiaires
+        parts = [f"{k} {texte(s)}" for k, s in b.par_public.items()]
+        if b.non_ventile.termes:
+            parts.append(f"{NON_VENTILE.lower()} {texte(b.non_ventile)}")
+        return f"{label} : {total(t)} ({', '.join(parts)})"
+
     territoires = agregat.territoires
+    presents = [*groupes, NON_VENTILE]
     benef = barres_empilees(
         f"Bénéficiaires{suffix} par contrat et par public (somme par action ; part connue)",
-        [connus(t) for t in territoires],
+        [connus(t, etiquettes[i]) for i, t in enumerate(territoires)],
         [
             g
-            for g in [*groupes, NON_VENTILE]
+            for g in presents
             if any(
                 (t.beneficiaires.non_ventile.connu if g == NON_VENTILE else g in t.beneficiaires.par_public)
                 for t in territoires
             )
         ],
+        totaux=[total(t) for t in territoires],
+        description="; ".join(detail(t, etiquettes[i]) for i, t in enumerate(territoires)),
     )
     if benef is not None:
         out["beneficiaires"] = markup(benef)
     return out
+
+
+def _etiquettes(territoires: list[Territoire]) -> list[str]:
+    """One distinct label per contract: « Dax 2020 », « Dax 2024–2026 »; the département, then
+    the source, added while two are the same."""
+    labels = [f"{t.territoire} {_periode(t)}" for t in territoires]
+    for extra in (lambda t: f" ({t.departement})", lambda t: f" — {t.source}"):
+        doubles = {x for x in labels if labels.count(x) > 1}
+        labels = [x + extra(t) if x in doubles else x for x, t in zip(labels, territoires, strict=True)]
+    return labels
 
 
 def rendre(agregat: Agregat, fmt: str) -> str:

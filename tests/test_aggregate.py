@@ -902,3 +902,20 @@ def test_people_without_a_public_are_not_dropped(ctai, tmp_path: Path) -> None:
         int(n.replace("\u202f", "")) for n in re.findall(r"<title>[^<:]+ : ([\d\u202f]+)</title></rect>", svg)
     ]
     assert sum(drawn) == 479 and ">479</text>" in svg
+
+
+def test_chart_says_unknown_never_0_and_names_each_contract(ctai, tmp_path: Path) -> None:
+    """Dax 2020 and Rennes 2020 give no beneficiaries: their bars read « inconnu » (they read
+    « 0 (en partie inconnu) »); the two Dax contracts are told apart by their period."""
+    dax = _dax_hp(tmp_path)
+    html = ctai(
+        "aggregate", dax, EXAMPLES / "dax-2020", EXAMPLES / "rennes-2020", "--date", DATE, "-f", "html"
+    ).out
+    svg = _svg_beneficiaires(html)
+    ends = re.findall(r'<text x="[\d.]+" y="\d+">([^<]+)</text>', svg)
+    labels = re.findall(r'text-anchor="end"><title>([^<]+)</title>', svg)
+    assert labels == ["Dax 2024–2026", "Dax 2020", "Rennes Métropole 2020–2022"]
+    # dax-hp without --annee: 2025's bilan has no beneficiaries, the 2026 annexe is missing
+    assert ends[-3:] == ["au moins 479", "inconnu", "inconnu"]
+    assert ">0 (en partie inconnu)<" not in svg
+    assert "Dax 2020 : inconnu" in svg

@@ -178,9 +178,12 @@ def barres_empilees(
     *,
     infobulles: Sequence[str] | None = None,
     description: str | None = None,
+    totaux: Sequence[str] | None = None,
 ) -> str | None:
     """Stacked bars of counts per group (e.g. beneficiaries by public); unknown counts draw
-    nothing and the row reads « en partie inconnu ». None when nothing is counted."""
+    nothing and the row reads « en partie inconnu ». ``totaux``: the text at the end of each
+    bar, when the caller knows better than the sum of the drawn parts (« au moins 52 »,
+    « inconnu »: never a 0 for an unknown). None when nothing is counted."""
     known = [sum(v for v in counts.values() if v) for _, counts in lignes]
     if not any(known):
         return None
@@ -207,7 +210,9 @@ def barres_empilees(
             )
             x += w
         partiel = any(counts.get(g) is None for g in groupes if g in counts)
-        shown = f_nombre(total) + (" (en partie inconnu)" if partiel else "")
+        shown = (
+            totaux[k] if totaux is not None else f_nombre(total) + (" (en partie inconnu)" if partiel else "")
+        )
         body.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{escape(shown)}</text>')
         y += LIGNE
     if description is None:
