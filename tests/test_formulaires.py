@@ -537,7 +537,7 @@ def test_reliquat_destinations_in_french_and_one_error_per_cell(ctai, dax_copy: 
     row = int(_cell(form, "club-emploi", "reliquat:disposition")[1:])
     assert ws.cell(row, 2).value == "Destination proposée (report, reversement, conservé, en attente)"
     listes = [dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert listes == ['"report,reversement,conservé,en attente"']
+    assert '"report,reversement,conservé,en attente"' in listes
 
     faux = _fill(
         form,
@@ -570,3 +570,65 @@ def test_reliquat_destinations_in_french_and_one_error_per_cell(ctai, dax_copy: 
     refait = again / "bilan-2025-ccas-dax.xlsx"
     assert load_workbook(refait)["club-emploi"].cell(row, 3).value == "en attente"
     assert "aucune modification" in ctai("bilan", "import", refait, "--contrat", dax_copy).out
+
+
+def test_a_file_active_is_said_in_the_form_and_prefilled(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    """Review 15, finding 10: the total is labelled « du public du contrat », and a row says
+    whether it is the structure's whole file active (models.bilan.Beneficiaires.file_active);
+    the 2023 hospital's 464 comes back prefilled « oui »; « oui » is imported as file_active."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "f2023"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2023", "-o", out, "--porteur", "ch-dax").code == 0
+    form = out / "bilan-2023-ch-dax.xlsx"
+    ws = load_workbook(form)["pas-hopital"]
+    total = int(_cell(form, "pas-hopital", "beneficiaires:total")[1:])
+    assert ws.cell(total, 2).value.startswith("Total des bénéficiaires du public du contrat")
+    assert ws.cell(total, 3).value == 464
+    assert ws.cell(total + 1, 1).value == "beneficiaires:file_active"
+    assert ws.cell(total + 1, 2).value.startswith("Ce total est-il toute la file active de la structure")
+    assert ws.cell(total + 1, 3).value == "oui"
+    assert "aucune modification" in ctai("bilan", "import", form, "--contrat", dax_copy).out
+
+    (dax_copy / "bilans" / "2025.yaml").write_text(_BILAN_2025, encoding="utf-8")
+    out = tmp_path / "f2025"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", out).code == 0
+    form = out / "bilan-2025-ccas-dax.xlsx"
+    aide = " ".join(str(c.value) for c in load_workbook(form)["Mode d'emploi"]["A"] if c.value)
+    assert "répondez « oui » à la ligne « file active »" in aide
+    _fill(
+        form,
+        {
+            ("club-emploi", "beneficiaires:total"): 300,
+            ("club-emploi", "beneficiaires:file_active"): "oui",
+            ("club-emploi", "publics:EPA"): 40,
+        },
+    )
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 0, run.out
+    assert "file active de la structure = oui" in run.out
+    text = (dax_copy / "bilans" / "2025.yaml").read_text(encoding="utf-8")
+    assert "    beneficiaires:\n      total: 300\n      file_active: true\n      par_public:\n" in text
+    fiche = ctai("bilan", "render", dax_copy, "--annee", "2025").out
+    assert "**Bénéficiaires** : 40 du public du contrat" in fiche
+
+    # « non » is the default: not written; a wrong answer is refused at its cell.
+    (dax_copy / "bilans" / "2025.yaml").write_text(_BILAN_2025, encoding="utf-8")
+    _fill(
+        form,
+        {("club-emploi", "beneficiaires:file_active"): "non", ("club-emploi", "publics:EPA"): None},
+    )
+    assert ctai("bilan", "import", form, "--contrat", dax_copy).code == 0
+    text = (dax_copy / "bilans" / "2025.yaml").read_text(encoding="utf-8")
+    assert "      total: 300\n" in text and "file_active" not in text
+    _fill(form, {("club-emploi", "beneficiaires:file_active"): "peut-être"})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert _codes(run.out) == [
+        (
+            "CTAI-E404",
+            f"{form.as_posix()}:club-emploi!{_cell(form, 'club-emploi', 'beneficiaires:file_active')}",
+        )
+    ]
+    assert "« peut-être » : répondez oui ou non" in run.out

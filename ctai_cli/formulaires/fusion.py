@@ -29,7 +29,7 @@ _ORDRE = {
         "cofinancements",
         "qualitatif",
     ),
-    "beneficiaires": ("total", "par_public", "par_sexe", "note"),
+    "beneficiaires": ("total", "file_active", "par_public", "par_sexe", "note"),
     "reliquat": ("montant", "disposition", "vers_action", "decision", "note"),
     "par_sexe": ("femmes", "hommes"),
 }
@@ -41,6 +41,7 @@ _LIBELLES = {
     "disposition": "destination du reliquat",
     "vers_action": "action du report",
     "note": "explication",
+    "file_active": "file active de la structure",
     "femmes": "femmes",
     "hommes": "hommes",
     "nombre": "nombre",
@@ -70,6 +71,8 @@ def _yaml_value(value: Any) -> Any:
 
 
 def _affiche(value: Any) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
     if isinstance(value, Decimal):
         from ctai_cli.formatting import euros
 
@@ -224,6 +227,11 @@ class _Fusionneur:
             _inserer(entry, _ORDRE["action"], "beneficiaires", benef)
         if total is not None:
             self.poser(benef, "beneficiaires", "total", benef_model and benef_model.total, total, contexte)
+        file_active = cells.get("beneficiaires:file_active")
+        # « non » is the model's default: written only to replace a « file_active: true ».
+        if file_active is not None and (file_active.valeur or "file_active" in benef):
+            present = benef_model.file_active if benef_model and "file_active" in benef else None
+            self.poser(benef, "beneficiaires", "file_active", present, file_active, contexte)
         groups = benef_model.par_public if benef_model else []
         # A public is counted in one group only (CTAI-E208): the groups of the bilan, then the
         # rows of the form one public at a time, then the « sans ventilation » rows.

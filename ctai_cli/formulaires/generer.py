@@ -25,6 +25,7 @@ from ctai_cli.formulaires.lignes import (
     FORMAT,
     IDENTIFIANT,
     MONTANT,
+    OUI_NON,
     TEXTE,
     TITRE,
     VERSION,
@@ -215,6 +216,8 @@ def _validation(sheet: Any, ref: str, ligne: Ligne) -> None:
             error="Choisissez dans la liste : " + ", ".join(DISPOSITIONS) + ".",
             **common,
         )
+    elif ligne.nature == OUI_NON:
+        dv = DataValidation(type="list", formula1='"oui,non"', error="Répondez oui ou non.", **common)
     elif ligne.nature == IDENTIFIANT:
         dv = DataValidation(
             type="textLength",
@@ -245,7 +248,11 @@ INSTRUCTIONS = (
     "4. Nombres de personnes : des entiers. Montants : en euros, avec au plus deux décimales.",
     "5. Bénéficiaires : le total, puis la répartition par public (EPA : étrangers primo-arrivants ; "
     "BPI : bénéficiaires de la protection internationale ; BPT : bénéficiaires de la protection "
-    "temporaire). Chaque public ne se compte que sur une ligne. La ligne « sans ventilation » sert "
+    "temporaire). Le total compte les personnes du public du contrat ; si vous ne pouvez donner que "
+    "toute la file active de votre structure (demandeurs d'asile, personnes ayant un statut depuis plus "
+    "de 5 ans…), mettez-la en total, répondez « oui » à la ligne « file active » et donnez la "
+    "répartition par public : seules les personnes de ces lignes comptent alors pour le contrat. "
+    "Chaque public ne se compte que sur une ligne. La ligne « sans ventilation » sert "
     "quand vous ne pouvez répartir aucune de ces personnes par public : remplissez-la seule, sans les "
     "lignes « dont EPA », « dont BPI »… de ces publics. Si vous connaissez une partie de la répartition "
     "(par exemple 4 EPA sur 10), remplissez seulement ces lignes-là et laissez « sans ventilation » "

@@ -29,6 +29,7 @@ EFFECTIF = "effectif"  # whole number >= 0
 MONTANT = "montant"  # euros, >= 0, at most two decimals
 DISPOSITION = "disposition"  # one of DISPOSITIONS (its label, or the model's key)
 IDENTIFIANT = "identifiant"  # an action id
+OUI_NON = "oui_non"  # « oui » or « non » (a boolean of the model)
 TEXTE = "texte"
 TITRE = "titre"  # a section header: no input
 _ORDRE = {"EPA": 0, "BPI": 1, "BPT": 2}
@@ -84,7 +85,21 @@ def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: li
     out.append(Ligne("titre:beneficiaires", "Bénéficiaires", TITRE, "Nombre"))
     benef = entry.beneficiaires if entry is not None else None
     out.append(
-        Ligne("beneficiaires:total", "Total des bénéficiaires", EFFECTIF, benef.total if benef else None)
+        Ligne(
+            "beneficiaires:total",
+            "Total des bénéficiaires du public du contrat (ou toute la file active : ligne suivante)",
+            EFFECTIF,
+            benef.total if benef else None,
+        )
+    )
+    # models.bilan.Beneficiaires.file_active: the total is the structure's whole file active.
+    out.append(
+        Ligne(
+            "beneficiaires:file_active",
+            "Ce total est-il toute la file active de la structure, au-delà du public du contrat ? (oui, non)",
+            OUI_NON,
+            ("oui" if benef.file_active else "non") if benef else None,
+        )
     )
     groups = _groups(entry)
     publics = [p for p in contrat_publics if p in action.publics] or list(action.publics)
@@ -185,6 +200,7 @@ def nature_of_key(cle: str) -> str | None:
         return MONTANT
     return {
         "reliquat:disposition": DISPOSITION,
+        "beneficiaires:file_active": OUI_NON,
         "reliquat:vers_action": IDENTIFIANT,
         "reliquat:note": TEXTE,
         "qualitatif": TEXTE,

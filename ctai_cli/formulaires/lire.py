@@ -30,6 +30,7 @@ from ctai_cli.formulaires.lignes import (
     FORMAT,
     IDENTIFIANT,
     MONTANT,
+    OUI_NON,
     TEXTE,
     TITRE,
     VERSION,
@@ -231,6 +232,8 @@ def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
         return None, f"formule « {apercu(str(value), 40)} » : saisissez la valeur elle-même"
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
+    if nature == OUI_NON and isinstance(value, bool):  # TRUE/FALSE typed in a spreadsheet
+        return value, None
     if not isinstance(value, str | int | float | Decimal) or isinstance(value, bool):
         if isinstance(value, datetime | date | time | timedelta):
             return None, "une date ou une durée n'est pas attendue ici"
@@ -269,6 +272,11 @@ def valeur_cellule(cell: Any, nature: str) -> tuple[Any, str | None]:
         if text.strip() not in choix:
             return None, f"« {apercu(text, 40)} » : choisissez {', '.join(DISPOSITIONS)}"
         return choix[text.strip()], None
+    if nature == OUI_NON:
+        reponse = {"oui": True, "non": False}.get(text.strip().lower())
+        if reponse is None:
+            return None, f"« {apercu(text, 40)} » : répondez oui ou non"
+        return reponse, None
     if nature == IDENTIFIANT:
         if not _IDENTIFIANT.match(text.strip()) or len(text.strip()) > 64:
             return (
