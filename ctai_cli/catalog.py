@@ -723,6 +723,19 @@ _ENTRIES: tuple[Entry, ...] = (
         "avenant doit porter la correction.",
         "rétablissez l'avenant {numero} et rédigez un nouvel avenant (ctai avenant new)",
     ),
+    Entry(
+        "CTAI-E232",
+        E,
+        "Avenant en double",
+        "l'avenant {numero} reprend {nombre} déjà portée{s} par l'avenant {autre} ({exemple})",
+        "Un avenant ajouté ou modifié depuis la révision de base (ctai validate --base) répète des "
+        "modifications qu'un autre avenant porte déjà, mot pour mot : signés tous les deux, ils "
+        "conviendraient deux fois de la même modification. C'est souvent un second « ctai avenant "
+        "new » lancé avant que le premier avenant soit intégré, ou un projet abandonné resté dans "
+        "le dossier. C'est une erreur : ctai ne sait pas lequel des deux avenants fait foi, et un "
+        "avenant n'a pas à redire ce qu'un autre dit déjà.",
+        "retirez les modifications répétées de l'avenant {numero}, ou supprimez l'avenant abandonné",
+    ),
     # --- document templates (ctai bilan/fiche/contrat render) -------------
     Entry(
         "CTAI-E300",

@@ -13,7 +13,7 @@ from tests.gitutil import NEW_ACTION, commit, edit, git, git_env, make_repo  # n
 pytestmark = pytest.mark.slow  # runs git
 
 # Codes only these tests produce (counted by the catalog coverage test).
-CODES = ("CTAI-E230", "CTAI-E231")
+CODES = ("CTAI-E230", "CTAI-E231", "CTAI-E232")
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_no_change_no_avenant(ctai, tmp_path: Path) -> None:
     _, contract = make_repo(tmp_path)
     assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0
     run = ctai("avenant", "new", contract)
-    assert run.code == 1 and "pas d'avenant à préparer" in run.out
+    assert run.code == 0 and "pas d'avenant à préparer" in run.out  # nothing to do is not a finding
     assert not (contract / "avenants").exists()
 
 
@@ -147,3 +147,45 @@ def test_git_problems_are_usage_errors(ctai, tmp_path: Path, pull_request) -> No
     (alone / "contrat.yaml").write_text("x: 1\n")
     run = ctai("avenant", "diff", alone)
     assert run.code == 2 and "git" in run.err
+
+
+@pytest.mark.parametrize("committed", [False, True])
+def test_avenant_new_twice_writes_no_duplicate(ctai, pull_request, committed: bool) -> None:
+    repo, contract = pull_request
+    assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
+    if committed:
+        commit(repo, "Avenant 1")
+    run = ctai("avenant", "new", contract, "--date", "2025-03-02")
+    assert run.code == 0, run.err
+    assert run.out == (
+        "Aucune modification nouvelle des termes du contrat depuis "
+        f"{run.out.split('depuis ', 1)[1].split(' : ', 1)[0]} : toutes sont déjà portées par "
+        "l'avenant n° 1 (avenants/1.yaml) ; pas d'avenant à préparer.\n"
+    )
+    assert not (contract / "avenants" / "2.yaml").exists()
+    # A further change gets an avenant of its own, with that change only.
+    edit(contract / "actions" / "2025.yaml", "    etat_bop104: 11000\n", "    etat_bop104: 12000\n")
+    run = ctai("avenant", "new", contract, "--date", "2025-03-03")
+    assert run.code == 0, run.err
+    assert "(1 modification déjà portée par l'avenant n° 1 (avenants/1.yaml), non reprise)" in run.out
+    text = (contract / "avenants" / "2.yaml").read_text(encoding="utf-8")
+    assert "atelier-numerique" not in text
+    assert "passe de 8\u202f000,00\u00a0€ à 12\u202f000,00\u00a0€" in text
+    assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0
+
+
+def test_validate_base_warns_about_a_duplicate_avenant(ctai, pull_request) -> None:
+    _, contract = pull_request
+    assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
+    first = (contract / "avenants" / "1.yaml").read_text(encoding="utf-8")
+    (contract / "avenants" / "2.yaml").write_text(first.replace("numero: 1", "numero: 2"), encoding="utf-8")
+    run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE, "--format", "json")
+    found = [
+        (d["code"], d["path"].rsplit("/", 2)[-2:])
+        for d in json.loads(run.out)["diagnostics"]
+        if d["code"] in CODES or d["severity"] == "error"
+    ]
+    assert found == [("CTAI-E232", ["avenants", "2.yaml"])]
+    assert run.code == 1
+    text = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).out
+    assert "l'avenant 2 reprend 2 modifications déjà portées par l'avenant 1" in text

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctai_cli.avenants import ARBRE_DE_TRAVAIL, comparer, localiser, ouvrir_revision, resoudre
-from ctai_cli.avenants.diff import sections
+from ctai_cli.avenants.diff import DiffContrat, sections
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.repository import Depot
@@ -56,6 +56,7 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
                         detail=detail or "contenu modifié",
                     )
                 )
+        out += _doublons(depot_head, diff)
         for numero in diff.avenants.modifies + diff.avenants.retires:
             fichier = depot_base.avenants.get(numero)
             if fichier is not None and fichier.model is not None and fichier.model.signe:
@@ -67,6 +68,42 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
                         1,
                         numero=numero,
                         action="supprimé" if numero in diff.avenants.retires else "modifié",
+                    )
+                )
+    return out
+
+
+def _doublons(depot: Depot, diff: DiffContrat) -> list[Diagnostic]:
+    """CTAI-E232: an avenant added or changed since the base repeats another avenant's modifications."""
+    from ctai_cli.avenants.nouveau import _normal
+
+    textes = {
+        n: [_normal(t) for t in f.model.modifications]
+        for n, f in depot.avenants.items()
+        if f.model is not None
+    }
+    out = []
+    for numero in sorted((*diff.avenants.ajoutes, *diff.avenants.modifies)):
+        for autre in sorted(textes):
+            if autre == numero or numero not in textes:
+                continue
+            communes = [t for t in textes[numero] if t and t in set(textes[autre])]
+            # Reported once per pair: on the newer avenant when both are new or changed.
+            if communes and not (
+                autre > numero and autre in (*diff.avenants.ajoutes, *diff.avenants.modifies)
+            ):
+                n = len(communes)
+                out.append(
+                    make(
+                        "CTAI-E232",
+                        depot.rel(f"avenants/{numero}.yaml"),
+                        1,
+                        1,
+                        numero=numero,
+                        nombre=f"{n} modification{'s' if n > 1 else ''}",
+                        s="s" if n > 1 else "",
+                        autre=autre,
+                        exemple=f"« {communes[0]} »" + (" …" if n > 1 else ""),
                     )
                 )
     return out

@@ -22,9 +22,47 @@ def prochain_numero(depot: Depot) -> int:
     return max(depot.avenants, default=0) + 1
 
 
-def objet(diff: DiffContrat) -> str:
+def _normal(texte: str) -> str:
+    """A modification as compared: spaces collapsed, final period dropped."""
+    return " ".join(texte.split()).rstrip(".").strip()
+
+
+def modifications_portees(depot: Depot, diff: DiffContrat) -> dict[str, int]:
+    """The modifications already written in an avenant added or changed since the base (committed
+    or not), each with the first avenant that carries it: they are not to be written again."""
+    out: dict[str, int] = {}
+    for numero in sorted((*diff.avenants.ajoutes, *diff.avenants.modifies)):
+        fichier = depot.avenants.get(numero)
+        model = fichier.model if fichier is not None else None
+        for texte in model.modifications if model is not None else ():
+            out.setdefault(_normal(texte), numero)
+    return out
+
+
+def a_rediger(
+    diff: DiffContrat, portees: dict[str, int]
+) -> tuple[list[tuple[str, list[str]]], dict[int, int]]:
+    """The changes of terms no avenant carries yet, by section; and how many each avenant carries."""
+    restantes: list[tuple[str, list[str]]] = []
+    deja: dict[int, int] = {}
+    for titre, sentences in sections(diff, termes_seulement=True):
+        kept = []
+        for s in sentences:
+            numero = portees.get(_normal(f"{titre} : {s}"))
+            if numero is None:
+                kept.append(s)
+            else:
+                deja[numero] = deja.get(numero, 0) + 1
+        if kept:
+            restantes.append((titre, kept))
+    return restantes, deja
+
+
+def objet(diff: DiffContrat, parts_restantes: list[tuple[str, list[str]]] | None = None) -> str:
     """« Modification du contrat et de l'annexe 1 (2025) »."""
-    parts = [titre for titre, _ in sections(diff, termes_seulement=True)]
+    if parts_restantes is None:
+        parts_restantes = sections(diff, termes_seulement=True)
+    parts = [titre for titre, _ in parts_restantes]
     named = [("du contrat" if p == "Contrat" else f"de l'{p[0].lower()}{p[1:]}") for p in parts]
     if not named:
         return "À COMPLÉTER"
@@ -32,10 +70,19 @@ def objet(diff: DiffContrat) -> str:
     return f"Modification {text}"
 
 
-def rediger(depot: Depot, diff: DiffContrat, jour: date, schema: str | None = None) -> NouvelAvenant:
-    """The avenant's text, written by the round-trip YAML layer (ctai_cli.yamlwrite)."""
+def rediger(
+    depot: Depot,
+    diff: DiffContrat,
+    jour: date,
+    schema: str | None = None,
+    parts: list[tuple[str, list[str]]] | None = None,
+) -> NouvelAvenant:
+    """The avenant's text, written by the round-trip YAML layer (ctai_cli.yamlwrite); ``parts``:
+    the sections to write (default: every change of terms of ``diff``)."""
     from ctai_cli.yamlwrite import CommentedMap, nouveau, seq, texte
 
+    if parts is None:
+        parts = sections(diff, termes_seulement=True)
     numero = prochain_numero(depot)
     entete = [MODELINE.format(schema=schema)] if schema else []
     base = diff.base_commit[:12] if diff.base_commit else diff.base
@@ -47,13 +94,7 @@ def rediger(depot: Depot, diff: DiffContrat, jour: date, schema: str | None = No
     data = CommentedMap()
     data["numero"] = numero
     data["date"] = jour
-    data["objet"] = texte(objet(diff))
+    data["objet"] = texte(objet(diff, parts))
     data["signe"] = False
-    data["modifications"] = seq(
-        [
-            texte(f"{titre} : {s}.")
-            for titre, sentences in sections(diff, termes_seulement=True)
-            for s in sentences
-        ]
-    )
+    data["modifications"] = seq([texte(f"{titre} : {s}.") for titre, sentences in parts for s in sentences])
     return NouvelAvenant(numero, f"avenants/{numero}.yaml", nouveau(data, "".join(entete)))

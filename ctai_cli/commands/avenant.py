@@ -59,7 +59,7 @@ def _schema_line(path: Path) -> str | None:
 
 
 def new(path: Path, base: str | None, jour: date) -> int:
-    from ctai_cli.avenants.nouveau import rediger
+    from ctai_cli.avenants.nouveau import a_rediger, modifications_portees, rediger
     from ctai_cli.fsutil import RefusedOverwrite, atomic_write_many
     from ctai_cli.repository import FILE_KINDS, open_depot, validate_document
     from ctai_cli.yamlread import parse_text
@@ -70,9 +70,9 @@ def new(path: Path, base: str | None, jour: date) -> int:
     if depot is None:
         raise UsageProblem(problems[0].message)
     result = _diff(path, base, None)
-    if not result.termes_modifies:
+    if not result.termes_modifies:  # nothing to do is not a finding
         print(f"Aucune modification des termes du contrat depuis {result.base} : pas d'avenant à préparer.")
-        return exitcodes.FINDINGS
+        return exitcodes.OK
     invalides = [f for f in result.fichiers_invalides if f.fichier in result.fichiers_termes_modifies]
     if invalides:
         # The change of an invalid file cannot be described: an avenant would list nothing.
@@ -81,7 +81,23 @@ def new(path: Path, base: str | None, jour: date) -> int:
             f"impossible de décrire les modifications : {details}. Corrigez d'abord "
             f"(ctai validate {path.as_posix()}) ; rien n'a été écrit"
         )
-    avenant = rediger(depot, result, jour, _schema_line(path))
+    # A change an avenant added since the base already carries (committed or not) is not written twice.
+    parts, deja = a_rediger(result, modifications_portees(depot, result))
+    numeros = sorted(deja)
+    portees = (
+        ""
+        if not numeros
+        else f"l'avenant n° {numeros[0]} (avenants/{numeros[0]}.yaml)"
+        if len(numeros) == 1
+        else "les avenants n° " + ", ".join(map(str, numeros[:-1])) + f" et {numeros[-1]}"
+    )
+    if not parts:
+        print(
+            f"Aucune modification nouvelle des termes du contrat depuis {result.base} : toutes sont déjà "
+            f"portées par {portees} ; pas d'avenant à préparer."
+        )
+        return exitcodes.OK
+    avenant = rediger(depot, result, jour, _schema_line(path), parts)
     target = path / avenant.chemin
     # What we write must validate: parse it back before it reaches the disk.
     document, problems = parse_text(avenant.texte, avenant.chemin)
@@ -96,6 +112,12 @@ def new(path: Path, base: str | None, jour: date) -> int:
     print(f"  objet : {model.objet}")
     for texte in model.modifications:
         print(f"  - {texte}")
+    if deja:
+        nombre = sum(deja.values())
+        print(
+            f"  ({nombre} modification{'s' if nombre > 1 else ''} déjà portée{'s' if nombre > 1 else ''} "
+            f"par {portees}, non reprise{'s' if nombre > 1 else ''})"
+        )
     print("Relisez-le, puis : ctai avenant render", path.as_posix(), avenant.numero)
     return exitcodes.OK
 
