@@ -632,3 +632,40 @@ def test_a_file_active_is_said_in_the_form_and_prefilled(ctai, dax_copy: Path, t
         )
     ]
     assert "« peut-être » : répondez oui ou non" in run.out
+
+
+def test_planned_amounts_never_blank(ctai, dax_copy: Path, tmp_path: Path) -> None:
+    """Review 15, finding 12: the 2023 annexe has no budget: « Prévu (€) » says « pas de budget
+    dans l'annexe » (a blank would read as « non précisé » or as nothing planned); a funder the
+    budget does not list is « non prévu dans l'annexe »."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "f"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2023", "-o", out, "--porteur", "ch-dax").code == 0
+    form = out / "bilan-2023-ch-dax.xlsx"
+    ws = load_workbook(form)["pas-hopital"]
+    row = int(_cell(form, "pas-hopital", "depenses_realisees")[1:])
+    assert ws.cell(row, 4).value == "pas de budget dans l'annexe"
+
+    bilan = dax_copy / "bilans" / "2024.yaml"
+    text = bilan.read_text(encoding="utf-8")
+    assert "  - action: pas-hopital\n    depenses_realisees: 38000\n" in text
+    bilan.write_text(
+        text.replace(
+            "  - action: pas-hopital\n    depenses_realisees: 38000\n",
+            "  - action: pas-hopital\n    depenses_realisees: 38000\n"
+            "    cofinancements:\n      - {financeur: Mécène, montant: 500}\n",
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "f2024"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2024", "-o", out, "--porteur", "ch-dax").code == 0
+    form = out / "bilan-2024-ch-dax.xlsx"
+    ws = load_workbook(form)["pas-hopital"]
+    row = int(_cell(form, "pas-hopital", "cofinancement:Mécène")[1:])
+    assert (ws.cell(row, 3).value, ws.cell(row, 4).value) == (500, "non prévu dans l'annexe")
+    for r in range(1, ws.max_row + 1):
+        if str(ws.cell(r, 1).value).startswith(("cofinancement:", "depenses_realisees")):
+            assert ws.cell(r, 4).value is not None, r

@@ -33,6 +33,9 @@ OUI_NON = "oui_non"  # « oui » or « non » (a boolean of the model)
 TEXTE = "texte"
 TITRE = "titre"  # a section header: no input
 _ORDRE = {"EPA": 0, "BPI": 1, "BPT": 2}
+# Column « Prévu (€) » when the annexe gives no amount: why, never a blank cell.
+SANS_BUDGET = "pas de budget dans l'annexe"
+NON_PREVU = "non prévu dans l'annexe"  # a funder the action's budget does not list
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,9 @@ def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: li
     # Money: State credits, then each co-funder of the fiche-action (and any already reported).
     out.append(Ligne("titre:credits", "Crédits", TITRE, "Réalisé (€)", "Prévu (€)"))
     budget = action.budget
-    # Allocated plus reports: unknown (« non précisé ») stays unknown, never counted as zero.
-    disponible: Decimal | str | None = None
+    # Allocated plus reports: unknown (« non précisé ») stays unknown, never counted as zero; an
+    # annexe without budget for the action says so (a blank cell would read as either).
+    disponible: Decimal | str = SANS_BUDGET
     if budget is not None:
         disponible = somme([precise(budget.etat_bop104), *(r.montant for r in budget.report_entrant)])
         if disponible is None:
@@ -148,7 +152,7 @@ def lignes_action(action: Action, entry: BilanAction | None, contrat_publics: li
                 f"Cofinancement reçu : {financeur}",
                 MONTANT,
                 realises.get(financeur),
-                prevus.get(financeur),
+                SANS_BUDGET if budget is None else prevus.get(financeur, NON_PREVU),
             )
         )
     reliquat = entry.reliquat if entry is not None else None
