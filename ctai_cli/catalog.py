@@ -709,7 +709,8 @@ _ENTRIES: tuple[Entry, ...] = (
         "Article 10 du contrat : le contrat ne peut être modifié que par voie d'avenant. Avec "
         "« ctai validate --base REV » (en intégration continue, REV est la branche visée par la "
         "pull request), toute modification des termes d'un contrat signé — contrat.yaml hors "
-        "signature et délibération, annexe d'actions qui existait déjà — doit s'accompagner d'un "
+        "signature et délibération, annexe d'actions ajoutée, modifiée ou retirée (les annexes font "
+        "partie du contrat, article 11) — doit s'accompagner d'un "
         "nouveau fichier avenants/<n>.yaml. La signature elle-même (statut, délibération) n'est "
         "pas une modification des termes.",
         "préparez l'avenant avec « ctai avenant new » puis relisez-le",

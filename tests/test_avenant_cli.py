@@ -189,3 +189,21 @@ def test_validate_base_warns_about_a_duplicate_avenant(ctai, pull_request) -> No
     assert run.code == 1
     text = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).out
     assert "l'avenant 2 reprend 2 modifications déjà portées par l'avenant 1" in text
+
+
+def test_a_new_annexe_changes_the_terms_for_diff_and_validate_alike(ctai, tmp_path: Path) -> None:
+    """An annexe for a new year is part of the contract (article 11): both commands say so."""
+    _, contract = make_repo(tmp_path)
+    (contract / "actions" / "2026.yaml").write_text(
+        "annee: 2026\nactions:\n  - id: club-emploi\n    axe: 5\n    porteur: ccas-dax\n"
+        "    titre: Club emploi\n    publics: [EPA]\n    budget: {etat_bop104: 7000}\n",
+        encoding="utf-8",
+    )
+    diff = json.loads(ctai("avenant", "diff", contract, "--format", "json").out)
+    assert diff["termes_modifies"] and diff["fichiers_termes_modifies"] == ["actions/2026.yaml"]
+    run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE, "--format", "json")
+    errors = [(d["code"], d["path"]) for d in json.loads(run.out)["diagnostics"] if d["severity"] == "error"]
+    assert errors == [("CTAI-E230", f"{contract.as_posix()}/actions/2026.yaml")]
+    assert run.code == 1
+    assert ctai("avenant", "new", contract, "--date", "2026-01-10").code == 0
+    assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0

@@ -2,8 +2,8 @@
 
 Compared with ``REV``, the working tree of a contract folder must add an avenant file
 when, the base contract being signed, it changes the terms of ``contrat.yaml`` or an
-annexe that already existed (modified or removed), or when it changes an avenant that
-was already signed. Recording the signature itself (statut, délibération, signature)
+annexe (added, modified or removed: the annexes are part of the contract), or when it
+changes an avenant that was already signed. Recording the signature itself (statut, délibération, signature)
 is not a change of terms.
 """
 
@@ -34,12 +34,10 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
         if contrat is None or contrat.statut != "signe":
             return out
         diff = comparer(depot_base, depot_head)
-        # An annexe added for a new year is not a signed term yet; one that existed is.
-        signed = [
-            f
-            for f in diff.fichiers_termes_modifies
-            if not f.startswith("actions/") or _existed(depot_base, f)
-        ]
+        # Every change of terms, a new year's annexe included: the annexes are part of the contract
+        # (article 11 of the Dax contract), which changes only by avenant (article 10) — the same
+        # list « ctai avenant diff » calls « Termes du contrat modifiés ».
+        signed = list(diff.fichiers_termes_modifies)
         if signed and not diff.avenants.ajoutes:
             parts = sections(diff, termes_seulement=True)
             for relative in signed:
@@ -107,11 +105,6 @@ def _doublons(depot: Depot, diff: DiffContrat) -> list[Diagnostic]:
                     )
                 )
     return out
-
-
-def _existed(depot: Depot, relative: str) -> bool:
-    year = relative.removeprefix("actions/").removesuffix(".yaml")
-    return year.isdigit() and int(year) in depot.actions
 
 
 def _concerne(titre: str, relative: str) -> bool:
