@@ -635,6 +635,28 @@ class SourceProblem(Exception):
     """A source cannot be read at all (git problem, not a contract folder)."""
 
 
+class ContratEnDouble(Exception):
+    """Two sources are the same contract (same territoire, département and période): adding
+    both would count its money twice. Refused rather than warned about: the totals would still
+    be wrong, and keeping one of them would be choosing a version for the user."""
+
+
+def _doublons(territoires: list[Territoire]) -> None:
+    from ctai_cli.francais import periode
+
+    seen: dict[tuple[str, str, int, int], Territoire] = {}
+    for t in territoires:
+        key = (" ".join(t.territoire.casefold().split()), t.departement, t.debut, t.fin)
+        first = seen.setdefault(key, t)
+        if first is not t:
+            raise ContratEnDouble(
+                f"le contrat de {first.territoire} ({t.departement}), {periode(t.debut, t.fin)}, est donné "
+                f"deux fois : « {first.source} » et « {t.source} » (même territoire, même département, "
+                "même période ; deux copies ou deux versions du même contrat) : ses montants seraient "
+                "comptés deux fois ; n'en donnez qu'un"
+            )
+
+
 @contextmanager
 def _ouvrir(source: Source) -> Iterator[tuple[Depot | None, list]]:
     from ctai_cli.repository import open_depot
@@ -664,7 +686,8 @@ def aggregate(
 ) -> Agregat:
     """Read, validate and add up every source; ``reference`` dates the bilans' deadlines.
 
-    ``progression(done, total, source)`` is called after each source.
+    ``progression(done, total, source)`` is called after each source. Raises
+    :class:`ContratEnDouble` when two valid sources are the same contract.
     """
     from ctai_cli.checks import Contexte, run_checks
     from ctai_cli.repository import cap_per_file
@@ -679,6 +702,7 @@ def aggregate(
             agregat.exclus.append(Exclu(source.affichage, 1, 0, str(exc)))
         if progression is not None:
             progression(index, len(sources), source.affichage)
+    _doublons(agregat.territoires)
     return agregat
 
 

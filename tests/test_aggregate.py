@@ -279,17 +279,29 @@ def test_manifest_git_revision_without_work_tree(ctai, tmp_path: Path) -> None:
     manifest.write_text(
         "contrats:\n"
         "  - {depot: alpha.git, revision: v1, dossier: contrats/alpha}\n"
-        "  - {depot: alpha.git, dossier: contrats/alpha}\n"
         "  - {depot: alpha.git, revision: v9, dossier: contrats/alpha}\n",
         encoding="utf-8",
     )
     code, data = _json(ctai, manifest)
     assert code == 1
-    assert [t["bop104"]["alloue"] for t in data["territoires"]] == ["22000.00", "21000.00"]
+    assert [t["bop104"]["alloue"] for t in data["territoires"]] == ["22000.00"]
     assert data["territoires"][0]["source"].endswith("alpha.git/contrats/alpha@v1")
     assert data["exclus"][0]["source"].endswith("@v9")
     assert "révision inconnue « v9 »" in data["exclus"][0]["raison"]
-    assert data["ensemble"]["bop104"]["alloue"] == "43000.00"
+    head = tmp_path / "head.yaml"
+    head.write_text("contrats:\n  - {depot: alpha.git, dossier: contrats/alpha}\n", encoding="utf-8")
+    code, data = _json(ctai, head)
+    assert code == 0 and data["ensemble"]["bop104"]["alloue"] == "21000.00"
+    # Two revisions of one contract are two versions of it: its money would count twice.
+    both = tmp_path / "deux.yaml"
+    both.write_text(
+        "contrats:\n"
+        "  - {depot: alpha.git, revision: v1, dossier: contrats/alpha}\n"
+        "  - {depot: alpha.git, dossier: contrats/alpha}\n",
+        encoding="utf-8",
+    )
+    run = ctai("aggregate", both, "--date", DATE)
+    assert run.code == 2 and "est donné deux fois" in run.err and run.out == ""
     assert not list(tmp_path.glob("ctai-revision-*"))
 
 
@@ -919,3 +931,30 @@ def test_chart_says_unknown_never_0_and_names_each_contract(ctai, tmp_path: Path
     assert ends[-3:] == ["au moins 479", "inconnu", "inconnu"]
     assert ">0 (en partie inconnu)<" not in svg
     assert "Dax 2020 : inconnu" in svg
+
+
+def test_the_same_contract_in_two_folders_is_refused(ctai, tmp_path: Path) -> None:
+    """A copy of a contract, or another version of it (same territoire, département and période),
+    would count its money twice: refused (it was added silently)."""
+    import shutil
+
+    copie = tmp_path / "copie"
+    shutil.copytree(EXAMPLES / "dax-2024-2026", copie)
+    dax_hp = _dax_hp(tmp_path)
+    for autre in (copie, dax_hp):
+        run = ctai("aggregate", EXAMPLES / "dax-2024-2026", autre, "--date", DATE)
+        assert run.code == 2, run.out
+        assert run.out == ""
+        assert run.err == (
+            f"ctai : le contrat de Dax (40), 2024-2026, est donné deux fois : "
+            f"« {(EXAMPLES / 'dax-2024-2026').as_posix()} » et « {autre.as_posix()} » (même territoire, "
+            "même département, même période ; deux copies ou deux versions du même contrat) : ses "
+            "montants seraient comptés deux fois ; n'en donnez qu'un\n"
+        )
+    # Another contract of the same territory (Dax 2020) is not the same contract.
+    code, data = _json(ctai, EXAMPLES / "dax-2024-2026", EXAMPLES / "dax-2020")
+    assert code == 0 and len(data["territoires"]) == 2
+    # A copy left out by its errors counts no money: nothing to refuse.
+    (copie / "porteurs.yaml").write_text("porteurs: 3\n", encoding="utf-8")
+    code, data = _json(ctai, EXAMPLES / "dax-2024-2026", copie)
+    assert code == 1 and len(data["territoires"]) == 1

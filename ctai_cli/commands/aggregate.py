@@ -80,7 +80,7 @@ def run(
     table: str | None,
 ) -> int:
     from ctai_cli import aggregate_report as report
-    from ctai_cli.aggregate import aggregate
+    from ctai_cli.aggregate import ContratEnDouble, aggregate
 
     fmt = resolve_format(fmt, output, FORMATS, "text")
     if table is not None and fmt != "csv":
@@ -96,8 +96,11 @@ def run(
     gc.set_threshold(50_000, 50, 100)
     # The bar (stderr, terminal only) is gone before anything is written; not with
     # json, whose readers are programs (as ctai validate).
-    with progression("lecture des contrats", len(sources), unite=("contrat", "contrats")) as avance:
-        agregat = aggregate(sources, annee, reference, None if fmt == "json" else lambda *_: avance(1))
+    try:
+        with progression("lecture des contrats", len(sources), unite=("contrat", "contrats")) as avance:
+            agregat = aggregate(sources, annee, reference, None if fmt == "json" else lambda *_: avance(1))
+    except ContratEnDouble as exc:
+        raise UsageProblem(str(exc)) from None
     if fmt == "datapackage":
         _datapackage(agregat, output, force)
         return exitcodes.FINDINGS if agregat.exclus else exitcodes.OK
