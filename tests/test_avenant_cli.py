@@ -207,3 +207,14 @@ def test_a_new_annexe_changes_the_terms_for_diff_and_validate_alike(ctai, tmp_pa
     assert run.code == 1
     assert ctai("avenant", "new", contract, "--date", "2026-01-10").code == 0
     assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0
+
+
+def test_e230_lists_changes_with_french_spacing_and_signs(ctai, tmp_path: Path) -> None:
+    _, contract = make_repo(tmp_path)
+    annexe = contract / "actions" / "2025.yaml"
+    for old, new in (("8000", "7000"), ("9000", "8500")):
+        edit(annexe, f"    etat_bop104: {old}\n", f"    etat_bop104: {new}\n")
+    run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE)
+    [line] = [x for x in run.out.splitlines() if "CTAI-E230" in x]
+    assert "(−1\u202f000,00\u00a0€) ; le budget État" in line, line
+    assert "€);" not in line and "-1\u202f000" not in line

@@ -42,7 +42,7 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
             parts = sections(diff, termes_seulement=True)
             for relative in signed:
                 changes = [p for titre, ps in parts if _concerne(titre, relative) for p in ps]
-                detail = "; ".join(changes[:3]) + (" ; …" if len(changes) > 3 else "")
+                detail = " ; ".join(changes[:3]) + (" ; …" if len(changes) > 3 else "")
                 out.append(
                     make(
                         "CTAI-E230",
