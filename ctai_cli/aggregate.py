@@ -363,6 +363,38 @@ class Agregat:
     def totaux(self) -> Totaux:
         return _ajouter_totaux(t.totaux for t in self.territoires)
 
+    @property
+    def inconnus_texte(self) -> str | None:
+        """Why some totals are unknown, each missing or partial annexe named with its contract:
+        « inconnu : annexe 2026 absente (Dax 2024–2026), annexe 2020 absente (Dax 2020), … »."""
+        from dataclasses import replace
+
+        totaux = self.totaux
+        if totaux.complet:
+            return None
+        parts = []
+        for t, label in zip(self.territoires, etiquettes(self.territoires), strict=True):
+            for annees, etat in ((t.annexes_absentes, "absente"), (t.annexes_partielles, "partielle")):
+                if annees:
+                    s = "s" if len(annees) > 1 else ""
+                    parts.append(f"annexe{s} {', '.join(map(str, annees))} {etat}{s} ({label})")
+        reste = replace(totaux, annexes_absentes=(), annexes_partielles=()).inconnus_texte or ""
+        reste = reste.removeprefix("inconnu : ")
+        return "inconnu : " + ", ".join(p for p in [*parts, reste] if p)
+
+    @property
+    def annexes_manquantes(self) -> list[dict[str, Any]]:
+        """JSON: the missing (« absentes ») and partial annexes, contract by contract."""
+        return [
+            {
+                "source": t.source,
+                "absentes": list(t.annexes_absentes),
+                "partielles": list(t.annexes_partielles),
+            }
+            for t in self.territoires
+            if t.annexes_absentes or t.annexes_partielles
+        ]
+
     @cached_property
     def par_departement(self) -> dict[str, Totaux]:
         groups: dict[str, list[Totaux]] = {}
@@ -443,6 +475,18 @@ class Agregat:
             for b in t.bilans:
                 counts[b.etat] += 1
         return {k: v for k, v in counts.items() if v}
+
+
+def etiquettes(territoires: list[Territoire]) -> list[str]:
+    """One distinct label per contract: « Dax 2020 », « Dax 2024–2026 »; the département, then
+    the source, added while two are the same."""
+    from ctai_cli.francais import periode
+
+    labels = [f"{t.territoire} {periode(t.debut, t.fin, '–')}" for t in territoires]
+    for extra in (lambda t: f" ({t.departement})", lambda t: f" — {t.source}"):
+        doubles = {x for x in labels if labels.count(x) > 1}
+        labels = [x + extra(t) if x in doubles else x for x, t in zip(labels, territoires, strict=True)]
+    return labels
 
 
 def _valeur_entiere(s: Somme | None) -> Decimal | None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctai_cli.aggregate import ETATS_BILAN, LIBELLES_DISPOSITION, PUBLICS, Agregat, Territoire
+from ctai_cli.aggregate import (
+    ETATS_BILAN,
+    LIBELLES_DISPOSITION,
+    PUBLICS,
+    Agregat,
+    Territoire,
+    etiquettes,
+)
 from ctai_cli.aggregate_report import (
     _euros,
     _nombre,
@@ -121,7 +128,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
         else {
             "enveloppes": somme_texte(agregat.enveloppes),
             "bop": _bop(ensemble),
-            "inconnus": ensemble.inconnus_texte,
+            "inconnus": agregat.inconnus_texte,
             "reliquats": [
                 {"disposition": LIBELLES_DISPOSITION[k], "montant": reliquat_montant(k, s)}
                 for k, s in agregat.reliquats.items()
@@ -178,7 +185,7 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
     if depts is not None:
         out["departements"] = markup(depts)
     groupes = list(dict.fromkeys([*PUBLICS, *agregat.beneficiaires.par_public]))
-    etiquettes = _etiquettes(agregat.territoires)
+    labels = etiquettes(agregat.territoires)
 
     def connu(s: Somme) -> int | None:
         return None if s.termes == s.inconnus else int(s.connu)
@@ -211,7 +218,7 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
     presents = [*groupes, NON_VENTILE]
     benef = barres_empilees(
         f"Bénéficiaires{suffix} par contrat et par public (somme par action ; part connue)",
-        [connus(t, etiquettes[i]) for i, t in enumerate(territoires)],
+        [connus(t, labels[i]) for i, t in enumerate(territoires)],
         [
             g
             for g in presents
@@ -221,21 +228,11 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
             )
         ],
         totaux=[total(t) for t in territoires],
-        description="; ".join(detail(t, etiquettes[i]) for i, t in enumerate(territoires)),
+        description="; ".join(detail(t, labels[i]) for i, t in enumerate(territoires)),
     )
     if benef is not None:
         out["beneficiaires"] = markup(benef)
     return out
-
-
-def _etiquettes(territoires: list[Territoire]) -> list[str]:
-    """One distinct label per contract: « Dax 2020 », « Dax 2024–2026 »; the département, then
-    the source, added while two are the same."""
-    labels = [f"{t.territoire} {_periode(t)}" for t in territoires]
-    for extra in (lambda t: f" ({t.departement})", lambda t: f" — {t.source}"):
-        doubles = {x for x in labels if labels.count(x) > 1}
-        labels = [x + extra(t) if x in doubles else x for x, t in zip(labels, territoires, strict=True)]
-    return labels
 
 
 def rendre(agregat: Agregat, fmt: str) -> str:

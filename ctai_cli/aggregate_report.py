@@ -87,10 +87,12 @@ def mediane_texte(m: Mediane, fmt: Any = _euros) -> str:
     return text
 
 
-def totaux_texte(t: Totaux, indent: str = "    ") -> str:
+def totaux_texte(t: Totaux, indent: str = "    ", inconnus: str | None = None) -> str:
+    """The six columns, then why some are unknown (``inconnus``: said better by the caller)."""
     lines = [f"{indent}{LIBELLES[c]} : {somme_texte(t.sommes[c])}" for c in COLONNES]
-    if t.inconnus_texte:
-        lines.append(f"{indent}{t.inconnus_texte}")
+    inconnus = inconnus or t.inconnus_texte
+    if inconnus:
+        lines.append(f"{indent}{inconnus}")
     return "\n".join(lines) + "\n"
 
 
@@ -213,7 +215,7 @@ def text(agregat: Agregat, out: TextIO) -> None:
     out.write(f"\n{titre_ensemble(agregat)}\n")
     out.write(f"  enveloppes BOP 104 : {somme_texte(agregat.enveloppes)}\n")
     out.write("  BOP 104 :\n")
-    out.write(totaux_texte(agregat.totaux))
+    out.write(totaux_texte(agregat.totaux, inconnus=agregat.inconnus_texte))
     if agregat.reliquats:
         out.write("  reliquats : ")
         out.write(" ; ".join(reliquat_texte(k, s) for k, s in agregat.reliquats.items()))
@@ -330,6 +332,8 @@ def to_dict(agregat: Agregat) -> dict[str, Any]:
         "contrats": len(agregat.territoires),
         "enveloppes": somme_dict(agregat.enveloppes),
         "bop104": agregat.totaux.to_dict(),
+        # The years of « bop104.inconnus.annexes_absentes », contract by contract.
+        "annexes_manquantes": agregat.annexes_manquantes,
         "par_departement": {k: v.to_dict() for k, v in agregat.par_departement.items()},
         "par_axe": {
             titre: {**t.to_dict(), "mediane_alloue": _mediane_dict(agregat.mediane_axe(titre))}

@@ -958,3 +958,24 @@ def test_the_same_contract_in_two_folders_is_refused(ctai, tmp_path: Path) -> No
     (copie / "porteurs.yaml").write_text("porteurs: 3\n", encoding="utf-8")
     code, data = _json(ctai, EXAMPLES / "dax-2024-2026", copie)
     assert code == 1 and len(data["territoires"]) == 1
+
+
+def test_missing_annexes_are_named_with_their_contract(ctai) -> None:
+    """« annexes 2026, 2020, 2020, 2021, 2022 absentes » said neither which contract nor why 2020
+    came twice."""
+    trois = [EXAMPLES / "dax-2024-2026", EXAMPLES / "dax-2020", EXAMPLES / "rennes-2020"]
+    run = ctai("aggregate", *trois, "--date", DATE)
+    assert run.code == 0
+    ensemble = run.out.split("\nEnsemble des 3 contrats retenus\n", 1)[1]
+    (ligne,) = [x.strip() for x in ensemble.splitlines() if x.strip().startswith("inconnu :")]
+    assert ligne.startswith(
+        "inconnu : annexe 2026 absente (Dax 2024–2026), annexe 2020 absente (Dax 2020), "
+        "annexes 2020, 2021, 2022 absentes (Rennes Métropole 2020–2022), "
+    )
+    md = ctai("aggregate", *trois, "--date", DATE, "-f", "md").out
+    assert "\ninconnu : annexe 2026 absente (Dax 2024–2026), annexe 2020 absente (Dax 2020), " in md
+    _, data = _json(ctai, *trois)
+    assert data["ensemble"]["annexes_manquantes"] == [
+        {"source": p.as_posix(), "absentes": annees, "partielles": []}
+        for p, annees in zip(trois, [[2026], [2020], [2020, 2021, 2022]], strict=True)
+    ]
