@@ -816,7 +816,8 @@ _ENTRIES: tuple[Entry, ...] = (
         "{detail}",
         "Chaque ligne du formulaire porte une clé dans sa colonne A (masquée) : les valeurs sont "
         "relues par clé, jamais par position. Une ligne supprimée n'est pas lue ; une ligne copiée "
-        "(clé en double) n'est lue qu'une fois, à sa première place.",
+        "(clé en double) n'est pas lue du tout, ni l'original ni la copie : ctai ne choisit pas "
+        "laquelle porte la valeur du porteur.",
         "reprenez la ligne dans un formulaire neuf (ctai bilan form) ou saisissez la valeur dans le bilan",
     ),
     Entry(
@@ -849,6 +850,18 @@ _ENTRIES: tuple[Entry, ...] = (
         "Le formulaire nomme une action absente de l'annexe de l'année, portée par un autre porteur "
         "depuis que le formulaire a été produit, ou déjà lue dans un autre formulaire du même import.",
         "produisez un nouveau formulaire (ctai bilan form) ou retirez le doublon de la commande",
+    ),
+    Entry(
+        "CTAI-W407",
+        W,
+        "Valeur du formulaire hors des cellules à remplir",
+        "valeur non lue : {detail}",
+        "Seules les cellules jaunes de la colonne C sont relues. Une valeur saisie ailleurs (sous le "
+        "tableau, dans une colonne à droite, sur une ligne ajoutée : par exemple un cofinancement que "
+        "la fiche-action ne prévoyait pas) n'a pas de place dans le bilan sans deviner : elle n'est pas "
+        "importée, et signalée pour que la coordination la reprenne.",
+        "reportez la valeur dans bilans/<année>.yaml après vérification avec le porteur (un financeur "
+        "non prévu : ajoutez-le aux « cofinancements » de l'action), ou effacez la cellule",
     ),
 )
 

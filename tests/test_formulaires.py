@@ -16,7 +16,16 @@ import pytest
 from tests.conftest import DAX
 
 # Codes a case file of tests/cases/ cannot show (they need an xlsx form): covered here.
-CODES = ("CTAI-E400", "CTAI-E401", "CTAI-E402", "CTAI-E403", "CTAI-E404", "CTAI-W405", "CTAI-E406")
+CODES = (
+    "CTAI-E400",
+    "CTAI-E401",
+    "CTAI-E402",
+    "CTAI-E403",
+    "CTAI-E404",
+    "CTAI-W405",
+    "CTAI-E406",
+    "CTAI-W407",
+)
 
 BILAN = "bilans/2024.yaml"
 
@@ -669,3 +678,51 @@ def test_planned_amounts_never_blank(ctai, dax_copy: Path, tmp_path: Path) -> No
     for r in range(1, ws.max_row + 1):
         if str(ws.cell(r, 1).value).startswith(("cofinancement:", "depenses_realisees")):
             assert ws.cell(r, 4).value is not None, r
+
+
+def test_values_out_of_the_input_cells_are_reported_and_copied_rows_not_read(
+    ctai, dax_copy: Path, forms: Path
+) -> None:
+    """Review 15, finding 14: a co-funding typed under the table (B/C of a row without key), a
+    figure in column F and a note on the mode d'emploi are reported (CTAI-W407, at their
+    cell), never dropped in silence; a copied row is reported at both copies and neither is
+    read (ctai does not pick one)."""
+    from openpyxl import load_workbook
+
+    form = forms / "bilan-2024-ch-dax.xlsx"
+    wb = load_workbook(form)
+    ws = wb["pas-hopital"]
+    last = ws.max_row
+    total = int(_cell(form, "pas-hopital", "beneficiaires:total")[1:])
+    ws.cell(last + 2, 2).value = "Cofinancement reçu : Département des Landes"
+    ws.cell(last + 2, 3).value = 3000
+    ws.cell(total, 6).value = 12
+    ws.cell(total, 3).value = 470
+    # A copied row: the EPA row inserted again, with another figure.
+    epa = int(_cell(form, "pas-hopital", "publics:EPA")[1:])
+    ws.insert_rows(epa + 1)
+    ws.cell(epa, 3).value = 200
+    ws.cell(epa + 1, 1).value = "publics:EPA"
+    ws.cell(epa + 1, 2).value = "dont EPA"
+    ws.cell(epa + 1, 3).value = 210
+    wb["Mode d'emploi"]["C3"] = "Merci de nous rappeler"
+    wb.save(form)
+
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 1, run.out
+    sheet = f"{form.as_posix()}:pas-hopital"
+    assert sorted(_codes(run.out)) == sorted(
+        [
+            ("CTAI-W407", f"{sheet}!B{last + 3}"),
+            ("CTAI-W407", f"{sheet}!C{last + 3}"),
+            ("CTAI-W407", f"{sheet}!F{total}"),
+            ("CTAI-W407", f"{form.as_posix()}:Mode d'emploi!C3"),
+            ("CTAI-E403", f"{sheet}!A{epa}"),
+            ("CTAI-E403", f"{sheet}!A{epa + 1}"),
+        ]
+    )
+    assert "« 3000 » est hors des cellules à remplir" in run.out
+    assert f"figure 2 fois (lignes {epa}, {epa + 1} ; ligne copiée ?) : aucune copie n'est lue" in run.out
+    after = (dax_copy / BILAN).read_text(encoding="utf-8")
+    assert "  - action: pas-hopital\n    beneficiaires:\n      total: 470\n    depenses_realisees" in after
+    assert "3000" not in after and "Département des Landes" not in after

@@ -26,6 +26,7 @@ from ctai_cli.formulaires.lignes import (
     IDENTIFIANT,
     MONTANT,
     OUI_NON,
+    PREMIERE_LIGNE,
     TEXTE,
     TITRE,
     VERSION,
@@ -37,7 +38,6 @@ from ctai_cli.repository import Depot
 
 FEUILLE_IDENTITE = "ctai"
 FEUILLE_AIDE = "Mode d'emploi"
-PREMIERE_LIGNE = 7  # the first row of the form's table on an action sheet
 TEXTE_MAX = 30000
 
 
@@ -263,6 +263,11 @@ INSTRUCTIONS = (
     "automatiquement par la coordination du contrat.",
     "8. Enregistrez au format .xlsx et renvoyez le fichier à la coordination.",
 )
+
+
+def derniere_ligne_aide(actions: int) -> int:
+    """The last row :func:`_instructions` writes in column A of the mode d'emploi."""
+    return 4 + len(INSTRUCTIONS) + 1 + actions
 
 
 def _instructions(

@@ -15,6 +15,7 @@ from ctai_cli.models import Action, BilanAction
 from ctai_cli.models.common import NON_PRECISE, precise
 
 FORMAT = "ctai-formulaire-bilan"
+PREMIERE_LIGNE = 7  # the first row of the form's table on an action sheet (rows above: its header)
 VERSION = "1"
 # The destinations of a reliquat (models.bilan.Reliquat), as the form shows them and the model's key.
 DISPOSITIONS = {

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ctai_cli.catalog import make
@@ -31,6 +32,7 @@ from ctai_cli.formulaires.lignes import (
     IDENTIFIANT,
     MONTANT,
     OUI_NON,
+    PREMIERE_LIGNE,
     TEXTE,
     TITRE,
     VERSION,
@@ -43,6 +45,9 @@ MAX_UNPACKED = 100 * 1024 * 1024  # a zip bomb is refused before openpyxl opens 
 _IDENTIFIANT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FEUILLE_IDENTITE = "ctai"
 FEUILLE_AIDE = "Mode d'emploi"
+MAX_LIGNES = 5_000
+MAX_COLONNES = 50
+MAX_HORS = 20  # cells out of the inputs reported one by one, per sheet
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,17 @@ def lire(
             diagnostics.append(
                 _diag("CTAI-E402", f"{chemin}:{title}", detail=f"feuille « {title} » inattendue (renommée ?)")
             )
+    if FEUILLE_AIDE in workbook.sheetnames:
+        from ctai_cli.formulaires.generer import derniere_ligne_aide
+
+        derniere = derniere_ligne_aide(len(listed))
+        diagnostics.extend(
+            _hors_saisie(
+                workbook[FEUILLE_AIDE],
+                f"{chemin}:{FEUILLE_AIDE}",
+                lambda r, c: c == 1 and r <= derniere,
+            )
+        )
     for title, (action_id, keys) in listed.items():
         if title not in workbook.sheetnames:
             diagnostics.append(
@@ -185,25 +201,37 @@ def lire(
 
 def _lire_feuille(sheet: Any, ou: str, keys: list[str]) -> tuple[dict[str, Cellule], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
-    rows: dict[str, int] = {}
-    for row in range(1, min(sheet.max_row, 5_000) + 1):
+    copies: dict[str, list[int]] = {}
+    for row in range(1, min(sheet.max_row, MAX_LIGNES) + 1):
         key = sheet.cell(row, 1).value
-        if not isinstance(key, str) or not key:
+        if isinstance(key, str) and key:
+            copies.setdefault(key, []).append(row)
+    rows = {key: found[0] for key, found in copies.items() if len(found) == 1}
+    cells: dict[str, Cellule] = {}
+    # A copied row: ctai cannot tell which copy holds the porteur's value: neither is read.
+    for key, found in copies.items():
+        if len(found) < 2:
             continue
-        if key in rows:
+        lignes = ", ".join(str(r) for r in found)
+        for row in found:
             diagnostics.append(
                 _diag(
                     "CTAI-E403",
                     f"{ou}!A{row}",
-                    detail=f"la ligne « {key} » figure deux fois (ligne copiée ?)",
+                    detail=f"la ligne « {key} » figure {len(found)} fois (lignes {lignes} ; ligne copiée ?) : "
+                    "aucune copie n'est lue",
                 )
             )
-            continue
-        rows[key] = row
-    cells: dict[str, Cellule] = {}
+        cells[key] = Cellule(None, f"{ou}!C{found[0]}", refusee=True)
+    lignes_cles = {r for found in copies.values() for r in found}
+    diagnostics.extend(
+        _hors_saisie(
+            sheet, ou, lambda r, c: (r < PREMIERE_LIGNE and c in (2, 3)) or (r in lignes_cles and c <= 5)
+        )
+    )
     for key in keys:
         nature = nature_of_key(key)
-        if nature is None or nature == TITRE:
+        if nature is None or nature == TITRE or key in cells:
             continue
         if key not in rows:
             diagnostics.append(
@@ -218,6 +246,43 @@ def _lire_feuille(sheet: Any, ou: str, keys: list[str]) -> tuple[dict[str, Cellu
             value = None
         cells[key] = Cellule(value, where, refusee=detail is not None)
     return cells, diagnostics
+
+
+def _rempli(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _hors_saisie(sheet: Any, ou: str, du_formulaire: Callable[[int, int], bool]) -> list[Diagnostic]:
+    """CTAI-W407 for each non-empty cell the form did not write and does not read
+    (``du_formulaire(row, column)`` false): on an action sheet the header (B1:C5) and A to E of
+    the rows with a key are the form's; anything else (a row typed under the table, a column
+    F…) would otherwise be dropped without a word."""
+    out: list[Diagnostic] = []
+    hors = []
+    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_LIGNES), max_col=MAX_COLONNES):
+        for cell in row:
+            if not _rempli(cell.value):
+                continue
+            if du_formulaire(cell.row, cell.column):
+                continue
+            hors.append(cell)
+    for cell in hors[:MAX_HORS]:
+        out.append(
+            _diag(
+                "CTAI-W407",
+                f"{ou}!{cell.coordinate}",
+                detail=f"« {apercu(str(cell.value), 40)} » est hors des cellules à remplir",
+            )
+        )
+    if len(hors) > MAX_HORS:
+        out.append(
+            _diag(
+                "CTAI-W407",
+                ou,
+                detail=f"et {len(hors) - MAX_HORS} autres cellules remplies hors des cellules à remplir",
+            )
+        )
+    return out
 
 
 def _fr(value: int | float | Decimal) -> str:
