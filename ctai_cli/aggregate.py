@@ -135,12 +135,17 @@ class Beneficiaires:
     sans_ventilation: int = 0
     # People of the total whose public the bilans do not give (« non ventilé »).
     non_ventile: Somme = field(default_factory=Somme)
+    # Publics the contract does not cover (Rennes 2020: BPI only): « sans objet », never unknown;
+    # for a sum of contracts, those none of them covers.
+    sans_objet: frozenset[str] = frozenset()
 
     def groupe(self, cle: str) -> Somme:
         """The sum for a group; a group this contract does not list is 0 for its split actions, and
         unknown for each action whose split is unknown."""
         if cle in self.par_public:
             return self.par_public[cle]
+        if cle in self.sans_objet:
+            return Somme()
         return Somme(termes=self.sans_ventilation, inconnus=self.sans_ventilation)
 
     def __add__(self, other: Beneficiaires) -> Beneficiaires:
@@ -151,6 +156,7 @@ class Beneficiaires:
             self.hors_public + other.hors_public,
             self.sans_ventilation + other.sans_ventilation,
             self.non_ventile + other.non_ventile,
+            self.sans_objet & other.sans_objet,
         )
 
 
@@ -448,7 +454,7 @@ class Agregat:
 
     @cached_property
     def beneficiaires(self) -> Beneficiaires:
-        total = Beneficiaires(Somme(), {})
+        total = Beneficiaires(Somme(), {}, sans_objet=frozenset(PUBLICS))
         for t in self.territoires:
             total = total + t.beneficiaires
         return total
@@ -511,13 +517,16 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
     the rest of it when the groups add up to less; unknown with the total): while it is not
     0, the groups of the action are minimums. When the bilan's total is a structure's whole
     file active (``file_active``), « total » is the contract's public (its groups by public)
-    and a « hors_public » row holds what the file active adds beyond it.
+    and a « hors_public » row holds what the file active adds beyond it. A public the contract
+    does not cover (« publics ») has no unknown row: it is « sans objet », not unknown.
     """
     rows: list[dict[str, Any]] = []
+    contrat = depot.contrat_model
+    publics = [p for p in PUBLICS if contrat is None or p in contrat.publics]
 
     def unknown(year: int, action: str | None, total: int | None = None) -> None:
         rows.append({"annee": year, "action": action, "groupe": "total", "nombre": total})
-        rows.extend({"annee": year, "action": action, "groupe": p, "nombre": None} for p in PUBLICS)
+        rows.extend({"annee": year, "action": action, "groupe": p, "nombre": None} for p in publics)
         rows.append({"annee": year, "action": action, "groupe": NON_VENTILE, "nombre": total})
 
     for year in years:
@@ -564,7 +573,7 @@ def beneficiaires_lignes(depot: Depot, years: list[int]) -> list[dict[str, Any]]
     return rows
 
 
-def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
+def _beneficiaires(rows: list[dict[str, Any]], publics: Iterable[str] = PUBLICS) -> Beneficiaires:
     actions: dict[tuple[int, str | None], dict[str, Decimal | None]] = {}
     for row in rows:
         value = row["nombre"]
@@ -578,15 +587,17 @@ def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
         """Some people of the action's total have no public given (or the total is unknown)."""
         return NON_VENTILE in a and (a[NON_VENTILE] is None or a[NON_VENTILE] > 0)
 
+    sans_objet = frozenset(PUBLICS) - set(publics)
     par_groupe: dict[str, Somme] = {}
     for cle in cles:
         termes: list[Decimal | None] = []
+        peut_en_etre = cle not in sans_objet  # the non-ventilé people are of the contract's publics
         for a in actions.values():
             if cle in a:
                 termes.append(a[cle])
-                if ouverte(a) and a[cle] is not None:
+                if ouverte(a) and a[cle] is not None and peut_en_etre:
                     termes.append(None)  # the non-ventilé people may be of this group too
-            elif ouverte(a):
+            elif ouverte(a) and peut_en_etre:
                 termes.append(None)
         par_groupe[cle] = Somme.de(termes)
     order = sorted(par_groupe, key=lambda k: (k.count("+"), [PUBLICS.index(p) for p in k.split("+")]))
@@ -596,6 +607,7 @@ def _beneficiaires(rows: list[dict[str, Any]]) -> Beneficiaires:
         hors_public=Somme.de(a[HORS_PUBLIC] for a in actions.values() if HORS_PUBLIC in a),
         sans_ventilation=sum(1 for a in actions.values() if ouverte(a)),
         non_ventile=Somme.de(a[NON_VENTILE] for a in actions.values() if NON_VENTILE in a),
+        sans_objet=sans_objet - set(par_groupe),
     )
 
 
@@ -664,7 +676,7 @@ def territoire(
             for e in sorted(contrat.enveloppes, key=lambda e: e.annee)
             if not e.bop104 and (annee is None or e.annee == annee)
         ),
-        beneficiaires=_beneficiaires(lignes_beneficiaires),
+        beneficiaires=_beneficiaires(lignes_beneficiaires, contrat.publics),
         beneficiaires_lignes=tuple(lignes_beneficiaires),
         bilans=bilans,
         copils=copils,

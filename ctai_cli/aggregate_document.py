@@ -24,6 +24,8 @@ from ctai_cli.aggregate_report import (
     _nombre,
     cofinancements_texte,
     effectif_texte,
+    groupe_texte,
+    groupes,
     mediane_texte,
     non_ventile_texte,
     reliquat_montant,
@@ -86,9 +88,7 @@ def vue(agregat: Agregat) -> dict[str, Any]:
                 "cofinancements": cofinancements_texte(t.cofinancements),
                 "beneficiaires": effectif_texte(t.beneficiaires.total),
                 "hors_public": _hors_public(t.beneficiaires),
-                "par_public": [
-                    {"public": k, "nombre": effectif_texte(s)} for k, s in t.beneficiaires.par_public.items()
-                ]
+                "par_public": [{"public": k, "nombre": groupe_texte(s)} for k, s in groupes(t.beneficiaires)]
                 + _non_ventile(t.beneficiaires),
                 "bilans": [
                     {
@@ -157,10 +157,10 @@ def vue(agregat: Agregat) -> dict[str, Any]:
             "publics": [
                 {
                     "public": k,
-                    "nombre": effectif_texte(s),
-                    "mediane": mediane_texte(agregat.mediane_public(k), _nombre),
+                    "nombre": groupe_texte(s),
+                    "mediane": "—" if s is None else mediane_texte(agregat.mediane_public(k), _nombre),
                 }
-                for k, s in b.par_public.items()
+                for k, s in groupes(b)
             ]
             + [{**n, "mediane": "—"} for n in _non_ventile(b)],
             "bilans": [{"etat": ETATS_BILAN[k], "nombre": n} for k, n in agregat.bilans.items()],

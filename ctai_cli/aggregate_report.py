@@ -142,8 +142,8 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
     out.write(f"  cofinancements (hors BOP 104) : {cofinancements_texte(t.cofinancements)}\n")
     b = t.beneficiaires
     out.write(f"  bénéficiaires du public du contrat (somme par action) : {effectif_texte(b.total)}\n")
-    for key, s in b.par_public.items():
-        out.write(f"    {key} : {effectif_texte(s)}\n")
+    for key, s in groupes(b):
+        out.write(f"    {key} : {groupe_texte(s)}\n")
     _non_ventile(b, out)
     _hors_public(b, out)
     out.write("  bilans :\n")
@@ -173,6 +173,24 @@ def non_ventile_texte(b: Any) -> str | None:
     """The people of the totals whose public the bilans do not give; None when there are none."""
     s = b.non_ventile
     return None if s.termes == 0 or s.valeur == 0 else effectif_texte(s)
+
+
+SANS_OBJET = "sans objet (public non visé par le contrat)"
+
+
+def sans_objet(b: Any) -> list[str]:
+    """The publics no contract of the sum covers, in the order EPA, BPI, BPT."""
+    return [p for p in PUBLICS if p in b.sans_objet]
+
+
+def groupes(b: Any) -> list[tuple[str, Somme | None]]:
+    """Each group of publics, EPA, BPI, BPT then those counted together; None: « sans objet »."""
+    items = [*b.par_public.items(), *((p, None) for p in sans_objet(b))]
+    return sorted(items, key=lambda kv: (kv[0].count("+"), [PUBLICS.index(p) for p in kv[0].split("+")]))
+
+
+def groupe_texte(s: Somme | None) -> str:
+    return SANS_OBJET if s is None else effectif_texte(s)
 
 
 def _non_ventile(b: Any, out: TextIO) -> None:
@@ -235,11 +253,13 @@ def text(agregat: Agregat, out: TextIO) -> None:
         f"  bénéficiaires du public du contrat (somme par action) : {effectif_texte(b.total)} ; "
         f"médiane par contrat {mediane_texte(agregat.mediane_public(None), _nombre)}\n"
     )
-    for key, s in b.par_public.items():
-        out.write(
-            f"    {key} : {effectif_texte(s)} ; médiane par contrat "
-            f"{mediane_texte(agregat.mediane_public(key), _nombre)}\n"
+    for key, s in groupes(b):
+        mediane = (
+            ""
+            if s is None
+            else f" ; médiane par contrat {mediane_texte(agregat.mediane_public(key), _nombre)}"
         )
+        out.write(f"    {key} : {groupe_texte(s)}{mediane}\n")
     _non_ventile(b, out)
     _hors_public(b, out)
     if agregat.bilans:
@@ -269,6 +289,8 @@ def _benef_dict(b: Any) -> dict[str, Any]:
         "par_public": {k: somme_dict(s, count_text) for k, s in b.par_public.items()},
         # People of the total whose public the bilans do not give.
         "non_ventile": somme_dict(b.non_ventile, count_text),
+        # Publics the contract does not cover (for the ensemble: none of the contracts does).
+        "sans_objet": sans_objet(b),
         # Beyond the contract's public, in structures' whole files active; null: no file active.
         "hors_public": somme_dict(b.hors_public, count_text) if b.hors_public.termes else None,
     }

@@ -979,3 +979,25 @@ def test_missing_annexes_are_named_with_their_contract(ctai) -> None:
         {"source": p.as_posix(), "absentes": annees, "partielles": []}
         for p, annees in zip(trois, [[2026], [2020], [2020, 2021, 2022]], strict=True)
     ]
+
+
+def test_a_public_the_contract_does_not_cover_is_sans_objet(ctai) -> None:
+    """Rennes 2020 covers BPI only: its EPA and BPT are « sans objet », not « — (inconnu) », and
+    they no longer make the ensemble's EPA unknown (epsilon's 58 EPA are all known)."""
+    rennes = EXAMPLES / "rennes-2020"
+    code, data = _json(ctai, EPSILON, rennes)
+    assert code == 0
+    epsilon_b, rennes_b = (t["beneficiaires"] for t in data["territoires"])
+    assert rennes_b["sans_objet"] == ["EPA", "BPT"] and list(rennes_b["par_public"]) == ["BPI"]
+    assert epsilon_b["sans_objet"] == ["BPT"]
+    ens = data["ensemble"]["beneficiaires"]
+    assert ens["par_public"]["EPA"] == {"valeur": "58", "complet": True}
+    assert ens["par_public"]["BPI"]["valeur"] is None  # Rennes' BPI are unknown
+    assert ens["sans_objet"] == ["BPT"]
+    texte = ctai("aggregate", rennes, "--date", DATE).out
+    assert "    EPA : sans objet (public non visé par le contrat)\n    BPI : — (inconnu)\n" in texte
+    assert "    BPT : sans objet (public non visé par le contrat)\n" in texte
+    md = ctai("aggregate", rennes, "--date", DATE, "-f", "md").out
+    assert "| EPA | sans objet (public non visé par le contrat) | — |" in md
+    table = ctai("aggregate", rennes, "--date", DATE, "-f", "csv", "--table", "beneficiaires").out
+    assert {r["groupe"] for r in csv.DictReader(io.StringIO(table))} == {"total", "BPI", "non_ventile"}
