@@ -118,7 +118,7 @@ def test_pull_request_raising_a_budget_and_adding_an_action(tmp_path: Path) -> N
         "Annexe 1 (2025) : le budget État de l'action « club-emploi » passe de "
         "8\u202f000,00\xa0€ à 11\u202f000,00\xa0€ (+3\u202f000,00\xa0€).",
         "Annexe 1 (2025) : ajout de l'action « atelier-numerique », intitulée « Atelier numérique » "
-        "(axe 4, porteur ville-dax, 5\u202f000,00\xa0€).",
+        "(axe 4, porteur Ville de Dax, 5\u202f000,00\xa0€).",
     ]
     assert phrases(diff, termes_seulement=True) == phrases(diff)
 
@@ -227,7 +227,7 @@ def test_removed_action_and_changed_title(tmp_path: Path) -> None:
         "Annexe 1 (2024) : le titre de l'action « parentalite-laep » passe de "
         "« Accompagnement à la parentalité au LAEP » à « Parentalité au LAEP ».",
         "Annexe 1 (2024) : suppression de l'action « fle-emploi », intitulée « FLE à visée professionnelle "
-        "et ateliers sur les valeurs de la République » (axe 6, porteur sos-solidarites, 27\u202f000,00\xa0€).",
+        "et ateliers sur les valeurs de la République » (axe 6, porteur Groupe SOS Solidarités, 27\u202f000,00\xa0€).",
     ]
     assert (
         "| 2024 | axe 6 | 36\u202f000,00\xa0€ | 9\u202f000,00\xa0€ | −27\u202f000,00\xa0€ |"
@@ -279,7 +279,11 @@ def test_contract_publics_axes_dates_and_envelopes(tmp_path: Path) -> None:
         "Contrat : la date de la délibération (deliberation.date) passe du 17 octobre 2024 au 18 octobre 2024.",
     ]
     # The délibération records the signing: not a term an avenant lists.
-    assert phrases(diff, termes_seulement=True) == sentences[:-1]
+    # In an avenant (terms only): French labels, no field key.
+    assert phrases(diff, termes_seulement=True) == [
+        *sentences[:4],
+        "Contrat : la dernière année de la période passe de 2026 à 2027.",
+    ]
     data = diff.to_dict()["contrat"]
     assert data["dates"] == [{"chemin": "deliberation.date", "avant": "2024-10-17", "apres": "2024-10-18"}]
     assert data["enveloppes"] == [{"annee": 2025, "avant": None, "apres": "160000.00", "delta": "160000.00"}]
@@ -345,9 +349,8 @@ def test_porteurs_objectives_partners_bilans_and_avenants(tmp_path: Path) -> Non
         "passe de 24 à 30.",
         "Annexe 1 (2025) : ajout de l'objectif « menages » à l'action « permanences-logement » "
         "(« Ménages accompagnés », cible : 12 ménages).",
-        "Porteurs : le nom du porteur « sos-solidarites » passe de « Groupe SOS Solidarités » à "
-        "« Groupe SOS Solidarités (Landes) ».",
-        "Porteurs : ajout du porteur « croix-rouge » (Croix-Rouge française, association).",
+        "Porteurs : le porteur « Groupe SOS Solidarités » est renommé « Groupe SOS Solidarités (Landes) ».",
+        "Porteurs : ajout du porteur « Croix-Rouge française » (association).",
     ]
     assert len(phrases(diff, termes_seulement=True)) == 3
     text = en_texte(diff)

@@ -410,6 +410,11 @@ def comparer(
     porteurs = comparer_porteurs(pa.porteurs, pb.porteurs) if pa is not None and pb is not None else ()
 
     shown = cb or ca
+    noms_porteurs: dict[str, str] = {}
+    for model in (pa, pb):  # head's names last: they win
+        if model is not None and isinstance(model.porteurs, list):
+            noms_porteurs.update({p.id: p.nom for p in model.porteurs})
+    noms_parties = {p.role: p.nom for c in (ca, cb) if c is not None for p in c.parties}
     return DiffContrat(
         contrat=convention,
         annexes=tuple(annexes),
@@ -425,4 +430,6 @@ def comparer(
         base_commit=base_commit,
         head_commit=head_commit,
         dossier=dossier,
+        noms_porteurs=noms_porteurs,
+        noms_parties=noms_parties,
     )

@@ -375,6 +375,10 @@ class DiffContrat:
     base_commit: str | None = None
     head_commit: str | None = None  # None: the working tree (or plain folders)
     dossier: str = "."  # the contract folder, as shown
+    # Names for the sentences, instead of identifiers: porteur id → nom (porteurs.yaml), party
+    # role → nom (contrat.yaml); head's, else base's.
+    noms_porteurs: dict[str, str] = field(default_factory=dict)
+    noms_parties: dict[str, str] = field(default_factory=dict)
 
     @property
     def termes_modifies(self) -> bool:

@@ -54,6 +54,59 @@ _LABELS_CONTRAT: dict[str, tuple[str, bool, bool]] = {
     "parties[*].nom": ("le nom de la partie « {0} »", _M, False),
     "parties[*].representant.nom": ("le représentant de la partie « {0} »", _M, False),
     "parties[*].representant.qualite": ("la qualité du représentant de la partie « {0} »", _F, False),
+    "parties[*].role": ("le rôle de la partie « {0} »", _M, False),
+    "parties[*].type": ("le type de la partie « {0} »", _M, False),
+    "parties[*].designation": ("la désignation de la partie « {0} »", _F, False),
+    "parties[*].representant": ("le représentant de la partie « {0} »", _M, False),
+    "parties[*].services": ("les services associés à la partie « {0} »", _M, True),
+    "parties[*].siren": ("le SIREN de la partie « {0} »", _M, False),
+    "parties[*].siret": ("le SIRET de la partie « {0} »", _M, False),
+    "periode": ("la période", _F, False),
+    "deliberation": ("la délibération", _F, False),
+    "deliberation.objet": ("l'objet de la délibération", _M, False),
+    "deliberation.convocation": ("la date de convocation de l'instance délibérante", _F, False),
+    "deliberation.quorum": ("le quorum de la délibération", _M, False),
+    "deliberation.quorum.membres": ("le nombre de membres en exercice", _M, False),
+    "deliberation.quorum.presents": ("le nombre de membres présents", _M, False),
+    "deliberation.quorum.pouvoirs": ("le nombre de pouvoirs", _M, False),
+    "deliberation.quorum.suffrages_exprimes": ("le nombre de suffrages exprimés", _M, False),
+    "deliberation.votes": ("les votes de la délibération", _M, True),
+    "deliberation.votes.pour": ("le nombre de voix pour", _M, False),
+    "deliberation.votes.contre": ("le nombre de voix contre", _M, False),
+    "deliberation.votes.abstentions": ("le nombre d'abstentions", _M, False),
+    "deliberation.acte": ("l'acte de la délibération", _M, False),
+    "deliberation.transmission": ("la date de transmission de la délibération", _F, False),
+    "deliberation.reception_prefecture": ("la date de réception en préfecture", _F, False),
+    "deliberation.publication": ("la date de publication de la délibération", _F, False),
+    "signature": ("la signature", _F, False),
+    "publics": ("les publics", _M, True),
+    "axes[*].numero": ("le numéro de l'axe {0}", _M, False),
+    "axes[*].titre": ("le titre de l'axe {0}", _M, False),
+    "imputation": ("l'imputation budgétaire", _F, False),
+    "imputation.mission": ("la mission budgétaire", _F, False),
+    "imputation.ministere": ("le ministère", _M, False),
+    "versement": ("les modalités de versement", _F, True),
+    "versement.modalites": ("les modalités de versement", _F, True),
+    "versement.beneficiaires": ("les bénéficiaires des versements", _M, True),
+    "versement.ordonnateur": ("l'ordonnateur de la dépense", _M, False),
+    "versement.comptable": ("le comptable assignataire", _M, False),
+    "gouvernance": ("la gouvernance", _F, False),
+    "gouvernance.copilotes": ("les copilotes du comité de pilotage", _M, True),
+    "gouvernance.invites": ("les invités du comité de pilotage", _M, True),
+    "gouvernance.bilan": ("l'échéance du bilan annuel", _F, False),
+    "gouvernance.bilan.mois": ("le mois de remise du bilan annuel", _M, False),
+    "gouvernance.bilan.jour": ("le jour de remise du bilan annuel", _M, False),
+    "gouvernance.bilan.destinataire": ("le destinataire du bilan annuel", _M, False),
+    "agir": ("l'articulation avec le programme AGIR", _F, False),
+    "agir.operateur": ("l'opérateur AGIR", _M, False),
+    "agir.deploiement": ("le mois de déploiement d'AGIR", _M, False),
+    "agir.convention_locale": ("la convention locale avec l'opérateur AGIR", _F, False),
+    "annexes[*].numero": ("le numéro de l'annexe {0}", _M, False),
+    "enveloppes[*].annee": ("l'année de l'enveloppe {0}", _F, False),
+    "enveloppes[*].montant": ("le montant de l'enveloppe de l'État pour {0}", _M, False),
+    "enveloppes[*].origine": ("l'origine des crédits de l'enveloppe {0}", _F, False),
+    "articles": ("le texte des articles du contrat", _M, False),
+    "illustratif": ("la mention « illustratif »", _F, False),
 }
 _LABELS_ACTION: dict[str, tuple[str, bool, bool]] = {
     "titre": ("le titre", _M, False),
@@ -75,11 +128,21 @@ _LABELS_ACTION: dict[str, tuple[str, bool, bool]] = {
     "objectifs[*].libelle": ("le libellé de l'objectif « {0} »", _M, False),
     "objectifs[*].cible": ("la cible de l'objectif « {0} »", _F, False),
     "objectifs[*].unite": ("l'unité de l'objectif « {0} »", _F, False),
+    "objectifs[*].id": ("l'identifiant de l'objectif « {0} »", _M, False),
+    "id": ("l'identifiant", _M, False),
+    "budget": ("le budget", _M, False),
+    "budget.etat_bop104": ("le budget État", _M, False),
+    "budget.illustratif": ("la mention « montants illustratifs » du budget", _F, False),
+    "agir": ("l'articulation avec AGIR", _F, False),
+    "refugies_info": ("le référencement sur refugies.info", _M, False),
+    "refugies_info.url": ("l'adresse de la fiche sur refugies.info", _F, False),
 }
 _LABELS_ANNEXE: dict[str, tuple[str, bool, bool]] = {
     "introduction": ("l'introduction", _F, False),
     "cadre": ("le cadre", _M, False),
     "annee": ("l'année", _F, False),
+    "partielle": ("la mention « annexe partielle »", _F, False),
+    "illustratif": ("la mention « illustratif »", _F, False),
 }
 _LABELS_PORTEUR: dict[str, tuple[str, bool, bool]] = {
     "nom": ("le nom", _M, False),
@@ -88,6 +151,7 @@ _LABELS_PORTEUR: dict[str, tuple[str, bool, bool]] = {
     "siren": ("le SIREN", _M, False),
     "structures": ("les structures", _F, True),
     "note": ("la note", _F, False),
+    "id": ("l'identifiant", _M, False),
 }
 _ELEMENTS = {
     "objectifs": "l'objectif « {0} »",
@@ -97,8 +161,12 @@ _ELEMENTS = {
 _PUBLICS = {"EPA", "BPI", "BPT"}
 
 
-def _label(chemin: str, labels: dict[str, tuple[str, bool, bool]], with_path: bool) -> tuple[str, bool, bool]:
+def _label(
+    chemin: str, labels: dict[str, tuple[str, bool, bool]], with_path: bool, parties: dict[str, str]
+) -> tuple[str, bool, bool]:
     keys = re.findall(r"\[([^\]]*)\]", chemin)
+    if chemin.startswith("parties["):  # a party by its name, not its role key
+        keys = [parties.get(k, k) for k in keys]
     pattern = re.sub(r"\[[^\]]*\]", "[*]", chemin)
     if pattern in labels:
         text, feminine, plural = labels[pattern]
@@ -157,20 +225,27 @@ def _long(value: Any) -> bool:
 
 
 def _phrase_changement(
-    change: Changement, labels: dict[str, tuple[str, bool, bool]], sujet: str, *, with_path: bool = False
+    change: Changement,
+    labels: dict[str, tuple[str, bool, bool]],
+    sujet: str,
+    *,
+    with_path: bool = False,
+    parties: dict[str, str] | None = None,
 ) -> str:
     """One field change as a sentence (without the "Annexe 1 (2025) : " prefix)."""
     chemin, avant, apres = change.chemin, change.avant, change.apres
     element = re.fullmatch(r"(?:.*\.)?(\w+)\[([^\]]*)\]", chemin)
     if element and (isinstance(avant, dict) or isinstance(apres, dict)):  # a keyed element added or removed
         name, key = element.groups()
+        if name == "parties":
+            key = (parties or {}).get(key, key)
         what = _ELEMENTS.get(name, f"l'élément « {key} » de « {chemin.rsplit('[', 1)[0]} »").format(key)
         if avant is None:
             link = " à " + sujet.removeprefix("de ").removeprefix("du ") if sujet else ""
             return f"ajout de {what}{link} ({_element(name, apres)})"
         if apres is None:
             return f"suppression de {what}{' ' + sujet if sujet else ''} ({_element(name, avant)})"
-    label, feminine, plural = _label(chemin, labels, with_path)
+    label, feminine, plural = _label(chemin, labels, with_path, parties or {})
     subject = f"{label} {sujet}".strip()
     accord = _accord(feminine, plural)
     if (
@@ -225,7 +300,29 @@ def _budget_texte(montant: Decimal | None, inconnu: str | None) -> str:
     return euros(montant)
 
 
-def _phrases_action(action: DiffAction) -> list[str]:
+def _avec_noms(change: Changement, porteurs: dict[str, str]) -> Changement:
+    """The porteur and the recipients of versements by their names (porteurs.yaml), not their ids."""
+
+    def nom(value: Any) -> Any:
+        return porteurs.get(value, value) if isinstance(value, str) else value
+
+    if change.chemin == "porteur":
+        return Changement(change.chemin, nom(change.avant), nom(change.apres))
+    if change.chemin.startswith("budget.versements"):
+
+        def versements(value: Any) -> Any:
+            if isinstance(value, list):
+                return [versements(v) for v in value]
+            if isinstance(value, dict) and "destinataire" in value:
+                return {**value, "destinataire": nom(value["destinataire"])}
+            return nom(value) if change.chemin.endswith(".destinataire") else value
+
+        return Changement(change.chemin, versements(change.avant), versements(change.apres))
+    return change
+
+
+def _phrases_action(action: DiffAction, porteurs: dict[str, str] | None = None) -> list[str]:
+    porteurs = porteurs or {}
     sujet = f"de l'action « {action.id} »"
     if action.statut in ("ajout", "suppression"):
         montant = action.budget_apres if action.statut == "ajout" else action.budget_avant
@@ -233,7 +330,8 @@ def _phrases_action(action: DiffAction) -> list[str]:
         what = "ajout" if action.statut == "ajout" else "suppression"
         return [
             f"{what} de l'action « {action.id} », intitulée « {action.titre} » "
-            f"(axe {action.axe}, porteur {action.porteur}, {_budget_texte(montant, inconnu)})"
+            f"(axe {action.axe}, porteur {porteurs.get(action.porteur, action.porteur)}, "
+            f"{_budget_texte(montant, inconnu)})"
         ]
     out = []
     for change in action.changements:
@@ -248,11 +346,13 @@ def _phrases_action(action: DiffAction) -> list[str]:
                     f"le budget État {sujet} passe de {_etat(avant)} à {_etat(apres)} ({_ecart_entre_parentheses(action.ecart)})"
                 )
         else:
-            out.append(_phrase_changement(change, _LABELS_ACTION, sujet))
+            out.append(_phrase_changement(_avec_noms(change, porteurs), _LABELS_ACTION, sujet))
     return out
 
 
-def _phrases_contrat(diff: DiffConvention, *, termes_seulement: bool) -> list[str]:
+def _phrases_contrat(
+    diff: DiffConvention, *, termes_seulement: bool, parties: dict[str, str] | None = None
+) -> list[str]:
     out = [f"ajout du public {p}" for p in diff.publics_ajoutes]
     out += [f"retrait du public {p}" for p in diff.publics_retires]
     out += [f"ajout de l'axe {a.numero} « {a.titre} »" for a in diff.axes_ajoutes]
@@ -280,11 +380,14 @@ def _phrases_contrat(diff: DiffConvention, *, termes_seulement: bool) -> list[st
             or chemin.startswith("enveloppes[")
         ):
             continue
-        out.append(_phrase_changement(change, _LABELS_CONTRAT, "", with_path=True))
+        # The field's key in parentheses for the pull request, never in an avenant's text.
+        out.append(
+            _phrase_changement(change, _LABELS_CONTRAT, "", with_path=not termes_seulement, parties=parties)
+        )
     return out
 
 
-def _phrases_annexe(annexe: DiffAnnexe) -> list[str]:
+def _phrases_annexe(annexe: DiffAnnexe, porteurs: dict[str, str] | None = None) -> list[str]:
     out = []
     if annexe.statut in ("ajout", "suppression"):
         n = len(annexe.actions)
@@ -306,28 +409,31 @@ def _phrases_annexe(annexe: DiffAnnexe) -> list[str]:
         )
     out += [_phrase_changement(c, _LABELS_ANNEXE, "de l'annexe") for c in annexe.champs]
     for action in annexe.actions:
-        out += _phrases_action(action)
+        out += _phrases_action(action, porteurs)
     return out
 
 
 def _phrases_porteur(porteur: DiffPorteur) -> list[str]:
     if porteur.statut == "ajout":
-        return [f"ajout du porteur « {porteur.id} » ({porteur.nom}, {porteur.type})"]
+        return [f"ajout du porteur « {porteur.nom} » ({porteur.type})"]
     if porteur.statut == "suppression":
-        return [f"suppression du porteur « {porteur.id} » ({porteur.nom})"]
+        return [f"suppression du porteur « {porteur.nom} »"]
     return [
-        _phrase_changement(c, _LABELS_PORTEUR, f"du porteur « {porteur.id} »") for c in porteur.changements
+        f"le porteur « {c.avant} » est renommé « {c.apres} »"
+        if c.chemin == "nom" and c.avant and c.apres
+        else _phrase_changement(c, _LABELS_PORTEUR, f"du porteur « {porteur.nom} »")
+        for c in porteur.changements
     ]
 
 
 def sections(diff: DiffContrat, *, termes_seulement: bool = False) -> list[tuple[str, list[str]]]:
     """Sentences grouped by part of the contract: [("Contrat", [...]), ("Annexe 1 (2025)", [...]), …]."""
     out: list[tuple[str, list[str]]] = []
-    contrat = _phrases_contrat(diff.contrat, termes_seulement=termes_seulement)
+    contrat = _phrases_contrat(diff.contrat, termes_seulement=termes_seulement, parties=diff.noms_parties)
     if contrat:
         out.append(("Contrat", contrat))
     for annexe in diff.annexes:
-        sentences = _phrases_annexe(annexe)
+        sentences = _phrases_annexe(annexe, diff.noms_porteurs)
         if sentences:
             out.append((annexe.titre, sentences))
     if not termes_seulement:
