@@ -58,7 +58,8 @@ def _table(classeur: Classeur, name: str, rows: list[dict[str, Any]]) -> None:
                     cell = sheet.cell(row=r, column=col, value=date.fromisoformat(value))
                     cell.number_format = DATE
             elif champ.type == "boolean":
-                classeur.texte(sheet, r, col, "oui" if value == "true" else "non")
+                # As in the CSV tables and docs/agregat.md: « true » / « false ».
+                classeur.texte(sheet, r, col, value)
             else:
                 classeur.texte(sheet, r, col, None if value is None else str(value))
 

@@ -1001,3 +1001,24 @@ def test_a_public_the_contract_does_not_cover_is_sans_objet(ctai) -> None:
     assert "| EPA | sans objet (public non visé par le contrat) | — |" in md
     table = ctai("aggregate", rennes, "--date", DATE, "-f", "csv", "--table", "beneficiaires").out
     assert {r["groupe"] for r in csv.DictReader(io.StringIO(table))} == {"total", "BPI", "non_ventile"}
+
+
+def test_xlsx_booleans_are_those_of_the_csv(ctai, tmp_path: Path) -> None:
+    """The workbook's illustratif and remis columns hold « true » / « false » as the CSV tables
+    and docs/agregat.md (they held « oui » / « non »)."""
+    import openpyxl
+
+    sources = [EXAMPLES / "dax-2024-2026", CORPUS / "alpha"]
+    out = tmp_path / "agregat.xlsx"
+    assert ctai("aggregate", *sources, "--date", DATE, "-o", out).code == 0
+    workbook = openpyxl.load_workbook(out, data_only=True)
+    for table, column in (("budget", "illustratif"), ("bilans", "remis")):
+        run = ctai("aggregate", *sources, "--date", DATE, "-f", "csv", "--table", table)
+        expected = [r[column] or None for r in csv.DictReader(io.StringIO(run.out))]
+        sheet = workbook[table]
+        header = [c.value for c in sheet[1]]
+        values = [row[header.index(column)].value for row in sheet.iter_rows(min_row=2)]
+        assert values == expected, table
+        assert {"true", "false"} <= set(values), table
+    docs = (ROOT / "docs" / "agregat.md").read_text(encoding="utf-8")
+    assert "`budget` (`true` pour une ligne" in docs
