@@ -94,6 +94,12 @@ def test_every_budget_state_change_is_shown_without_guessing(tmp_path: Path, ava
     for state, words in (("non_precise", "non précisé"), ("sans_budget", "sans budget dans l'annexe")):
         if state in (avant, apres) and None in (avant, apres):
             assert any(words in s for s in sentences), sentences
+    if apres == "sans_budget" and avant is not None:
+        assert any("l'annexe ne donne plus de budget pour l'action « club-emploi »" in s for s in sentences)
+    if avant == "sans_budget" and apres not in (None, "sans_budget"):
+        assert any("(auparavant : sans budget dans l'annexe)" in s for s in sentences), sentences
+    # A budget added or removed is one sentence, without the noise of its default fields.
+    assert not any("illustratif" in s for s in sentences), sentences
     if {avant, apres} == {"montant", "non_precise"}:
         expected = (
             "passe de 5\u202f000,00\xa0€ à non précisé (écart inconnu)"
@@ -150,3 +156,27 @@ def test_cli_between_an_amount_and_non_precise(ctai, tmp_path: Path, avant: str,
     assert f"passe de {shown[avant]} à {shown[apres]}" in (contract / "avenants" / "1.yaml").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.parametrize(("avant", "apres"), [("etat_bop104", "non précisé"), ("non précisé", "etat_bop104")])
+def test_envelope_origin_between_bop104_and_non_precise(tmp_path: Path, avant: str, apres: str) -> None:
+    """An envelope whose origin becomes (or stops being) « non précisé »: said, in words."""
+    folders = []
+    for name, origine in (("base", avant), ("head", apres)):
+        folder = tmp_path / name
+        shutil.copytree(DAX, folder)
+        edit(
+            folder / "contrat.yaml",
+            "juridiction: Tribunal administratif de Pau\n",
+            "juridiction: Tribunal administratif de Pau\n"
+            f"enveloppes:\n  - {{annee: 2025, montant: 150000, origine: {origine}}}\n",
+        )
+        depot, _ = open_depot(folder)
+        assert depot is not None
+        folders.append(depot)
+    diff = comparer(*folders)
+    words = {"etat_bop104": "« crédits de l'État, programme 104 »", "non précisé": "« non précisé »"}
+    assert phrases(diff, termes_seulement=True) == [
+        f"Contrat : l'origine des crédits de l'enveloppe 2025 passe de {words[avant]} à {words[apres]}."
+    ]
+    assert diff.fichiers_termes_modifies == ("contrat.yaml",)

@@ -159,6 +159,7 @@ _ELEMENTS = {
     "annexes": "l'annexe {0}",
 }
 _PUBLICS = {"EPA", "BPI", "BPT"}
+_ORIGINES = {"etat_bop104": "crédits de l'État, programme 104"}
 
 
 def _label(
@@ -338,13 +339,25 @@ def _phrases_action(action: DiffAction, porteurs: dict[str, str] | None = None) 
         if change.chemin == "budget.etat_bop104":
             avant, apres = change.avant, change.apres
             if avant is None:  # the annexe gave no budget for the action
-                out.append(f"le budget État {sujet} est fixé à {_etat(apres)}")
+                out.append(
+                    f"le budget État {sujet} est fixé à {_etat(apres)} (auparavant : sans budget dans l'annexe)"
+                )
             elif apres is None:
-                out.append(f"le budget État {sujet} n'est plus indiqué (auparavant : {_etat(avant)})")
+                avant_texte = f"de {_etat(avant)}" if isinstance(avant, Decimal) else _etat(avant)
+                out.append(
+                    f"l'annexe ne donne plus de budget pour l'action « {action.id} » "
+                    f"(auparavant : budget État {avant_texte})"
+                )
             else:
                 out.append(
                     f"le budget État {sujet} passe de {_etat(avant)} à {_etat(apres)} ({_ecart_entre_parentheses(action.ecart)})"
                 )
+        elif (
+            change.chemin == "budget.illustratif"
+            and None in (change.avant, change.apres)
+            and not (change.avant or change.apres)
+        ):
+            continue  # a budget added or removed: its default « illustratif: false » is no news
         else:
             out.append(_phrase_changement(_avec_noms(change, porteurs), _LABELS_ACTION, sujet))
     return out
@@ -377,9 +390,13 @@ def _phrases_contrat(
         if (
             chemin in covered
             or chemin in ("publics", "axes", "enveloppes")
-            or chemin.startswith("enveloppes[")
+            or (chemin.startswith("enveloppes[") and not chemin.endswith(".origine"))
         ):
             continue
+        if chemin.endswith(".origine"):  # « etat_bop104 » or « non précisé »: said in words
+            change = Changement(
+                chemin, _ORIGINES.get(change.avant, change.avant), _ORIGINES.get(change.apres, change.apres)
+            )
         # The field's key in parentheses for the pull request, never in an avenant's text.
         out.append(
             _phrase_changement(change, _LABELS_CONTRAT, "", with_path=not termes_seulement, parties=parties)
