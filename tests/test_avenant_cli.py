@@ -168,6 +168,11 @@ def test_avenant_new_twice_writes_no_duplicate(ctai, pull_request, committed: bo
     run = ctai("avenant", "new", contract, "--date", "2025-03-03")
     assert run.code == 0, run.err
     assert "(1 modification déjà portée par l'avenant n° 1 (avenants/1.yaml), non reprise)" in run.out
+    # The same budget changed again: avenant 2 says so from the base, and the command warns.
+    assert (
+        "attention : l'avenant n° 1 modifie déjà « Annexe 1 (2025) : le budget État de l'action "
+        "« club-emploi » » vers une autre valeur ; relisez les deux avenants"
+    ) in run.out
     text = (contract / "avenants" / "2.yaml").read_text(encoding="utf-8")
     assert "atelier-numerique" not in text
     assert "passe de 8\u202f000,00\u00a0€ à 12\u202f000,00\u00a0€" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,6 +57,25 @@ def a_rediger(
         if kept:
             restantes.append((titre, kept))
     return restantes, deja
+
+
+_SUJET = re.compile(r"^(.*?) (?:passe|passent) d[eu] ")
+
+
+def deja_modifies(parts: list[tuple[str, list[str]]], portees: dict[str, int]) -> list[tuple[str, int]]:
+    """The new modifications whose subject (« Annexe 1 (2025) : le budget État de l'action « x » »)
+    an avenant since the base already changes to another value: (subject, that avenant)."""
+    sujets: dict[str, int] = {}
+    for texte, numero in portees.items():
+        if (m := _SUJET.match(texte)) is not None:
+            sujets.setdefault(m.group(1), numero)
+    out = []
+    for titre, sentences in parts:
+        for s in sentences:
+            m = _SUJET.match(_normal(f"{titre} : {s}"))
+            if m is not None and m.group(1) in sujets:
+                out.append((m.group(1), sujets[m.group(1)]))
+    return out
 
 
 def objet(diff: DiffContrat, parts_restantes: list[tuple[str, list[str]]] | None = None) -> str:

@@ -59,7 +59,7 @@ def _schema_line(path: Path) -> str | None:
 
 
 def new(path: Path, base: str | None, jour: date) -> int:
-    from ctai_cli.avenants.nouveau import a_rediger, modifications_portees, rediger
+    from ctai_cli.avenants.nouveau import a_rediger, deja_modifies, modifications_portees, rediger
     from ctai_cli.fsutil import RefusedOverwrite, atomic_write_many
     from ctai_cli.repository import FILE_KINDS, open_depot, validate_document
     from ctai_cli.yamlread import parse_text
@@ -82,7 +82,8 @@ def new(path: Path, base: str | None, jour: date) -> int:
             f"(ctai validate {path.as_posix()}) ; rien n'a été écrit"
         )
     # A change an avenant added since the base already carries (committed or not) is not written twice.
-    parts, deja = a_rediger(result, modifications_portees(depot, result))
+    portees_par = modifications_portees(depot, result)
+    parts, deja = a_rediger(result, portees_par)
     numeros = sorted(deja)
     portees = (
         ""
@@ -117,6 +118,12 @@ def new(path: Path, base: str | None, jour: date) -> int:
         print(
             f"  ({nombre} modification{'s' if nombre > 1 else ''} déjà portée{'s' if nombre > 1 else ''} "
             f"par {portees}, non reprise{'s' if nombre > 1 else ''})"
+        )
+    for sujet, numero in deja_modifies(parts, portees_par):
+        # The value since the base, while an avenant not yet merged gives another: both need reading.
+        print(
+            f"  attention : l'avenant n° {numero} modifie déjà « {sujet} » vers une autre valeur ; "
+            "relisez les deux avenants"
         )
     print("Relisez-le, puis : ctai avenant render", path.as_posix(), avenant.numero)
     return exitcodes.OK
