@@ -141,10 +141,11 @@ class Beneficiaires:
 
     def groupe(self, cle: str) -> Somme:
         """The sum for a group; a group this contract does not list is 0 for its split actions, and
-        unknown for each action whose split is unknown."""
+        unknown for each action whose split is unknown (0 when the contract covers none of its
+        publics)."""
         if cle in self.par_public:
             return self.par_public[cle]
-        if cle in self.sans_objet:
+        if all(p in self.sans_objet for p in cle.split("+")):
             return Somme()
         return Somme(termes=self.sans_ventilation, inconnus=self.sans_ventilation)
 
@@ -591,7 +592,8 @@ def _beneficiaires(rows: list[dict[str, Any]], publics: Iterable[str] = PUBLICS)
     par_groupe: dict[str, Somme] = {}
     for cle in cles:
         termes: list[Decimal | None] = []
-        peut_en_etre = cle not in sans_objet  # the non-ventilé people are of the contract's publics
+        # the non-ventilé people are of the contract's publics
+        peut_en_etre = not all(p in sans_objet for p in cle.split("+"))
         for a in actions.values():
             if cle in a:
                 termes.append(a[cle])

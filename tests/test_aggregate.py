@@ -1022,3 +1022,34 @@ def test_xlsx_booleans_are_those_of_the_csv(ctai, tmp_path: Path) -> None:
         assert {"true", "false"} <= set(values), table
     docs = (ROOT / "docs" / "agregat.md").read_text(encoding="utf-8")
     assert "`budget` (`true` pour une ligne" in docs
+
+
+@pytest.mark.parametrize("corpus", ["dax-hp", "trois", "rennes"])
+def test_beneficiaires_table_gives_back_each_public(ctai, tmp_path: Path, corpus: str) -> None:
+    """The rule docs/agregat.md gives for the beneficiaires table: a public's rows added, unknown
+    when one is empty or when an action's « non_ventile » row is empty or not 0, for a contract
+    whose publics (table contrats) include it."""
+    sources = {
+        "dax-hp": [_dax_hp(tmp_path)],
+        "trois": TROIS,
+        "rennes": [EPSILON, EXAMPLES / "rennes-2020"],
+    }[corpus]
+    _, data = _json(ctai, *sources)
+    run = ctai("aggregate", *sources, "--date", DATE, "-f", "csv", "--table", "beneficiaires")
+    actions: dict[tuple[str, str, str], dict[str, str]] = {}
+    for r in csv.DictReader(io.StringIO(run.out)):
+        actions.setdefault((r["source"], r["annee"], r["action"]), {})[r["groupe"]] = r["nombre"]
+    contrats = ctai("aggregate", *sources, "--date", DATE, "-f", "csv").out
+    publics = {r["source"]: r["publics"].split("; ") for r in csv.DictReader(io.StringIO(contrats))}
+    par_public = data["ensemble"]["beneficiaires"]["par_public"]
+    for public, attendu in par_public.items():
+        known, unknown = 0, False
+        for (source, _, _), groups in actions.items():
+            if groups.get(public):
+                known += int(groups[public])
+            vise = any(p in publics[source] for p in public.split("+"))
+            if groups.get(public) == "" or (vise and groups.get("non_ventile", "0") != "0"):
+                unknown = True
+        assert (None if unknown else str(known)) == attendu["valeur"], public
+        if unknown and attendu.get("partiel") is not None:
+            assert str(known) == attendu["partiel"], public
