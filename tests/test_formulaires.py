@@ -253,7 +253,7 @@ def test_a_porteur_round_with_wrong_entries(ctai, dax_copy: Path, forms: Path, t
         '      - {financeur: "CCAS de Dax", montant: 6000}\n'
     )
     assert expected_enfance in after
-    assert 'qualitatif: "Le club a démarré en septembre.\\nDouze participants."' in after
+    assert "    qualitatif: |-\n      Le club a démarré en septembre.\n      Douze participants.\n" in after
     assert "  - action: savoir-habiter\n    beneficiaires:\n      total: 50\n" in after
     assert "  - action: parentalite-laep\n    beneficiaires:\n      total: 7\n" in after
     assert "diagnostic-logement\n    depenses_realisees: 6500\n" in after  # the renamed sheet is not read
@@ -726,3 +726,111 @@ def test_values_out_of_the_input_cells_are_reported_and_copied_rows_not_read(
     after = (dax_copy / BILAN).read_text(encoding="utf-8")
     assert "  - action: pas-hopital\n    beneficiaires:\n      total: 470\n    depenses_realisees" in after
     assert "3000" not in after and "Département des Landes" not in after
+
+
+def test_comments_stay_where_they_were_written(ctai, dax_copy: Path, forms: Path) -> None:
+    """Review 15, finding 15: comments stay attached to what they were written above (new keys go
+    before a blank line and comment that end an entry, before a comment above the next entry);
+    a replaced value keeps the spaces before its line's comment; a text of several lines is
+    written as a « |- » block; the next import of the same forms changes nothing."""
+    bilan = dax_copy / BILAN
+    text = bilan.read_text(encoding="utf-8")
+    old = (
+        "  - action: parcours-integration\n    depenses_realisees: 0\n"
+        "  - action: pas-hopital\n    depenses_realisees: 38000\n"
+    )
+    assert old in text
+    text = text.replace(
+        old,
+        "  - action: parcours-integration\n    depenses_realisees: 0\n"
+        "  # PAS : chiffres à confirmer par l'hôpital\n"
+        "  - action: pas-hopital   # voir courriel du 3 mars\n"
+        "    depenses_realisees: 38000  # montant notifié\n"
+        "\n"
+        "    # bilan qualitatif à venir\n",
+    )
+    text = text.replace('depenses_realisees: "17250.40"\n', 'depenses_realisees: "17250.40"   # cf. CA\n')
+    bilan.write_text(text, encoding="utf-8")
+    hopital = _fill(
+        forms / "bilan-2024-ch-dax.xlsx",
+        {
+            ("pas-hopital", "beneficiaires:total"): 470,
+            ("pas-hopital", "depenses_realisees"): 37999.5,
+            ("pas-hopital", "cofinancement:Centre hospitalier de Dax"): 12000,
+            ("pas-hopital", "qualitatif"): "Année chargée.\nDeuxième ligne : « guillemets » et # dièse",
+        },
+    )
+    ccas = _fill(
+        forms / "bilan-2024-ccas-dax.xlsx",
+        {
+            ("parcours-integration", "beneficiaires:total"): 12,
+            ("petite-enfance", "depenses_realisees"): 17000.4,
+            ("petite-enfance", "reliquat:montant"): 999.6,
+        },
+    )
+    run = ctai("bilan", "import", hopital, ccas, "--contrat", dax_copy, "--force")
+    assert run.code == 0, run.out
+    after = bilan.read_text(encoding="utf-8")
+    assert (
+        "  - action: parcours-integration\n"
+        "    beneficiaires:\n"
+        "      total: 12\n"
+        "    depenses_realisees: 0\n"
+        "  # PAS : chiffres à confirmer par l'hôpital\n"
+        "  - action: pas-hopital   # voir courriel du 3 mars\n"
+        "    beneficiaires:\n"
+        "      total: 470\n"
+        '    depenses_realisees: "37999.50"  # montant notifié\n'
+        "    cofinancements:\n"
+        '      - {financeur: "Centre hospitalier de Dax", montant: 12000}\n'
+        "    qualitatif: |-\n"
+        "      Année chargée.\n"
+        "      Deuxième ligne : « guillemets » et # dièse\n"
+        "\n"
+        "    # bilan qualitatif à venir\n"
+        "  - action: maison-citoyens-acces-droits\n"
+    ) in after
+    assert '    depenses_realisees: "17000.40"   # cf. CA\n' in after
+    assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+    again = ctai("bilan", "import", hopital, ccas, "--contrat", dax_copy, "--force")
+    assert "aucune modification" in again.out and bilan.read_text(encoding="utf-8") == after
+
+
+def test_a_new_action_goes_before_the_comments_that_end_the_file(
+    ctai, dax_copy: Path, tmp_path: Path
+) -> None:
+    """An entry appended to « actions » goes after the last entry, not after the comment lines
+    that close the file (they stay last)."""
+    bilan = dax_copy / "bilans" / "2025.yaml"
+    bilan.write_text(
+        "annee: 2025\npilotage:\n  copils_tenus: 3\nactions:\n  - action: autre\n    depenses_realisees: 1\n"
+        "\n# fin du fichier : la coordination complète en juin\n",
+        encoding="utf-8",
+    )
+    annexe = dax_copy / "actions" / "2025.yaml"
+    annexe.write_text(
+        annexe.read_text(encoding="utf-8").replace("actions:\n", "actions:\n" + _AUTRE_ACTION, 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "f"
+    out.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", out, "--porteur", "ccas-dax").code == 0
+    form = _fill(out / "bilan-2025-ccas-dax.xlsx", {("club-emploi", "depenses_realisees"): 9000})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 0, run.out
+    assert bilan.read_text(encoding="utf-8").endswith(
+        "  - action: autre\n    depenses_realisees: 1\n  - action: club-emploi\n    depenses_realisees: 9000\n"
+        "\n# fin du fichier : la coordination complète en juin\n"
+    )
+
+
+_AUTRE_ACTION = """  - id: autre
+    axe: 5
+    porteur: ville-dax
+    titre: Autre action
+    publics: [EPA]
+    budget:
+      etat_bop104: 1
+      versements:
+        - {date: 2025-03-14, montant: 1, destinataire: ville-dax}
+"""

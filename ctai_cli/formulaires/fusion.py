@@ -61,12 +61,12 @@ class Fusion:
 
 
 def _yaml_value(value: Any) -> Any:
-    from ctai_cli.yamlwrite import montant, texte
+    from ctai_cli.yamlwrite import montant, texte_bloc
 
     if isinstance(value, Decimal):
         return montant(value)
     if isinstance(value, str):
-        return texte(value)
+        return texte_bloc(value)  # several lines: a « |- » block, as a person writes it
     return value
 
 
@@ -81,8 +81,9 @@ def _affiche(value: Any) -> str:
 
 
 class _Fusionneur:
-    def __init__(self, data: Any, bilan: Bilan, annexe: Annexe, force: bool) -> None:
+    def __init__(self, data: Any, bilan: Bilan, annexe: Annexe, force: bool, document: Any = None) -> None:
         self.data = data
+        self.document = document  # yamlwrite.Document: keeps a replaced line's comment spacing
         self.bilan = bilan
         self.annexe = annexe
         self.force = force
@@ -110,12 +111,17 @@ class _Fusionneur:
                 )
             )
             return
-        mapping[key] = _yaml_value(new)
+        if self.document is not None:
+            from ctai_cli.yamlwrite import remplacer
+
+            remplacer(self.document, mapping, key, _yaml_value(new))
+        else:
+            mapping[key] = _yaml_value(new)
         self.out.remplacements.append(f"{label} : {_affiche(present)} → {_affiche(new)}")
 
     # --- one action -------------------------------------------------------------------
     def action(self, action_id: str, cells: dict[str, Cellule]) -> None:
-        from ctai_cli.yamlwrite import CommentedMap, CommentedSeq
+        from ctai_cli.yamlwrite import CommentedMap, CommentedSeq, ajouter
 
         if not any(c.valeur is not None for c in cells.values()):
             return
@@ -132,7 +138,7 @@ class _Fusionneur:
         if index is None:
             entry = CommentedMap()
             entry["action"] = action_id
-            actions.append(entry)
+            ajouter(actions, entry)
             model: BilanAction | None = None
         else:
             entry, model = actions[index], self.bilan.actions[index]
@@ -161,7 +167,7 @@ class _Fusionneur:
     def _objectifs(
         self, entry: Any, model: BilanAction | None, action_id: str, cells: dict[str, Cellule], contexte: str
     ) -> None:
-        from ctai_cli.yamlwrite import CommentedSeq, flow, texte
+        from ctai_cli.yamlwrite import CommentedSeq, ajouter, flow, texte
 
         action = self.annexe.action(action_id)
         for key, cell in cells.items():
@@ -185,7 +191,8 @@ class _Fusionneur:
             if liste is None:
                 liste = CommentedSeq()
                 _inserer(entry, _ORDRE["action"], "indicateurs", liste)
-            liste.append(
+            ajouter(
+                liste,
                 flow(
                     {
                         "libelle": texte(objectif.libelle),
@@ -193,14 +200,14 @@ class _Fusionneur:
                         "unite": texte(objectif.unite),
                         "objectif": ident,
                     }
-                )
+                ),
             )
             self.out.ajouts.append(f"{sub} : réalisé = {cell.valeur}")
 
     def _beneficiaires(
         self, entry: Any, model: BilanAction | None, cells: dict[str, Cellule], contexte: str
     ) -> None:
-        from ctai_cli.yamlwrite import CommentedMap, CommentedSeq, flow, seq
+        from ctai_cli.yamlwrite import CommentedMap, CommentedSeq, ajouter, flow, seq
 
         given = {
             k: c
@@ -262,7 +269,7 @@ class _Fusionneur:
             if liste is None:
                 liste = CommentedSeq()
                 _inserer(benef, _ORDRE["beneficiaires"], "par_public", liste)
-            liste.append(flow({"publics": seq(publics, flow_style=True), "nombre": cell.valeur}))
+            ajouter(liste, flow({"publics": seq(publics, flow_style=True), "nombre": cell.valeur}))
             self.out.ajouts.append(f"{sub} : nombre = {cell.valeur}")
         sexe_cells = {k.removeprefix("sexe:"): c for k, c in given.items() if k.startswith("sexe:")}
         if sexe_cells:
@@ -321,7 +328,7 @@ class _Fusionneur:
     def _cofinancements(
         self, entry: Any, model: BilanAction | None, cells: dict[str, Cellule], contexte: str
     ) -> None:
-        from ctai_cli.yamlwrite import CommentedSeq, flow, montant, texte
+        from ctai_cli.yamlwrite import CommentedSeq, ajouter, flow, montant, texte
 
         present = (model.cofinancements or []) if model else []
         for key, cell in cells.items():
@@ -344,7 +351,7 @@ class _Fusionneur:
             if liste is None:
                 liste = CommentedSeq()
                 _inserer(entry, _ORDRE["action"], "cofinancements", liste)
-            liste.append(flow({"financeur": texte(financeur), "montant": montant(cell.valeur)}))
+            ajouter(liste, flow({"financeur": texte(financeur), "montant": montant(cell.valeur)}))
             self.out.ajouts.append(f"{sub} : montant = {_affiche(cell.valeur)}")
 
 
@@ -390,14 +397,22 @@ def _inserer(mapping: Any, ordre: tuple[str, ...], key: str, value: Any) -> None
     for i, existing in enumerate(mapping):
         if existing in ordre and ordre.index(existing) < rank:
             position = i + 1
-    mapping.insert(position, key, value)
+    from ctai_cli.yamlwrite import inserer
+
+    inserer(mapping, position, key, value)
 
 
 def fusionner(
-    data: Any, bilan: Bilan, annexe: Annexe, saisies: dict[str, dict[str, Cellule]], force: bool
+    data: Any,
+    bilan: Bilan,
+    annexe: Annexe,
+    saisies: dict[str, dict[str, Cellule]],
+    force: bool,
+    document: Any = None,
 ) -> Fusion:
-    """Merge ``saisies`` (action id -> key -> cell) into ``data``, the round-trip bilan, in place."""
-    fusionneur = _Fusionneur(data, bilan, annexe, force)
+    """Merge ``saisies`` (action id -> key -> cell) into ``data``, the round-trip bilan, in place
+    (``document``, the yamlwrite.Document of ``data``, keeps the comments' spacing)."""
+    fusionneur = _Fusionneur(data, bilan, annexe, force, document)
     for action_id, cells in saisies.items():
         fusionneur.action(action_id, cells)
     return fusionneur.out

@@ -120,7 +120,7 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
             document = charger(text)
         except EditionImpossible as exc:
             raise ImportProblem(f"{result.chemin} : {exc} ; rien n'a été écrit") from None
-        result.fusion = fusionner(document.data, original[1], annexe, saisies, force)
+        result.fusion = fusionner(document.data, original[1], annexe, saisies, force, document)
         result.refus = []
         if not result.fusion.modifie:
             break
