@@ -506,7 +506,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-W225",
         W,
         "Reliquat sans décision après l'échéance",
-        "action « {action} » : reliquat de {montant} {etat} {quand}",
+        "action « {action} » : {etat} {quand}",
         "Articles 3 et 8 : une fois le bilan remis, chaque reliquat est reporté ou reversé. Après "
         "l'échéance (date de référence : aujourd'hui ou --date), un reliquat en attente ou non "
         "déclaré est signalé. Quand le contrat ne précise pas l'échéance (« gouvernance.bilan » "

@@ -95,9 +95,10 @@ def depenses_et_reliquats(depot: Depot, contexte: Contexte) -> Iterator[Diagnost
                     (*base, "reliquat", "disposition") if pending else (*base, "depenses_realisees"),
                     action=entry.action,
                     montant=euros(reliquat.montant if pending else ligne.reliquat),
-                    etat="toujours en attente de décision"
+                    etat=f"reliquat de {euros(reliquat.montant)} toujours en attente de décision"
                     if pending
-                    else "sans reliquat déclaré ni disposition",
+                    else f"{euros(ligne.reliquat)} non dépensés (disponible moins dépensé) ; le bilan n'en "
+                    "déclare ni le reliquat ni la destination,",
                     quand=quand,
                 )
         if (
