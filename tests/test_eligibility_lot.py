@@ -236,7 +236,7 @@ def test_two_processes_write_what_one_writes(tmp_path: Path, avec_donnees: bool)
     assert _batch(path, avec_donnees, processus=2) == _batch(path, avec_donnees, processus=1)
 
 
-def _options(path: Path, jour: str = JOUR, fmt: str = "json"):
+def _options(path: Path, jour: str = JOUR, fmt: str = "json", depart: str = "premier_titre"):
     from ctai_cli.eligibility.batch import _Options
     from ctai_cli.eligibility.parametres import charger
 
@@ -244,7 +244,7 @@ def _options(path: Path, jour: str = JOUR, fmt: str = "json"):
     return _Options(
         date.fromisoformat(jour),
         fmt,
-        "premier_titre",
+        depart,
         False,
         None,
         frozenset(regles.types_connus(charger())),
@@ -263,14 +263,16 @@ def _une_a_une(path: Path, options) -> str:
     return "".join(lines)
 
 
-def _lot(path: Path, jour: str = JOUR, fmt: str = "json", processus: int = 1) -> str:
+def _lot(
+    path: Path, jour: str = JOUR, fmt: str = "json", processus: int = 1, depart: str = "premier_titre"
+) -> str:
     out = io.StringIO()
     traiter(
         path,
         date.fromisoformat(jour),
         out,
         fmt=fmt,
-        depart="premier_titre",
+        depart=depart,  # type: ignore[arg-type]
         avec_donnees=False,
         processus=processus,
     )
@@ -325,8 +327,8 @@ def _autour(day: date, rng: random.Random) -> str:
     return date.fromordinal(day.toordinal() + rng.choice([-2, -1, -1, 0, 0, 0, 1, 1, 2])).isoformat()
 
 
-def _seuils_row(rng: random.Random, i: int, jour: date) -> dict[str, str]:
-    """A row whose days sit on the thresholds of ``jour``: a birthday on the day (18 years), a
+def _seuils_row(rng: random.Random, i: int, day: date) -> dict[str, str]:
+    """A row whose days sit on the thresholds of ``day``: a birthday on the day (18 years), a
     titre or a protection 5 years before, a titre ending on the day, a 29 February."""
     cells = _row(rng, i)
     for key in ("date_naissance", "protection_date", "demande_asile_depot", "cir_signature"):
@@ -334,7 +336,7 @@ def _seuils_row(rng: random.Random, i: int, jour: date) -> dict[str, str]:
             annees = (
                 rng.choice([0, 5, 18, 4, 17, 19]) if key == "date_naissance" else rng.choice([0, 1, 5, 6])
             )
-            base = regles.plus_annees(jour, -annees) or jour
+            base = regles.plus_annees(day, -annees) or day
             cells[key] = rng.choice(
                 [_autour(base, rng), rng.choice(["2004-02-29", "2008-02-29", "2020-02-29"])]
             )
@@ -343,25 +345,124 @@ def _seuils_row(rng: random.Random, i: int, jour: date) -> dict[str, str]:
         for item in cells["titres_sejour"].split(";"):
             parts = item.split(":")
             if len(parts) >= 2 and rng.random() < 0.8:
-                parts[1] = _autour(regles.plus_annees(jour, -rng.choice([0, 1, 5])) or jour, rng)
+                parts[1] = _autour(regles.plus_annees(day, -rng.choice([0, 1, 5])) or day, rng)
             if len(parts) >= 3 and parts[2] and rng.random() < 0.8:
-                parts[2] = _autour(jour, rng)
+                parts[2] = _autour(day, rng)
             titres.append(":".join(parts))
         cells["titres_sejour"] = ";".join(titres)
+    if rng.random() < 0.3:
+        # Days on the same side of every threshold, in any order: only their order tells the
+        # first titre, the latest, a titre before the protection.
+        def dans_la_fenetre() -> str:
+            return date.fromordinal(day.toordinal() - rng.randint(2, 1500)).isoformat()
+
+        cells["titres_sejour"] = ";".join(
+            ":".join(
+                [rng.choice(TYPES), dans_la_fenetre(), rng.choice(["", dans_la_fenetre(), _autour(day, rng)])]
+            )
+            for _ in range(rng.choice([2, 2, 3]))
+        )
+        if cells["protection_type"] and rng.random() < 0.7:
+            cells["protection_date"] = dans_la_fenetre()
+        if rng.random() < 0.5:
+            cells["cir_signature"] = rng.choice(
+                [dans_la_fenetre(), _autour(regles.plus_annees(day, -5) or day, rng)]
+            )
     return cells
 
 
-@pytest.mark.parametrize("jour", ["2024-11-01", "2024-02-29", "2025-02-28", "2025-03-01"])
-def test_memos_without_reasons_give_what_a_fresh_evaluation_gives(tmp_path: Path, jour: str) -> None:
+def _squelette_row(rng: random.Random, i: int, day: date) -> dict[str, str]:
+    """A row of one of 40 skeletons (which facts are given, and their values other than days and
+    titre types), with its days drawn near the thresholds and its titre types among all: persons
+    of one forme meet often, so that a forme forgetting something the rules read shows."""
+    from ctai_cli.eligibility.parametres import charger
+
+    types = sorted(regles.types_connus(charger()))
+    squelette = random.Random(rng.randint(0, 39))
+    cells = dict.fromkeys(CSV_COLUMNS, "")
+    cells["id"] = f"p{i}"
+
+    def vers(annees: int, plus: int = 0) -> str:
+        base = regles.plus_annees(day, -annees) or day
+        return date.fromordinal(base.toordinal() + rng.randint(-3, 3) + plus).isoformat()
+
+    cells["nationalite"] = squelette.choice(["MA", "UA", "AF", "SN;MA", "IT", "FR;DZ", "apatride", ""])
+    cells["date_naissance"] = squelette.choice(["", "naissance", "naissance", "1980-05-05"])
+    if cells["date_naissance"] == "naissance":
+        cells["date_naissance"] = (
+            vers(18) if rng.random() < 0.6 else vers(rng.randint(10, 40), rng.randint(-200, 200))
+        )
+    for _ in range(squelette.choice([0, 1, 1, 2, 3])):
+        titre = [rng.choice(types), vers(squelette.choice([0, 1, 3, 5, 6]), rng.randint(-400, 400))]
+        fin = squelette.choice(["", "proche", "loin"])
+        if fin:
+            titre.append(
+                vers(0) if fin == "proche" else vers(squelette.choice([-2, 2]), rng.randint(-300, 300))
+            )
+            if squelette.random() < 0.2:
+                titre.append(vers(-1, rng.randint(-30, 30)))
+        cells["titres_sejour"] = ";".join(filter(None, [cells["titres_sejour"], ":".join(titre)]))
+    if squelette.random() < 0.5:
+        cells["protection_type"] = kind = squelette.choice(
+            ["refugie", "protection_subsidiaire", "apatride", "temporaire"]
+        )
+        cells["protection_autorite"] = squelette.choice(
+            ["", {"temporaire": "prefecture", "apatride": "OFPRA"}.get(kind, "CNDA")]
+        )
+        if squelette.random() < 0.9:
+            cells["protection_date"] = vers(squelette.choice([0, 2, 5, 6]), rng.randint(-400, 400))
+        if squelette.random() < 0.2:
+            cells["protection_fin"], cells["protection_fin_motif"] = vers(0, rng.randint(-5, 5)), "retrait"
+    if squelette.random() < 0.4:
+        cells["demande_asile_depot"] = vers(squelette.choice([0, 1, 3]), rng.randint(-400, 400))
+        if squelette.random() < 0.5:
+            cells["demande_asile_decision"] = vers(0, rng.randint(-300, 300))
+    if squelette.random() < 0.2:
+        # A protection granted before or after the claim was filed: the order decides.
+        cells["protection_type"], cells["protection_autorite"] = "refugie", squelette.choice(["OFPRA", ""])
+        cells["protection_date"], cells["demande_asile_depot"] = (
+            vers(2, rng.randint(-300, 300)),
+            vers(2, rng.randint(-300, 300)),
+        )
+        cells["demande_asile_decision"] = cells["protection_fin"] = cells["protection_fin_motif"] = ""
+    if squelette.random() < 0.3:
+        cells["cir_signature"] = vers(squelette.choice([0, 5]), rng.randint(-5, 5))
+    for key in (
+        "demandeur_asile",
+        "intention_installation",
+        "sejour_irregulier",
+        "residence_ukraine_24_02_2022",
+    ):
+        cells[key] = squelette.choice(["", "", "oui", "non", "non"])
+    return cells
+
+
+@pytest.mark.parametrize(
+    ("jour", "depart"),
+    [
+        ("2024-11-01", "premier_titre"),
+        ("2024-02-29", "premier_titre"),
+        ("2025-02-28", "premier_titre"),
+        ("2025-03-01", "premier_titre"),
+        ("2024-11-01", "cir"),
+        ("2025-03-01", "cir"),
+    ],
+)
+def test_memos_without_reasons_give_what_a_fresh_evaluation_gives(
+    tmp_path: Path, jour: str, depart: str
+) -> None:
     """Thousands of persons with days on each side of every threshold of the day: the batch,
     whose memos key some days by their side of the thresholds, writes for each what an
     evaluation from scratch writes."""
     rng = random.Random(jour)
     day = date.fromisoformat(jour)
-    path = _csv(tmp_path / "p.csv", [_seuils_row(rng, i, day) for i in range(2500)])
+    rows = [_seuils_row(rng, i, day) for i in range(2500)] + [
+        _squelette_row(rng, i, day) for i in range(3000)
+    ]
+    path = _csv(tmp_path / "p.csv", rows)
     regles._MEMOS.clear()
-    lot = _lot(path, jour)
-    assert lot == _une_a_une(path, _options(path, jour))
+    lot = _lot(path, jour, depart=depart)
+    assert lot == _une_a_une(path, _options(path, jour, depart=depart))
     verdicts = {json.loads(line)["verdict"] for line in lot.splitlines()}
     assert verdicts == {"eligible", "non_eligible", "indetermine", "erreur"}
 

@@ -300,8 +300,8 @@ def _memo(
     ``sans_raisons(evaluation)``, when given, is the key when reasons are not kept: it may give
     a day by its side of the day's thresholds only (``evaluation.contexte.cote(day)``), for a
     rule that reads that day only by comparing it with the day of the check, or a number of
-    years after it with the day of the check (seuils_dates). The result, the questions and
-    so the verdict, the public and the missing facts are the same; the phrase of a part
+    years after it with the day of the check (seuils_dates). The result and the questions,
+    so the verdict, the public and the missing facts, are the same; the phrase of a part
     (printed only with reasons) may then be another person's of the same key.
     """
 
@@ -1143,15 +1143,12 @@ def _dernier_jour(vrai: Callable[[date], bool]) -> date | None:
 
 def seuils_dates(jour: date, params: Parametres) -> tuple[date, ...]:
     """The days ``s`` such that knowing ``day <= s`` for each of them tells every comparison the
-    rules make between a person's ``day`` and the check's day, on ``jour``: the day itself and
-    the day before, each parameter's date and the day before it, and for each number of years
-    ``n`` in force, the last day from which ``n`` years are reached on ``jour`` (computed with
-    the rules' own plus_annees and atteint)."""
-    seuils: set[date] = set()
-    for jour_fixe in (jour, *(v.valeur for v in params.en_vigueur(jour).values() if type(v.valeur) is date)):
-        seuils.add(jour_fixe)
-        if jour_fixe > date.min:
-            seuils.add(date.fromordinal(jour_fixe.toordinal() - 1))
+    rules make between a person's ``day`` and the check's day, on ``jour``: the day itself, the
+    day before, and for each number of years ``n`` in force, the last day from which ``n`` years
+    are reached on ``jour`` (computed with the rules' own plus_annees and atteint)."""
+    seuils = {jour}
+    if jour > date.min:
+        seuils.add(date.fromordinal(jour.toordinal() - 1))
     for valeur in params.en_vigueur(jour).values():
         if type(valeur.valeur) is int:
             dernier = _dernier_jour(lambda day, n=valeur.valeur: atteint(jour, plus_annees(day, n)))
