@@ -1053,3 +1053,13 @@ def test_beneficiaires_table_gives_back_each_public(ctai, tmp_path: Path, corpus
         assert (None if unknown else str(known)) == attendu["valeur"], public
         if unknown and attendu.get("partiel") is not None:
             assert str(known) == attendu["partiel"], public
+
+
+def test_same_territory_and_period_in_two_departements_are_told_apart(ctai, tmp_path: Path) -> None:
+    """Not the same contract (another département): counted, and labelled with the département."""
+    autre = _alpha(tmp_path, {"contrat.yaml": ('departement: "40"', 'departement: "64"')})
+    run = ctai("aggregate", CORPUS / "alpha", autre, "--date", DATE, "-f", "html")
+    assert run.code == 0, run.err
+    svg = _svg_beneficiaires(run.out)
+    labels = re.findall(r'text-anchor="end"><title>([^<]+)</title>', svg)
+    assert labels == ["Alpha-sur-Adour 2025 (40)", "Alpha-sur-Adour 2025 (64)"]
