@@ -834,3 +834,20 @@ _AUTRE_ACTION = """  - id: autre
       versements:
         - {date: 2025-03-14, montant: 1, destinataire: ville-dax}
 """
+
+
+def test_one_error_in_the_contract_agrees_in_number(ctai, dax_copy: Path, forms: Path) -> None:
+    """Review 15, finding 17d: « 1 erreur dans le contrat : corrigez-la », not « corrigez-les »."""
+    bilan = dax_copy / "bilans" / "2023.yaml"
+    text = bilan.read_text(encoding="utf-8")
+    assert "copils_tenus: 5" in text
+    bilan.write_text(text.replace("copils_tenus: 5", "copils_tenus: -1"), encoding="utf-8")
+    form = forms / "bilan-2024-ch-dax.xlsx"
+    for args in (
+        ("bilan", "import", form, "--contrat", dax_copy),
+        ("bilan", "form", dax_copy, "--annee", "2024", "-o", forms, "--force"),
+        ("bilan", "render", dax_copy, "--annee", "2024"),
+    ):
+        run = ctai(*args)
+        assert run.code == 2, args
+        assert "1 erreur dans le contrat : corrigez-la d'abord" in run.err, run.err

@@ -207,6 +207,7 @@ def open_valid_depot(path: Path):
         from ctai_cli.francais import nombre_de
 
         raise UsageProblem(
-            f"{nombre_de(len(invalid), 'erreur')} dans le contrat : corrigez-les d'abord (ctai validate {path})"
+            f"{nombre_de(len(invalid), 'erreur')} dans le contrat : "
+            f"{'corrigez-la' if len(invalid) == 1 else 'corrigez-les'} d'abord (ctai validate {path})"
         )
     return depot

@@ -51,7 +51,8 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
     errors = [d for d in problems + run_checks(depot, Contexte(date=jour)) if d.is_error]
     if errors:
         raise ImportProblem(
-            f"{nombre_de(len(errors), 'erreur')} dans le contrat : corrigez-les d'abord "
+            f"{nombre_de(len(errors), 'erreur')} dans le contrat : "
+            f"{'corrigez-la' if len(errors) == 1 else 'corrigez-les'} d'abord "
             f"(ctai validate {root.as_posix()})"
         )
     result = ResultatImport()
