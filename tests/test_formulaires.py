@@ -851,3 +851,26 @@ def test_one_error_in_the_contract_agrees_in_number(ctai, dax_copy: Path, forms:
         run = ctai(*args)
         assert run.code == 2, args
         assert "1 erreur dans le contrat : corrigez-la d'abord" in run.err, run.err
+
+
+def test_a_mistyped_form_path_is_a_usage_error(ctai, dax_copy: Path, forms: Path, tmp_path: Path) -> None:
+    """Review 15, finding 17g: a path that names nothing is a usage error (exit 2, French, nothing
+    imported), without guessing a broken link; a real broken link is said as such."""
+    good = _fill(forms / "bilan-2024-ch-dax.xlsx", {("pas-hopital", "beneficiaires:total"): 470})
+    before = (dax_copy / BILAN).read_bytes()
+    missing = tmp_path / "bilan-2024-ch-dax (1).xlsx"
+    run = ctai("bilan", "import", good, missing, "--contrat", dax_copy)
+    assert run.code == 2 and run.out == ""
+    assert (
+        f"formulaire introuvable : {missing.as_posix()} (vérifiez le chemin) ; rien n'a été importé"
+        in run.err
+    )
+    assert "lien symbolique" not in run.err
+    assert (dax_copy / BILAN).read_bytes() == before
+
+    link = tmp_path / "lien.xlsx"
+    link.symlink_to(tmp_path / "parti.xlsx")
+    run = ctai("bilan", "import", link, "--contrat", dax_copy)
+    assert _codes(run.out) == [("CTAI-E400", link.as_posix())]
+    assert "lien symbolique cassé : sa cible est introuvable" in run.out
+    assert "corrigez la cible du lien" in run.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,13 @@ def import_(fichiers: list[Path], contrat: Path, annee: int | None, dry_run: boo
 
     if not fichiers:
         raise UsageProblem("indiquez au moins un formulaire : ctai bilan import FICHIER.xlsx …")
+    # A path that names nothing is a mistyped argument, not a porteur's form to send back.
+    absents = [f for f in fichiers if not os.path.lexists(f)]
+    if absents:
+        raise UsageProblem(
+            f"{pluriel(len(absents), 'formulaire introuvable', 'formulaires introuvables')} : "
+            f"{sur(', '.join(f.as_posix() for f in absents))} (vérifiez le chemin) ; rien n'a été importé"
+        )
     try:
         result = importer(contrat, fichiers, annee, force, date.today())
     except ImportProblem as exc:

@@ -77,6 +77,15 @@ def _ouvrir(fs_path: Path, chemin: str) -> tuple[Any, list[Diagnostic]]:
     except (OSError, ValueError) as exc:
         from ctai_cli.yamlread import os_reason
 
+        if isinstance(exc, FileNotFoundError) and os.path.islink(fs_path):
+            return None, [
+                _diag(
+                    "CTAI-E400",
+                    chemin,
+                    raison="lien symbolique cassé : sa cible est introuvable",
+                    hint="corrigez la cible du lien, ou donnez le formulaire lui-même",
+                )
+            ]
         return None, [_diag("CTAI-E400", chemin, raison=os_reason(exc))]
     if not stat.S_ISREG(info.st_mode):
         return None, [_diag("CTAI-E400", chemin, raison="ce n'est pas un fichier ordinaire")]
