@@ -304,7 +304,11 @@ def test_a_result_that_fails_validation_is_not_written(ctai, dax_copy: Path, for
     before = (dax_copy / BILAN).read_bytes()
     run = ctai("bilan", "import", form, "--contrat", dax_copy, "--force")
     assert run.code == 1
-    assert "rien n'a été écrit" in run.out
+    # At the cell of the value, not at a line of the unwritten result; that action left out (and
+    # with it the error it caused in actions/2025.yaml, whose report no longer matches).
+    cell = _cell(form, "club-emploi", "reliquat:vers_action")
+    assert _codes(run.out) == [("CTAI-E241", f"{form.as_posix()}:club-emploi!{cell}")], run.out
+    assert "aucune modification" in run.out
     assert (dax_copy / BILAN).read_bytes() == before
 
 
@@ -523,12 +527,22 @@ def test_one_porteurs_refused_action_does_not_stop_the_others(ctai, dax_copy: Pa
     hopital = _fill(forms / "bilan-2024-ch-dax.xlsx", {("pas-hopital", "beneficiaires:total"): 470})
     run = ctai("bilan", "import", ccas, hopital, "--contrat", dax_copy)
     assert run.code == 1, run.out + run.err
-    assert _codes(run.out) == [("CTAI-E208", f"{ccas.as_posix()}:petite-enfance")]
+    bpi = _cell(ccas, "petite-enfance", "publics:BPI")
+    assert _codes(run.out) == [("CTAI-E208", f"{ccas.as_posix()}:petite-enfance!{bpi}")]
     assert "les valeurs de l'action « petite-enfance » ne sont pas importées" in run.out
     after = (dax_copy / BILAN).read_text(encoding="utf-8")
     assert "  - action: pas-hopital\n    beneficiaires:\n      total: 470\n" in after
     assert "total: 5" not in after
     assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+
+    # A reliquat whose amount disagrees with the money: at its cell too.
+    ccas = _fill(ccas, {("petite-enfance", "publics:BPI"): None, ("club-emploi", "reliquat:montant"): 2000})
+    run = ctai("bilan", "import", ccas, "--contrat", dax_copy, "--force")
+    montant = _cell(ccas, "club-emploi", "reliquat:montant")
+    assert _codes(run.out) == [("CTAI-E221", f"{ccas.as_posix()}:club-emploi!{montant}")], run.out
+    assert "  - action: petite-enfance\n    beneficiaires:\n      total: 5\n" in (dax_copy / BILAN).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_reliquat_destinations_in_french_and_one_error_per_cell(ctai, dax_copy: Path, tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ of the contract): any error and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
@@ -114,8 +116,9 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
     result.avant = result.apres = text
     original = fichier_bilan.document, fichier_bilan.model
     # The result must pass validation, with every other file of the contract. An error inside
-    # the entry of an action comes from that action's values: it is reported at the form's sheet
-    # and that action is left out, so that one porteur's mistake does not stop the others'.
+    # the entry of an action comes from that action's values: it is reported at the form's cell
+    # (or sheet) and that action is left out, so that one porteur's mistake does not stop the
+    # others'; then the rest is validated again (an error left elsewhere: nothing is written).
     while True:
         try:
             document = charger(text)
@@ -140,12 +143,12 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
         if not result.refus or not en_cause:
             break
         for action_id, refus in en_cause.items():
-            ou = next((c.ou.rsplit("!", 1)[0] for c in saisies[action_id].values()), origine[action_id])
-            for d in refus:
+            feuille = next((c.ou.rsplit("!", 1)[0] for c in saisies[action_id].values()), origine[action_id])
+            for d, cellule in refus:
                 result.diagnostics.append(
                     replace(
                         d,
-                        path=ou,
+                        path=cellule or feuille,
                         line=0,
                         col=0,
                         message=f"{d.message} (après import ; les valeurs de l'action « {action_id} » "
@@ -168,22 +171,79 @@ def importer(root: Path, fichiers: list[Path], annee: int | None, force: bool, j
 
 def _refus_par_action(
     refus: list[Diagnostic], chemin: str, texte: str, saisies: dict[str, dict[str, Cellule]]
-) -> dict[str, list[Diagnostic]]:
+) -> dict[str, list[tuple[Diagnostic, str | None]]]:
     """The errors of the merged bilan that lie inside the entry of an action read from a form,
-    by action; {} when one of them lies elsewhere (then nothing is written, as for any error)."""
+    by action, each with the form's cell of the value it points at (None: that action's sheet).
+    The others (in another file, or outside these entries) are left out: when the actions
+    found are set aside, they go too or they stop the import."""
     from ctai_cli.yamlwrite import charger
 
     try:
         actions = charger(texte).data.get("actions") or []
-        debuts = [(actions.lc.item(i)[0] + 1, entry.get("action")) for i, entry in enumerate(actions)]
+        debuts = [(actions.lc.item(i)[0] + 1, i) for i in range(len(actions))]
     except Exception:  # not a mapping, not loadable: the errors stay where they are
         return {}
-    out: dict[str, list[Diagnostic]] = {}
+    out: dict[str, list[tuple[Diagnostic, str | None]]] = {}
     for d in refus:
         if d.path != chemin or d.line == 0:
-            return {}
-        action_id = next((a for debut, a in reversed(debuts) if debut <= d.line), None)
+            continue
+        index = next((i for debut, i in reversed(debuts) if debut <= d.line), None)
+        entry = actions[index] if index is not None else None
+        action_id = entry.get("action") if hasattr(entry, "get") else None
         if action_id not in saisies:
-            return {}
-        out.setdefault(action_id, []).append(d)
+            continue
+        try:
+            cle = _cle_du_formulaire(entry, d.line - 1, saisies[action_id])
+        except Exception:  # a shape the form does not write: the sheet is precise enough
+            cle = None
+        cells = saisies[action_id]
+        if cle is not None and cle.endswith(":*"):  # a whole list: its first row the porteur filled
+            cle = next((k for k, c in cells.items() if k.startswith(cle[:-1]) and c.valeur is not None), None)
+        cellule = cells.get(cle) if cle is not None else None
+        out.setdefault(action_id, []).append(
+            (d, cellule.ou if cellule and cellule.valeur is not None else None)
+        )
     return out
+
+
+def _cle_du_formulaire(entry: Any, ligne: int, cles: Iterable[str]) -> str | None:
+    """The key (among ``cles``, the form's) of the row whose value is written at 0-based
+    ``ligne`` of a bilan entry; « prefix:* » for a whole list (its first row filled)."""
+    from ctai_cli.formulaires.lignes import publics_of_key
+
+    def avant(noeud: Any) -> Any:
+        lignes = (
+            [(k, noeud.lc.key(k)[0]) for k in noeud]
+            if hasattr(noeud, "keys")
+            else [(i, noeud.lc.item(i)[0]) for i in range(len(noeud))]
+        )
+        return next((k for k, debut in reversed(lignes) if debut <= ligne), None)
+
+    haut = avant(entry)
+    if haut in ("depenses_realisees", "qualitatif"):
+        return haut
+    valeur = entry.get(haut)
+    if haut == "beneficiaires":
+        sous = avant(valeur)
+        if sous in ("total", "file_active"):
+            return f"beneficiaires:{sous}"
+        if sous == "par_sexe":
+            return "sexe:*"
+        if sous == "par_public":
+            groupes = valeur["par_public"]
+            i = avant(groupes)
+            if i is None or groupes.lc.item(i)[0] != ligne:
+                return "publics:*"
+            publics = set(groupes[i]["publics"])
+            return next(
+                (k for k in cles if k.startswith("publics:") and set(publics_of_key(k)) == publics), None
+            )
+    if haut == "reliquat":
+        return f"reliquat:{avant(valeur)}"
+    if haut == "cofinancements":
+        i = avant(valeur)
+        return f"cofinancement:{valeur[i]['financeur']}" if i is not None else None
+    if haut == "indicateurs":
+        i = avant(valeur)
+        return f"objectif:{valeur[i]['objectif']}" if i is not None and valeur[i].get("objectif") else None
+    return None
