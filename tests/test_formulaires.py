@@ -515,6 +515,16 @@ def test_a_known_part_and_an_unsplit_rest_is_refused_at_its_cell_the_rest_import
         "    depenses_realisees: 9000\n"
     )
     assert ctai("validate", dax_copy, "--date", "2025-01-01").code == 0
+    # The EPA group is in the bilan now: emptying the form's row would not remove it; the
+    # message says where it can be corrected.
+    again = tmp_path / "again"
+    again.mkdir()
+    assert ctai("bilan", "form", dax_copy, "--annee", "2025", "-o", again).code == 0
+    form = _fill(again / "bilan-2025-ccas-dax.xlsx", {("club-emploi", "publics:EPA+BPI+BPT"): 6})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert _codes(run.out) == [("CTAI-E404", f"{form.as_posix()}:club-emploi!{unsplit.rsplit('!', 1)[1]}")]
+    assert "le groupe « EPA » est déjà dans le bilan, et une cellule vidée n'y efface rien" in run.out
+    assert "aucune modification" in run.out
 
 
 def test_one_porteurs_refused_action_does_not_stop_the_others(ctai, dax_copy: Path, forms: Path) -> None:

@@ -214,8 +214,10 @@ class _Fusionneur:
             for k, c in cells.items()
             if k.startswith(("publics:", "sexe:", "beneficiaires:")) and c.valeur is not None
         }
-        if not given:
-            return
+        if not given or (
+            set(given) == {"beneficiaires:file_active"} and not given["beneficiaires:file_active"].valeur
+        ):
+            return  # « non » alone, without a total: nothing to write
         benef_model = model.beneficiaires if model else None
         total = cells.get("beneficiaires:total")
         if benef_model is None and (total is None or total.valeur is None):
@@ -242,10 +244,10 @@ class _Fusionneur:
         groups = benef_model.par_public if benef_model else []
         # A public is counted in one group only (CTAI-E208): the groups of the bilan, then the
         # rows of the form one public at a time, then the « sans ventilation » rows.
-        compte: dict[str, str] = {}
+        compte: dict[str, tuple[str, bool]] = {}  # public -> (its group, in the bilan already)
         for g in groups:
             for public in g.publics:
-                compte[public] = ", ".join(g.publics)
+                compte[public] = (", ".join(g.publics), True)
         rows = sorted(
             ((k, c) for k, c in given.items() if k.startswith("publics:")),
             key=lambda kc: len(publics_of_key(kc[0])),
@@ -260,11 +262,11 @@ class _Fusionneur:
             deja = next((p for p in publics if p in compte), None)
             if deja is not None:
                 self.out.diagnostics.append(
-                    make("CTAI-E404", cell.ou, detail=_deux_fois(publics, deja, compte[deja], cells))
+                    make("CTAI-E404", cell.ou, detail=_deux_fois(publics, deja, *compte[deja], cells))
                 )
                 continue
             for public in publics:
-                compte[public] = ", ".join(publics)
+                compte[public] = (", ".join(publics), False)
             liste = benef.get("par_public")
             if liste is None:
                 liste = CommentedSeq()
@@ -360,12 +362,26 @@ def _ligne(publics: str) -> str:
     return f"dont {publics}" if "," not in publics else f"dont {publics} sans ventilation"
 
 
-def _deux_fois(publics: list[str], public: str, groupe: str, cells: dict[str, Cellule]) -> str:
+def _deux_fois(
+    publics: list[str], public: str, groupe: str, du_bilan: bool, cells: dict[str, Cellule]
+) -> str:
     """Why the row of ``publics`` is not read: ``public`` is already counted in ``groupe``."""
-    autre = cells.get("publics:" + groupe.replace(", ", "+"))
+    autre = next(
+        (
+            c
+            for k, c in cells.items()
+            if k.startswith("publics:") and set(publics_of_key(k)) == set(groupe.split(", "))
+        ),
+        None,
+    )
     ou = f" ({autre.ou.rsplit('!', 1)[-1]})" if autre is not None and autre.valeur is not None else ""
     source = f"à la ligne « {_ligne(groupe)} »{ou}" if ou else f"dans le groupe « {groupe} » du bilan"
-    if len(publics) > 1:
+    if du_bilan:
+        conseil = (
+            f"le groupe « {groupe} » est déjà dans le bilan, et une cellule vidée n'y efface rien : "
+            "la coordination corrige bilans/<année>.yaml, puis importe à nouveau"
+        )
+    elif len(publics) > 1:
         conseil = (
             "laissez « sans ventilation » vide quand une partie est répartie par public (le reste du "
             "total reste non réparti), ou ne remplissez qu'elle"
