@@ -656,6 +656,11 @@ def test_a_file_active_is_said_in_the_form_and_prefilled(ctai, dax_copy: Path, t
     assert ctai("bilan", "import", form, "--contrat", dax_copy).code == 0
     text = (dax_copy / "bilans" / "2025.yaml").read_text(encoding="utf-8")
     assert "      total: 300\n" in text and "file_active" not in text
+    # « non » alone, no total: nothing to write, nothing to report.
+    (dax_copy / "bilans" / "2025.yaml").write_text(_BILAN_2025, encoding="utf-8")
+    _fill(form, {("club-emploi", "beneficiaires:total"): None})
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert run.code == 0 and "aucune modification" in run.out, run.out
     _fill(form, {("club-emploi", "beneficiaires:file_active"): "peut-être"})
     run = ctai("bilan", "import", form, "--contrat", dax_copy)
     assert _codes(run.out) == [
