@@ -210,7 +210,10 @@ FIN_BPI = "CESEDA, art. L511-7 à L511-9 et L512-3 (fin de la protection) ; R562
 
 @dataclass(slots=True)
 class _Part:
-    """One condition of a rule: its result, a phrase, the questions that would settle it."""
+    """One condition of a rule: its result, a phrase, the questions that would settle it.
+
+    The phrase is printed with the reasons only: without them, the commonest conditions leave it
+    empty (evaluer(raisons=False) builds no text that nothing prints)."""
 
     resultat: Resultat
     texte: str
@@ -251,12 +254,13 @@ class _Contexte:
     """What evaluations on one day, with one set of parameters, one EPA start and reasons kept
     or not share: the memo of the rules, and the thresholds of the day (seuils_dates)."""
 
-    __slots__ = ("jour", "memo", "params", "seuils")
+    __slots__ = ("jour", "memo", "params", "seuils", "valeurs")
 
     def __init__(self, params: Parametres, jour: date) -> None:
         self.params, self.jour = params, jour
         self.memo: dict[Hashable, Any] = {}
         self.seuils: tuple[date, ...] | None = None
+        self.valeurs = params.en_vigueur(jour)
 
     def cote(self, day: date | None) -> int | None:
         """Which side of each threshold of the day ``day`` lies on (None for an unknown day)."""
@@ -353,7 +357,7 @@ class _Evaluation:
         self.memo = self.contexte.memo
         self.manquants: list[FaitManquant] = []
         self._demandes: set[str] = set()
-        self.valeurs = params.en_vigueur(jour)
+        self.valeurs = self.contexte.valeurs
         self.types: dict[str, dict[str, Any]] = self.param("titres.types").valeur
         # The titres started on the day, those valid on the day, and the latest one (a new
         # titre replaces the previous: its end, or its renewal, is what matters).
@@ -581,7 +585,9 @@ class _Evaluation:
             reference = RECEPISSE if not (titre.fin and self.jour <= titre.fin) else None
             return _Part(
                 "oui",
-                f"en séjour régulier : {self.titre_valide_texte(i, titre)} (déduit du titre donné)",
+                f"en séjour régulier : {self.titre_valide_texte(i, titre)} (déduit du titre donné)"
+                if self.avec_raisons
+                else "",
                 faits=_faits("sejour_irregulier", "deduit", source),
                 reference=reference,
             )
@@ -591,7 +597,9 @@ class _Evaluation:
             return _Part(
                 "oui",
                 f"en séjour régulier : {_ACCORDE[protection.type]} le {date_longue(protection.date)} "
-                "(déduit de la protection donnée)",
+                "(déduit de la protection donnée)"
+                if self.avec_raisons
+                else "",
                 faits=_faits("sejour_irregulier", "deduit", "protection"),
                 reference="CESEDA, art. L424-1, L424-9, L424-18 (titre de séjour de droit des personnes protégées)"
                 if protection.type != "temporaire"
@@ -817,7 +825,9 @@ class _Evaluation:
                 "bpi",
                 "non",
                 f"{_ACCORDE[protection.type]} le {date_longue(protection.date)} (donné) : {duree.valeur} ans "
-                f"révolus le {date_longue(limite)}, n'est plus primo-arrivant",  # type: ignore[arg-type]
+                f"révolus le {date_longue(limite)}, n'est plus primo-arrivant"  # type: ignore[arg-type]
+                if self.avec_raisons
+                else "",
                 reference,
                 faits,
             )
@@ -836,7 +846,9 @@ class _Evaluation:
             "oui",
             f"{_ACCORDE[protection.type]} par {_AUTORITES[protection.autorite]} le {date_longue(protection.date)} "
             "(donné), "
-            f"primo-arrivant {_jusqu_au(limite)}",
+            f"primo-arrivant {_jusqu_au(limite)}"
+            if self.avec_raisons
+            else "",
             reference,
             faits,
         )
@@ -861,7 +873,12 @@ class _Evaluation:
                     None,
                     "",
                 )
-            return None, p.cir.signature, f"de la signature du CIR le {date_longue(p.cir.signature)} (donnée)"
+            wording = (
+                f"de la signature du CIR le {date_longue(p.cir.signature)} (donnée)"
+                if self.avec_raisons
+                else ""
+            )
+            return None, p.cir.signature, wording
         comptes_tous = comptes.valeur == "tous"
         candidats = [
             (titre.debut, i, titre)
@@ -888,7 +905,7 @@ class _Evaluation:
             debut, i, titre = premier
             genre = self.types[titre.type]
             quel = "premier titre de séjour" if comptes_tous else "premier titre d'un motif ouvrant"
-            wording = f"du {date_longue(debut)}, {quel} ({titre.type}, donné)"
+            wording = f"du {date_longue(debut)}, {quel} ({titre.type}, donné)" if self.avec_raisons else ""
             if genre.get("apres_sejour") or (genre.get("suppose_protection") and debut_protection is None):
                 # Issued after earlier regular stay (carte de résident) or after a protection decision
                 # whose date is not given: the stay started before, on an unknown day.
@@ -953,7 +970,9 @@ class _Evaluation:
                 reference = f"{reference} ; {RECEPISSE}"
             return _Part(
                 "oui",
-                f"{self.titre_valide_texte(i, titre)} (donné) : {_MOTIFS[genre['motif']]}",
+                f"{self.titre_valide_texte(i, titre)} (donné) : {_MOTIFS[genre['motif']]}"
+                if self.avec_raisons
+                else "",
                 faits=_faits("titres_sejour", "donne"),
                 reference=reference,
             )
@@ -983,7 +1002,9 @@ class _Evaluation:
             )
             return _Part(
                 "non",
-                f"titre en cours : {self.titre_valide_texte(i, titre)} (donné) : {motif}",
+                f"titre en cours : {self.titre_valide_texte(i, titre)} (donné) : {motif}"
+                if self.avec_raisons
+                else "",
                 faits=_faits("titres_sejour", "donne"),
                 reference=genre["article"],
             )
@@ -998,7 +1019,9 @@ class _Evaluation:
                 "renseigné"
             )
             return _Part("inconnu", texte, (self.question_titres(),), reference=RETRAIT)
-        if titre.fin is None:
+        if not self.avec_raisons:
+            texte = ""
+        elif titre.fin is None:
             texte = (
                 f"{self.libelle(titre)} du {date_longue(titre.debut)} (donné) : validité à cette date non établie "
                 "(date de fin non renseignée)"
@@ -1040,13 +1063,17 @@ class _Evaluation:
             if atteint(jour, limite):
                 delai = _Part(
                     "non",
-                    f"séjour régulier compté {wording} : {duree.valeur} ans révolus le {date_longue(limite)}",  # type: ignore[arg-type]
+                    f"séjour régulier compté {wording} : {duree.valeur} ans révolus le {date_longue(limite)}"  # type: ignore[arg-type]
+                    if self.avec_raisons
+                    else "",
                     faits=_faits("debut_sejour_regulier", "donne"),
                 )
             else:
                 delai = _Part(
                     "oui",
-                    f"séjour régulier compté {wording} : moins de {duree.valeur} ans {_jusqu_au(limite)}",
+                    f"séjour régulier compté {wording} : moins de {duree.valeur} ans {_jusqu_au(limite)}"
+                    if self.avec_raisons
+                    else "",
                     faits=_faits("debut_sejour_regulier", "donne"),
                 )
         return self.combiner("epa", [delai, self._titre_ouvrant(), self._intention()], reference)
