@@ -701,9 +701,13 @@ class ContratEnDouble(Exception):
 
 def _doublons(territoires: list[Territoire]) -> None:
     from ctai_cli.francais import periode
+    from ctai_cli.models.common import est_non_precise
+    from ctai_cli.scaffold import A_COMPLETER
 
     seen: dict[tuple[str, str, int, int], Territoire] = {}
     for t in territoires:
+        if A_COMPLETER in t.territoire or est_non_precise(t.territoire):
+            continue  # a territory not named yet names no contract: two skeletons are not one contract
         key = (" ".join(t.territoire.casefold().split()), t.departement, t.debut, t.fin)
         first = seen.setdefault(key, t)
         if first is not t:
