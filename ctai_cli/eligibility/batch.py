@@ -517,9 +517,11 @@ def _trop_de_cellules() -> RowError:
 
 
 # --- plain CSV, read in blocks ------------------------------------------------------
-BLOC = 65_536
-"""Bytes of a CSV file read at once (and sent to a worker), cut after an end of line. Less than
-CELLULE_MAX and LIGNE_MAX: no line or cell of a block can be too long."""
+BLOC = CELLULE_MAX
+"""Bytes of a CSV file read at once (and sent to a worker), cut after an end of line: a line of a
+block, its end included, is at most BLOC bytes, so no cell of it can be over CELLULE_MAX nor the
+line over LIGNE_MAX characters. Each block sent costs the parent about half a millisecond: 16 KiB
+blocks cost it 5 µs a row, 64 KiB 2.9, 128 KiB 2.1 (100 000 rows of the bench file)."""
 _SPECIAUX = (b'"', b"\r", b"\x00")
 """What makes the csv module read a line otherwise than « one row, cells split on commas »: a
 quote, a carriage return (an end of line too), a NUL (refused)."""
