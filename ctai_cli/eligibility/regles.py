@@ -205,6 +205,10 @@ RETRAIT = (
     "ancien CESEDA, art. L311-8-1 (la carte délivrée au titre de la protection est retirée quand la "
     "protection prend fin ; numéro actuel non relu)"
 )
+APS_BPT = (
+    "CESEDA, art. L581-3 (le bénéficiaire de la protection temporaire est mis en possession d'un document "
+    "provisoire de séjour, renouvelé tant qu'il n'est pas mis fin à la protection)"
+)
 FIN_BPI = "CESEDA, art. L511-7 à L511-9 et L512-3 (fin de la protection) ; R562-1"
 
 
@@ -689,7 +693,13 @@ class _Evaluation:
             or p.membre_famille_bpt
             or p.resident_permanent_ukraine_sans_retour
         )
-        if not temporaire and not (p.residence_ukraine_24_02_2022 and vise):
+        # An APS « bénéficiaire de la protection temporaire » is issued only to a beneficiary (APS-BPT).
+        aps = None
+        if protection is None:
+            for entry in self.commences:
+                if self.types[entry[1].type]["motif"] == "protection_temporaire":
+                    aps = entry
+        if not temporaire and aps is None and not (p.residence_ukraine_24_02_2022 and vise):
             return self.raison("bpt", "non", "pas de protection temporaire", debut.reference)
         if debut.valeur is None:
             return self.raison(
@@ -713,6 +723,8 @@ class _Evaluation:
                 residence.reference,
                 _faits("residence_ukraine_24_02_2022", "donne"),
             )
+        if aps is not None:
+            return self._bpt_aps(aps, fin)
         if not temporaire:
             self.manque(
                 FaitManquant(
@@ -763,6 +775,42 @@ class _Evaluation:
             f"en vigueur jusqu'au {date_longue(fin.valeur)} inclus",
             fin.reference,
             faits,
+        )
+
+    def _bpt_aps(self, aps: tuple[int, TitreSejour], fin: Valeur) -> Resultat:
+        """No protection given, an APS-BPT begun: valid on the day, it proves the protection
+        (granted at the latest on its start, not ended since the APS is renewed until it ends);
+        expired, the protection is asked for."""
+        i, titre = aps
+        reference = _joindre(APS_BPT, self.types[titre.type]["article"])
+        if aps in self.valides:
+            return self.raison(
+                "bpt",
+                "oui",
+                f"{self.titre_valide_texte(i, titre)} (donné) : bénéficiaire de la protection temporaire, "
+                f"accordée au plus tard le {date_longue(titre.debut)} (déduit du titre) ; régime en vigueur "
+                f"jusqu'au {date_longue(fin.valeur)} inclus"
+                if self.avec_raisons
+                else "",
+                _joindre(reference, fin.reference),
+                _faits("protection", "deduit", f"titres_sejour.{i}"),
+            )
+        self.manque(
+            FaitManquant(
+                "protection",
+                f"L'autorisation provisoire de séjour « protection temporaire » du {date_longue(titre.debut)} "
+                "n'est plus en cours à cette date : la protection temporaire a-t-elle pris fin (à quelle "
+                "date), ou l'autorisation a-t-elle été renouvelée ?",
+            )
+        )
+        return self.raison(
+            "bpt",
+            "inconnu",
+            f"{self.libelle(titre)} du {date_longue(titre.debut)} (donné) : protection temporaire accordée "
+            "au plus tard à cette date (déduit du titre) ; autorisation non en cours à cette date, protection "
+            "en vigueur non établie",
+            reference,
+            _faits("protection", "deduit", f"titres_sejour.{i}"),
         )
 
     def bpi(self) -> Resultat:

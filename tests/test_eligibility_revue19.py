@@ -1,0 +1,66 @@
+"""Review 19: eligibility used as a caseworker would (APS-BPT, earlier titres, Britons,
+messages in French), through the real CLI on real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+UKRAINIENNE = ["--nationalite", "UA", "--naissance", "1985-05-01", "--non", "demandeur_asile"]
+APS_VALIDE = "aps_protection_temporaire:2024-04-01:2025-03-04"
+APS_EXPIREE = "aps_protection_temporaire:2024-04-01:2024-10-01"
+
+
+def _check(ctai, *args: str, date_: str = "2024-11-01") -> dict:
+    run = ctai("eligibility", "check", *args, "--date", date_, "--format", "json")
+    assert run.code == 0, run.out + run.err
+    return json.loads(run.out)
+
+
+def _raison(out: dict, rule: str) -> dict:
+    (found,) = [r for r in out["raisons"] if r["id"] == rule]
+    return found
+
+
+def test_a_valid_aps_bpt_proves_the_temporary_protection(ctai) -> None:
+    """CESEDA L581-3: the APS « bénéficiaire de la protection temporaire » is issued to the
+    beneficiary and renewed until the protection ends: valid on the day, it proves it."""
+    out = _check(ctai, *UKRAINIENNE, "--titres", APS_VALIDE, "--oui", "intention_installation")
+    assert (out["verdict"], out["public"]) == ("eligible", "BPT")
+    bpt = _raison(out, "bpt")
+    assert bpt["resultat"] == "oui"
+    assert "accordée au plus tard le 1er avril 2024 (déduit du titre)" in bpt["explication"]
+    assert "L581-3" in bpt["reference"]
+    assert bpt["faits"] == [{"fait": "protection", "origine": "deduit", "source": "titres_sejour.0"}]
+
+
+def test_an_expired_aps_bpt_asks_for_the_protection_never_no(ctai) -> None:
+    out = _check(ctai, *UKRAINIENNE, "--titres", APS_EXPIREE, "--oui", "intention_installation")
+    assert out["verdict"] == "indetermine"
+    assert _raison(out, "bpt")["resultat"] == "inconnu"
+    assert "protection" in [f["fait"] for f in out["faits_manquants"]]
+
+
+def test_an_aps_bpt_outside_the_regime_is_not_bpt(ctai) -> None:
+    """The regime's dates are still checked: before 4 March 2022 there was none."""
+    out = _check(
+        ctai, *UKRAINIENNE, "--titres", "aps_protection_temporaire:2021-04-01:2022-10-01", date_="2021-06-01"
+    )
+    assert _raison(out, "bpt")["resultat"] == "non"
+
+
+def test_the_batch_gives_the_same_aps_bpt_verdicts(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "aps.csv"
+    path.write_text(
+        "id,nationalite,date_naissance,titres_sejour,demandeur_asile,intention_installation\n"
+        f"a1,UA,1985-05-01,{APS_VALIDE},non,oui\n"
+        f"a2,UA,1985-05-01,{APS_EXPIREE},non,oui\n",
+        encoding="utf-8",
+    )
+    run = ctai("eligibility", "check", "--batch", str(path), "--date", "2024-11-01", "--format", "json")
+    lignes = [json.loads(line) for line in run.out.splitlines() if line.startswith("{")]
+    assert [(ligne["verdict"], ligne["public"]) for ligne in lignes] == [
+        ("eligible", "BPT"),
+        ("indetermine", None),
+    ]
+    assert "protection" in lignes[1]["faits_manquants"]
