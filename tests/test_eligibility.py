@@ -65,8 +65,11 @@ def test_a_wrong_expectation_fails(ctai, tmp_path: Path) -> None:
     assert f"✗ {path.as_posix()}:2 faux : verdict non_eligible, attendu eligible" in run.out
 
 
-def test_json_output_for_a_bpi_followed_by_agir(ctai, tmp_path: Path) -> None:
-    run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", DAX, "--format", "json")
+def test_json_output_for_a_bpi_followed_by_agir(ctai, tmp_path: Path, dax_copy: Path) -> None:
+    # The example's fiches are silent on AGIR: every action is « à préciser » for this person.
+    silencieux = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", DAX, "--format", "json")
+    assert {a["ouverte"] for a in json.loads(silencieux.out)["actions"]} == {None}
+    run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", avec_agir(dax_copy), "--format", "json")
     assert run.code == 0
     out = json.loads(run.out)
     assert out["public"] == "BPI" and out["eligible"] is True and out["verdict"] == "eligible"
@@ -84,11 +87,9 @@ def test_json_output_for_a_bpi_followed_by_agir(ctai, tmp_path: Path) -> None:
 def test_action_similar_to_agir_is_closed_to_a_person_followed_by_agir(
     ctai, tmp_path: Path, dax_copy: Path
 ) -> None:
-    annexe = dax_copy / "actions" / "2024.yaml"
+    annexe = avec_agir(dax_copy) / "actions" / "2024.yaml"
     text = annexe.read_text(encoding="utf-8").replace(
-        "agir: {ouverte_public_agir: true, similaire_agir: false}",
-        "agir: {ouverte_public_agir: false, similaire_agir: true}",
-        1,
+        OUVERTE_AGIR, "agir: {ouverte_public_agir: false, similaire_agir: true}", 1
     )
     annexe.write_text(text, encoding="utf-8")
     run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", dax_copy, "--format", "json")
@@ -338,12 +339,30 @@ def test_bad_counter_options(ctai, args: list[str], message: str) -> None:
 # --- actions: never open on a guess (article 5 and undetermined eligibility) ---------------------
 
 
+OUVERTE_AGIR = "agir: {ouverte_public_agir: true, similaire_agir: false}"
+
+
+def avec_agir(dax: Path) -> Path:
+    """The Dax example's fiches say nothing about AGIR (its source leaves that to a local
+    convention): state it on a copy, open to the AGIR public, on every action but copilotage and
+    parcours-integration (still silent)."""
+    annexe = dax / "actions" / "2024.yaml"
+    tete, *actions = annexe.read_text(encoding="utf-8").split("\n  - id: ")
+    assert "agir:" not in "".join(actions)
+    for i, action in enumerate(actions):
+        if not action.startswith(("copilotage\n", "parcours-integration\n")):
+            debut = action.index("\n    publics: ")
+            fin = action.index("\n", debut + 1)
+            actions[i] = action[:fin] + f"\n    {OUVERTE_AGIR}" + action[fin:]
+    annexe.write_text("\n  - id: ".join([tete, *actions]), encoding="utf-8")
+    return dax
+
+
 def _agir(dax_copy: Path, nouveau: str) -> None:
-    annexe = dax_copy / "actions" / "2024.yaml"
+    annexe = avec_agir(dax_copy) / "actions" / "2024.yaml"
     text = annexe.read_text(encoding="utf-8")
-    ancien = "agir: {ouverte_public_agir: true, similaire_agir: false}"
-    assert ancien in text
-    annexe.write_text(text.replace(ancien, nouveau, 1), encoding="utf-8")  # pas-hopital
+    assert OUVERTE_AGIR in text
+    annexe.write_text(text.replace(OUVERTE_AGIR, nouveau, 1), encoding="utf-8")  # pas-hopital
 
 
 def _actions(run) -> dict[str, dict]:
@@ -419,3 +438,32 @@ def test_where_agir_is_deployed_an_unknown_follow_up_is_asked_for_a_silent_fiche
     run = check(ctai, write(tmp_path, sans_suivi), "--contrat", dax_copy, "--format", "json")
     assert _actions(run)["copilotage"]["ouverte"] is True
     assert json.loads(run.out)["faits_manquants"] == []
+
+
+def test_agir_follows_bpi_only_so_an_epa_is_not_asked(ctai, tmp_path: Path) -> None:
+    """AGIR accompanies BPI: for an EPA whose AGIR follow-up is not given, a fiche silent on AGIR is
+    open (the example's fiches are silent and AGIR is deployed at Dax)."""
+    run = ctai(
+        "eligibility", "check", "--date", "2024-11-01", "--nationalite", "MA", "--naissance", "1990-01-01",
+        "--titres", "salarie:2023-06-01:2027-05-31", "--non", "demandeur_asile",
+        "--oui", "intention_installation", "--contrat", DAX, "--format", "json",
+    )  # fmt: skip
+    out = json.loads(run.out)
+    assert out["public"] == "EPA" and out["eligible"] is True
+    assert {a["ouverte"] for a in out["actions"]} == {True}
+    assert "suivi_agir" not in [f["fait"] for f in out["faits_manquants"]]
+
+
+def test_an_agir_opening_non_precise_is_a_question_and_printed_as_such(
+    ctai, tmp_path: Path, dax_copy: Path
+) -> None:
+    _agir(dax_copy, "agir: {ouverte_public_agir: non précisé}")
+    run = check(ctai, write(tmp_path, BPI_AGIR), "--contrat", dax_copy, "--format", "json")
+    assert _actions(run)["pas-hopital"]["ouverte"] is None
+    assert "ne dit pas si elle est ouverte" in _actions(run)["pas-hopital"]["raison"]
+    fiche = ctai("fiche", "render", dax_copy, "--annee", "2024")
+    assert fiche.code == 0, fiche.err
+    assert "Articulation avec AGIR : ouverture au public suivi par AGIR non précisée." in fiche.out
+    assert (
+        fiche.out.count("Articulation avec AGIR") == 10
+    )  # the 9 others stated open, copied from OUVERTE_AGIR

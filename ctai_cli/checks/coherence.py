@@ -145,7 +145,7 @@ def siret(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
 
 def agir(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]:
     for fichier, i, action in depot.iter_actions():
-        if action.agir and action.agir.similaire_agir and action.agir.ouverte_public_agir:
+        if action.agir and action.agir.similaire_agir and action.agir.ouverte_public_agir is True:
             yield fichier.diag("CTAI-E211", ("actions", i, "agir"), action=action.id)
 
 

@@ -28,13 +28,19 @@ def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tup
         return [], notes
     public = verdict.public if verdict.eligible else None
     suivi = personne.suivi_agir
+    if suivi is None and public is not None and public != "BPI":
+        # AGIR accompanies beneficiaries of international protection only (programme AGIR, article 5
+        # of the contracts): an EPA or a BPT is not followed by it, a fact implied, not a question.
+        suivi = False
     contrat = depot.contrat_model
     agir_deploye = contrat is not None and contrat.agir is not None
     question_agir = False
     rows = []
     for action in annexe.actions:
         agir = action.agir
-        exclut_agir = agir is not None and (agir.similaire_agir or not agir.ouverte_public_agir)
+        exclut_agir = agir is not None and (agir.similaire_agir or agir.ouverte_public_agir is False)
+        # The fiche says nothing about AGIR, or says its opening is « non précisé »: neither is an answer.
+        agir_muet = agir is None or (not agir.similaire_agir and agir.ouverte_public_agir is not True)
         if verdict.eligible is None:
             ouverte, raison = None, "à préciser : éligibilité indéterminée (voir les faits manquants)"
         elif public is None:
@@ -47,7 +53,7 @@ def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tup
         elif suivi and exclut_agir:
             pourquoi = "action similaire à l'accompagnement AGIR, " if agir.similaire_agir else ""
             ouverte, raison = False, f"{pourquoi}non ouverte au public suivi par AGIR (article 5)"
-        elif suivi and agir is None:
+        elif suivi and agir_muet:
             ouverte, raison = (
                 None,
                 "à préciser : la fiche-action ne dit pas si elle est ouverte au public suivi par AGIR "
@@ -59,7 +65,7 @@ def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tup
                 None,
                 "à préciser : non ouverte au public suivi par AGIR (article 5) ; la personne l'est-elle ?",
             )
-        elif suivi is None and agir is None and agir_deploye:
+        elif suivi is None and agir_muet and agir_deploye:
             # AGIR is deployed (contrat.yaml « agir »), the fiche does not say whether its public may
             # join, and whether the person is followed is not known: neither fact may be assumed.
             question_agir = True

@@ -100,7 +100,9 @@ class Budget(Modele):
 
 
 class ArticulationAgir(Modele):
-    ouverte_public_agir: bool = Field(description="Le public suivi par AGIR peut-il en bénéficier ?")
+    ouverte_public_agir: precisable(bool) = Field(
+        description="Le public suivi par AGIR peut-il en bénéficier ? « non précisé » si la source ne le dit pas."
+    )
     similaire_agir: bool = Field(
         default=False, description="Action similaire à l'accompagnement global AGIR (article 5)."
     )
