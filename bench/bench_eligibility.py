@@ -29,14 +29,36 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from arbres import Arbre, arbres, charge, environnement, verifier
 
-from ctai_cli.eligibility.batch import CSV_COLUMNS, personne_depuis_csv
+from ctai_cli.eligibility.batch import personne_depuis_csv
 
 # A caseworker's file, as varied as a real one: every column of the format, dates of birth over
 # 60 years, titre, protection and asylum dates over 10 years, nationalities in a realistic mix
 # (the usual countries of origin, then every other code of ISO 3166-1, a few Europeans and
 # dual French nationals, stateless persons), and about one fact in ten missing. The same file
 # for a given --seed. Per-value caches must pay off on this variety, not on repetitions.
-HEADER = list(CSV_COLUMNS)  # every column of the format
+HEADER = [  # every column of the format as of 02f2c92 (a newer column would be refused by an older tree)
+    "id",
+    "nationalite",
+    "date_naissance",
+    "titres_sejour",
+    "protection_type",
+    "protection_autorite",
+    "protection_date",
+    "protection_fin",
+    "protection_fin_motif",
+    "demande_asile_depot",
+    "demande_asile_decision",
+    "cir_signature",
+    "demandeur_asile",
+    "mineur_non_accompagne",
+    "sejour_irregulier",
+    "residence_ukraine_24_02_2022",
+    "protection_en_ukraine",
+    "membre_famille_bpt",
+    "resident_permanent_ukraine_sans_retour",
+    "intention_installation",
+    "suivi_agir",
+]
 FREQUENTES = {  # weights, roughly those of first residence permits and protections in France
     "DZ": 12,
     "MA": 11,
