@@ -64,3 +64,48 @@ def test_the_batch_gives_the_same_aps_bpt_verdicts(ctai, tmp_path: Path) -> None
         ("indetermine", None),
     ]
     assert "protection" in lignes[1]["faits_manquants"]
+
+
+SALARIE = ["--nationalite", "MA", "--naissance", "1980-01-01", "--non", "demandeur_asile"]
+SALARIE += ["--oui", "intention_installation"]
+
+
+def test_unknown_earlier_titres_make_the_first_titre_a_question(ctai) -> None:
+    titres = ["--titres", "salarie:2021-03-01:2026-02-28"]
+    out = _check(ctai, *SALARIE, *titres, "--oui", "titres_anterieurs_inconnus", date_="2021-06-01")
+    assert out["verdict"] == "indetermine"
+    (question,) = [f for f in out["faits_manquants"] if f["fait"] == "titres_anterieurs_inconnus"]
+    assert "avant celui du 1er mars 2021" in question["question"]
+    assert "premier titre de séjour connu" in _raison(out, "epa")["explication"]
+    # Said complete, the list decides as before.
+    out = _check(ctai, *SALARIE, *titres, "--non", "titres_anterieurs_inconnus", date_="2021-06-01")
+    assert (out["verdict"], out["public"]) == ("eligible", "EPA")
+
+
+def test_unknown_earlier_titres_cannot_shorten_a_stay_already_five_years_long(ctai) -> None:
+    titres = ["--titres", "salarie:2015-03-01:2026-02-28"]
+    out = _check(ctai, *SALARIE, *titres, "--oui", "titres_anterieurs_inconnus", date_="2021-06-01")
+    assert out["verdict"] == "non_eligible"
+
+
+def test_the_batch_reads_the_earlier_titres_column(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "id,nationalite,date_naissance,titres_sejour,demandeur_asile,intention_installation,"
+        "titres_anterieurs_inconnus\n"
+        "b1,MA,1980-01-01,salarie:2021-03-01:2026-02-28,non,oui,oui\n"
+        "b2,MA,1980-01-01,salarie:2021-03-01:2026-02-28,non,oui,non\n",
+        encoding="utf-8",
+    )
+    run = ctai("eligibility", "check", "--batch", str(path), "--date", "2021-06-01", "--format", "json")
+    lignes = [json.loads(line) for line in run.out.splitlines() if line.startswith("{")]
+    assert [ligne["verdict"] for ligne in lignes] == ["indetermine", "eligible"]
+    assert lignes[0]["faits_manquants"] == ["titres_anterieurs_inconnus"]
+
+
+def test_an_invalid_option_names_its_option_and_field(ctai) -> None:
+    run = ctai("eligibility", "check", "--nationalite", "MA", "--titres", "salarie::2026-01-01")
+    assert run.code == 2
+    assert "option --titres, titre 1, debut: erreur CTAI-E104" in run.out
+    run = ctai("eligibility", "check", "--naissance", "15/03/1990")
+    assert "option --naissance: erreur CTAI-E104" in run.out

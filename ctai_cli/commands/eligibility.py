@@ -28,6 +28,50 @@ def _report_input_problems(diagnostics: list, fmt: str) -> int:
     return exitcodes.USAGE
 
 
+_OPTIONS = {
+    "nationalite": "--nationalite",
+    "date_naissance": "--naissance",
+    "titres_sejour": "--titres",
+    "protection": "--protection",
+    "demande_asile": "--demande-asile",
+    "cir": "--cir",
+}
+
+
+def _option(loc: tuple) -> str:
+    """The option a fact typed at the counter came from: ``--titres, titre 1, fin``."""
+    head = str(loc[0]) if loc else ""
+    nom = _OPTIONS.get(head, f"--oui/--non {head}")
+    reste = loc[1:]
+    if head == "titres_sejour" and reste and isinstance(reste[0], int):
+        nom, reste = f"{nom}, titre {reste[0] + 1}", reste[1:]
+    if head == "nationalite":
+        reste = ()
+    return ", ".join([nom, *(str(part) for part in reste)])
+
+
+def _options_nommees(faits: dict, model: Any, diagnostics: list) -> list:
+    """Diagnostics on facts typed as options have no line to point at: each names its option
+    (the diagnostics follow pydantic's errors, one each, in order)."""
+    import dataclasses
+
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(faits)
+    except ValidationError as exc:
+        locs = [tuple(error["loc"]) for error in exc.errors(include_url=False)]
+    else:
+        return diagnostics
+    out = list(diagnostics)
+    if len(locs) != sum(1 for d in out if d.code != "CTAI-E015"):
+        return out
+    for i, loc in enumerate(locs):
+        if out[i].path == "(options)" and out[i].code != "CTAI-E015":
+            out[i] = dataclasses.replace(out[i], path=f"option {_option(loc)}", line=0, col=0)
+    return out
+
+
 def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
     """Unknown titre types are refused with the list of known ones (they live in the parameters)."""
     from ctai_cli.catalog import make
@@ -41,10 +85,13 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
     for i in titres_inconnus(personne, params):
         value = personne.titres_sejour[i].type
         line, col = document.position((*base, "titres_sejour", i, "type"))
+        path = document.path
+        if path == "(options)":
+            path, line, col = f"option --titres, titre {i + 1}, type", 0, 0
         out.append(
             make(
                 "CTAI-E105",
-                document.path,
+                path,
                 line,
                 col,
                 valeur=value,
@@ -164,6 +211,7 @@ def check(
         # Facts given as options: the same validation as a file, on an in-memory document.
         document = Document("(options)", faits or {})
         personne, diagnostics = validate_document(document, Personne)
+        diagnostics = _options_nommees(faits or {}, Personne, diagnostics)
     else:
         if not person_file.is_file():
             raise UsageProblem(f"fichier « {person_file} » introuvable")

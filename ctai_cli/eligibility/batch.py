@@ -75,6 +75,7 @@ BOOL_COLUMNS = (
     "resident_permanent_ukraine_sans_retour",
     "intention_installation",
     "suivi_agir",
+    "titres_anterieurs_inconnus",
 )
 _BOOL_COLUMNS = BOOL_COLUMNS  # former name, kept for callers
 CSV_COLUMNS = (

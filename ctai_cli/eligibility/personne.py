@@ -2,8 +2,9 @@
 
 A fact left out is unknown, never false: the rules ask for it when it matters. The
 documents a person holds are the exception, by definition of the format: ``nationalite``
-lists all their nationalities, ``titres_sejour`` every titre they held, ``protection`` their
-protection (absent: none).
+lists all their nationalities, ``titres_sejour`` every titre they held (unless
+``titres_anterieurs_inconnus`` says earlier ones are unknown), ``protection`` their protection
+(absent: none).
 """
 
 from __future__ import annotations
@@ -144,6 +145,13 @@ class Personne(Modele):
     nationalite: Nationalites | None = None
     date_naissance: DateISO | None = None
     titres_sejour: list[TitreSejour] = Field(default_factory=list)
+    titres_anterieurs_inconnus: bool | None = Field(
+        default=None,
+        description=(
+            "Vrai : titres_sejour ne liste que les titres connus (la carte en cours), des titres antérieurs "
+            "ont pu exister ; absent ou faux : titres_sejour liste tous les titres eus."
+        ),
+    )
     protection: Protection | None = None
     demande_asile: DemandeAsile | None = None
     demandeur_asile: bool | None = Field(

@@ -953,6 +953,8 @@ class _Evaluation:
             debut, i, titre = premier
             genre = self.types[titre.type]
             quel = "premier titre de séjour" if comptes_tous else "premier titre d'un motif ouvrant"
+            if p.titres_anterieurs_inconnus:
+                quel = f"{quel} connu"
             wording = f"du {date_longue(debut)}, {quel} ({titre.type}, donné)" if self.avec_raisons else ""
             if genre.get("apres_sejour") or (genre.get("suppose_protection") and debut_protection is None):
                 # Issued after earlier regular stay (carte de résident) or after a protection decision
@@ -1108,7 +1110,23 @@ class _Evaluation:
         else:
             assert depart is not None
             limite = plus_annees(depart, duree.valeur)
-            if atteint(jour, limite):
+            anterieurs = self.depart == "premier_titre" and self.p.titres_anterieurs_inconnus
+            if anterieurs and not atteint(jour, limite):
+                # Earlier titres unknown: an earlier one would have started the delay sooner.
+                delai = _Part(
+                    "inconnu",
+                    f"séjour régulier compté {wording} : moins de {duree.valeur} ans {_jusqu_au(limite)} si "
+                    "aucun titre antérieur ; titres antérieurs inconnus (donné)",
+                    (
+                        FaitManquant(
+                            "titres_anterieurs_inconnus",
+                            f"La personne a-t-elle eu un titre de séjour avant celui du {date_longue(depart)} ? "
+                            "Si oui, ajoutez-le à titres_sejour ; sinon, titres_anterieurs_inconnus : non.",
+                        ),
+                    ),
+                    faits=_faits("titres_anterieurs_inconnus", "donne"),
+                )
+            elif atteint(jour, limite):
                 delai = _Part(
                     "non",
                     f"séjour régulier compté {wording} : {duree.valeur} ans révolus le {date_longue(limite)}"  # type: ignore[arg-type]
