@@ -29,6 +29,9 @@ class ValidationResult:
     input_error: bool = False
     # Said on stderr by the command, never in the report: e.g. a cache folder that cannot be used.
     avis: list[str] = field(default_factory=list)
+    # False when the report is on one input of a command (options, a person or scenario file), not
+    # a contract: the text footer then does not count files and contracts.
+    compter: bool = True
 
     @property
     def errors(self) -> int:

@@ -109,3 +109,51 @@ def test_an_invalid_option_names_its_option_and_field(ctai) -> None:
     assert "option --titres, titre 1, debut: erreur CTAI-E104" in run.out
     run = ctai("eligibility", "check", "--naissance", "15/03/1990")
     assert "option --naissance: erreur CTAI-E104" in run.out
+
+
+def test_a_failed_scenario_says_aucun_public_not_none(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "sc.yaml"
+    path.write_text(
+        "scenarios:\n"
+        "- nom: étudiant\n"
+        "  date: 2024-11-01\n"
+        "  personne:\n"
+        "    nationalite: CN\n"
+        "    date_naissance: 2000-03-01\n"
+        "    demandeur_asile: false\n"
+        "    intention_installation: true\n"
+        "    titres_sejour: [{type: etudiant, debut: 2022-09-01, fin: 2025-08-31}]\n"
+        "  attendu: {public: EPA, verdict: eligible}\n",
+        encoding="utf-8",
+    )
+    run = ctai("eligibility", "test", str(path))
+    assert "public aucun, attendu EPA" in run.out
+    assert "None" not in run.out
+
+
+def test_an_input_error_footer_counts_no_files_nor_contracts(ctai, tmp_path: Path) -> None:
+    run = ctai("eligibility", "check", "--naissance", "15/03/1990")
+    assert run.out.rstrip().endswith("1 erreur, 0 avertissement")
+    path = tmp_path / "sc.yaml"
+    path.write_text(
+        "scenarios:\n- nom: x\n  date: 2024-13-01\n  personne: {}\n  attendu: {verdict: eligible}\n"
+    )
+    run = ctai("eligibility", "test", str(path))
+    assert run.code == 2 and "contrat" not in run.out
+
+
+def test_jsonl_errors_say_json_invalide_without_a_pseudo_field(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('not json\n["a"]\n', encoding="utf-8")
+    run = ctai("eligibility", "check", "--batch", str(path), "--date", "2024-11-01")
+    assert "ligne 1\terreur CTAI-E005 : JSON invalide (illisible à la colonne 1)" in run.out
+    assert "ligne 2\terreur CTAI-E013 : objet JSON attendu (une personne par ligne)\n" in run.out
+    assert "« json »" not in run.out
+
+
+def test_an_unknown_titre_type_gets_no_suggestion_of_another_legal_meaning(ctai) -> None:
+    run = ctai("eligibility", "check", "--titres", "certificat_residence:2020-01-01")
+    assert run.code == 2
+    assert "carte_resident »" not in run.out and "choisissez l'un des types possibles" in run.out
+    run = ctai("eligibility", "check", "--titres", "salarié:2020-01-01")
+    assert "vouliez-vous dire « salarie » ?" in run.out

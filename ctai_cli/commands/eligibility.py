@@ -24,7 +24,7 @@ def _report_input_problems(diagnostics: list, fmt: str) -> int:
     from ctai_cli.reporters import get_reporter
     from ctai_cli.validate import ValidationResult
 
-    get_reporter(fmt)(ValidationResult(diagnostics=diagnostics, files=1), sys.stdout)
+    get_reporter(fmt)(ValidationResult(diagnostics=diagnostics, files=1, compter=False), sys.stdout)
     return exitcodes.USAGE
 
 
@@ -77,7 +77,6 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
     from ctai_cli.catalog import make
     from ctai_cli.eligibility.parametres import charger
     from ctai_cli.eligibility.regles import titres_inconnus, types_connus
-    from ctai_cli.schema_errors import suggest
 
     params = charger()
     known = sorted(types_connus(params))
@@ -88,6 +87,7 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
         path = document.path
         if path == "(options)":
             path, line, col = f"option --titres, titre {i + 1}, type", 0, 0
+        proche = _type_proche(value, known)
         out.append(
             make(
                 "CTAI-E105",
@@ -96,10 +96,26 @@ def _check_titres(document: Any, personne: Any, base: tuple = ()) -> list:
                 col,
                 valeur=value,
                 attendu=", ".join(known),
-                suggestion=suggest(value, known, None) or "choisissez l'un des types possibles",
+                suggestion=f"vouliez-vous dire « {proche} » ?"
+                if proche
+                else "choisissez l'un des types possibles",
             )
         )
     return out
+
+
+def _type_proche(value: str, known: list[str]) -> str | None:
+    """A titre type spelt almost like ``value`` (a typo, a case, an accent), else None: two
+    types a few letters apart may have different legal effects (certificat_residence is not a
+    carte_resident), so no looser guess."""
+    import difflib
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", value.lower()) if not unicodedata.combining(c))
+    if plain in known:
+        return plain
+    close = difflib.get_close_matches(plain, known, n=1, cutoff=0.85)
+    return close[0] if close else None
 
 
 def batch(

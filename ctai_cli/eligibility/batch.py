@@ -446,10 +446,12 @@ def _json(line: str) -> dict[str, Any]:
     except RecursionError:
         # The json module's own guard against nesting deeper than the interpreter allows.
         raise RowError("CTAI-E012", "json", "imbrication trop profonde") from None
+    except json.JSONDecodeError as exc:
+        raise RowError("CTAI-E005", "json", f"JSON invalide (illisible à la colonne {exc.colno})") from None
     except ValueError:
-        raise RowError("CTAI-E005", "json") from None
+        raise RowError("CTAI-E005", "json", "JSON invalide") from None
     if not isinstance(data, dict):
-        raise RowError("CTAI-E013", "json")
+        raise RowError("CTAI-E013", "json", "objet JSON attendu (une personne par ligne)")
     return data
 
 

@@ -50,7 +50,7 @@ def executer(scenario: Scenario) -> Resultat:
     if verdict.verdict != attendu.verdict:
         ecarts.append(f"verdict {verdict.verdict}, attendu {attendu.verdict}")
     if verdict.public != attendu.public:
-        ecarts.append(f"public {verdict.public}, attendu {attendu.public}")
+        ecarts.append(f"public {verdict.public or 'aucun'}, attendu {attendu.public or 'aucun'}")
     manquants = [f.fait for f in verdict.faits_manquants]
     absents = [f for f in attendu.faits_manquants if f not in manquants]
     if absents:

@@ -33,10 +33,9 @@ def _lines(result: ValidationResult) -> list[tuple[str, list[Span]]]:
         lines.append((text, [(0, len(location), "bold"), (len(location) + 1, end, style)]))
         if d.hint:
             lines.append((f"    → {sur(d.hint)}", [(0, None, "dim")]))
-    summary = (
-        f"{_plural(result.errors, 'erreur')}, {_plural(result.warnings, 'avertissement')} "
-        f"({_plural(result.files, 'fichier')} dans {_plural(result.contracts, 'contrat')})"
-    )
+    summary = f"{_plural(result.errors, 'erreur')}, {_plural(result.warnings, 'avertissement')}"
+    if result.compter:
+        summary += f" ({_plural(result.files, 'fichier')} dans {_plural(result.contracts, 'contrat')})"
     if not result.diagnostics:
         ok = "✓ Aucun problème"
         lines.append((f"{ok} {summary}", [(0, len(ok), "green")]))
