@@ -243,7 +243,7 @@ def test_batch_csv_one_verdict_per_row_without_personal_data(ctai, tmp_path: Pat
     # Nothing personal is echoed: no nationality, no date, no raw value of the bad row.
     for needle in ("AF", "UA", "2023-05-10", "XX", "OFPRA"):
         assert needle not in run.out
-    assert "lignes : 5, BPI : 1, BPT : 1, EPA : 1, erreur : 1, indetermine : 1" in run.err
+    assert "lignes : 5, BPI : 1, BPT : 1, EPA : 1, erreur : 1, indéterminé : 1" in run.err
 
 
 def test_batch_jsonl_with_reasons_written_atomically(ctai, tmp_path: Path) -> None:

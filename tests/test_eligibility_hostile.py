@@ -256,9 +256,9 @@ def test_an_id_cannot_forge_lines_or_colours_in_text_output(ctai, tmp_path: Path
 
 
 def test_an_id_cannot_reorder_text_output_with_bidi_controls(ctai, tmp_path: Path) -> None:
-    # U+202E (right-to-left override) would show « p1\tligne 1\tnon_eligible » backwards, U+2066 isolates.
+    # U+202E (right-to-left override) would show « p1\tligne 1\tNON ÉLIGIBLE » backwards, U+2066 isolates.
     rows = write(tmp_path, "p.jsonl", json.dumps({"id": "p\u202e1\u2066x\u200f", "nationalite": "FR"}) + "\n")
     run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01")
-    assert run.out == "p\\u202e1\\u2066x\\u200f\tligne 1\tnon_eligible\n"
+    assert run.out == "p\\u202e1\\u2066x\\u200f\tligne 1\tNON ÉLIGIBLE\n"
     json_run = ctai("eligibility", "check", "--batch", rows, "--date", "2024-11-01", "--format", "json")
     assert json.loads(json_run.out)["id"] == "p\u202e1\u2066x\u200f"  # JSON carries the id as it is

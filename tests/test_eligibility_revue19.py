@@ -157,3 +157,25 @@ def test_an_unknown_titre_type_gets_no_suggestion_of_another_legal_meaning(ctai)
     assert "carte_resident »" not in run.out and "choisissez l'un des types possibles" in run.out
     run = ctai("eligibility", "check", "--titres", "salarié:2020-01-01")
     assert "vouliez-vous dire « salarie » ?" in run.out
+
+
+def test_batch_text_output_speaks_french_and_json_keeps_the_codes(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "id,nationalite,date_naissance,titres_sejour,demandeur_asile,intention_installation\n"
+        f"a1,UA,1985-05-01,{APS_VALIDE},non,oui\n"
+        "a2,FR,,,,\n"
+        "a3,MA,,,,\n",
+        encoding="utf-8",
+    )
+    run = ctai("eligibility", "check", "--batch", str(path), "--date", "2024-11-01")
+    assert run.out.splitlines()[0] == "a1\tligne 2\tÉLIGIBLE : BPT"
+    assert run.out.splitlines()[1] == "a2\tligne 3\tNON ÉLIGIBLE"
+    assert run.out.splitlines()[2].startswith("a3\tligne 4\tINDÉTERMINÉ — manque : ")
+    assert "lignes : 3, BPT : 1, indéterminé : 1, non éligible : 1" in run.err
+    run = ctai("eligibility", "check", "--batch", str(path), "--date", "2024-11-01", "--format", "json")
+    assert [json.loads(line)["verdict"] for line in run.out.splitlines()] == [
+        "eligible",
+        "non_eligible",
+        "indetermine",
+    ]

@@ -170,7 +170,9 @@ def batch(
             )
     except UnicodeDecodeError:
         raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
-    counts = ", ".join(f"{k} : {v}" for k, v in resume.to_dict().items())
+    from ctai_cli.eligibility.batch import RESUME_TEXTE
+
+    counts = ", ".join(f"{RESUME_TEXTE.get(k, k)} : {v}" for k, v in resume.to_dict().items())
     print(f"Résumé ({jour.isoformat()}) — {counts}", file=sys.stderr)
     return exitcodes.FINDINGS if resume.par_resultat["erreur"] else exitcodes.OK
 

@@ -723,10 +723,21 @@ def _fin_de_ligne(
         # The same text as the encoder's for the whole record, from "public" on.
         queue = {"public": public, "eligible": eligible, "verdict": verdict, "faits_manquants": list(faits)}
         return _JSON(queue)[1:] + "\n"
-    detail = verdict + (f" {public}" if public else "")
+    detail = VERDICTS_TEXTE.get(verdict, verdict) + (f" : {public}" if public else "")
     if faits:
         detail += " — manque : " + ", ".join(faits)
     return detail + "\n"
+
+
+VERDICTS_TEXTE = {
+    "eligible": "ÉLIGIBLE",
+    "non_eligible": "NON ÉLIGIBLE",
+    "indetermine": "INDÉTERMINÉ",
+    "non_couvert": "NON COUVERT",
+}
+"""The verdicts as the text output writes them (the single check's words; JSON keeps the codes)."""
+RESUME_TEXTE = {"non_eligible": "non éligible", "indetermine": "indéterminé", "non_couvert": "non couvert"}
+"""The keys of the summary as the summary line writes them (publics keep their names)."""
 
 
 def _ligne_erreur(fmt: str, number: int, row_id: str | None, exc: RowError) -> str:
