@@ -234,6 +234,7 @@ def test_every_titre_type_has_a_motive_a_label_and_an_article() -> None:
                 "travail",
                 "protection",
                 "residence",
+                "accord_retrait",
                 "exclu",
                 "protection_temporaire",
                 "a_preciser",

@@ -179,3 +179,21 @@ def test_batch_text_output_speaks_french_and_json_keeps_the_codes(ctai, tmp_path
         "non_eligible",
         "indetermine",
     ]
+
+
+BRITANNIQUE = ["--nationalite", "GB", "--naissance", "1970-01-01", "--non", "demandeur_asile"]
+BRITANNIQUE += ["--oui", "intention_installation"]
+
+
+def test_a_briton_with_the_withdrawal_agreement_card_is_not_a_newcomer_on_a_guess(ctai) -> None:
+    """A Briton resident since 2010 holds, from 2021, the card of the Withdrawal Agreement
+    (art. 18): issued after earlier residence, it does not start the 5 years on its own."""
+    titres = ["--titres", "accord_retrait_royaume_uni:2021-10-01:2031-09-30"]
+    out = _check(ctai, *BRITANNIQUE, *titres, date_="2022-06-01")
+    assert out["verdict"] == "indetermine"
+    assert _raison(out, "epa")["resultat"] == "inconnu"
+    assert "Accord de retrait du Royaume-Uni, art. 18" in _raison(out, "epa")["reference"]
+    assert [f["fait"] for f in out["faits_manquants"]] == ["titres_sejour"]
+    # Five years after the card, whatever came before, the stay is five years long.
+    out = _check(ctai, *BRITANNIQUE, *titres, date_="2026-10-01")
+    assert out["verdict"] == "non_eligible"

@@ -192,6 +192,7 @@ _MOTIFS = {
     "travail": "motif professionnel",
     "protection": "motif de protection",
     "residence": "carte de résident",
+    "accord_retrait": "droit de séjour de l'accord de retrait du Royaume-Uni",
 }
 _MOTIFS_OUVRANTS = frozenset(_MOTIFS)
 _INTERNATIONALE = frozenset({"refugie", "protection_subsidiaire", "apatride"})
