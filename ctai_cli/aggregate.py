@@ -706,7 +706,7 @@ def _doublons(territoires: list[Territoire]) -> None:
 
     seen: dict[tuple[str, str, int, int], Territoire] = {}
     for t in territoires:
-        if A_COMPLETER in t.territoire or est_non_precise(t.territoire):
+        if A_COMPLETER in t.territoire or est_non_precise(t.territoire) or est_non_precise(t.departement):
             continue  # a territory not named yet names no contract: two skeletons are not one contract
         key = (" ".join(t.territoire.casefold().split()), t.departement, t.debut, t.fin)
         first = seen.setdefault(key, t)

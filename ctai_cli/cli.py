@@ -769,7 +769,10 @@ def init_command(
     departement: Annotated[
         str | None,
         typer.Option(
-            "--departement", metavar="CODE", help="Code du département (ex. 40, 2A, 974).", show_default=False
+            "--departement",
+            metavar="CODE",
+            help="Code du département (ex. 40, 2A, 974) ; sans lui : « non précisé », à compléter.",
+            show_default=False,
         ),
     ] = None,
     debut: Annotated[
@@ -777,14 +780,17 @@ def init_command(
         typer.Option(
             "--debut",
             metavar="ANNÉE",
-            help="Première année du contrat (défaut : l'année en cours).",
+            help="Première année du contrat (article 2) ; obligatoire.",
             show_default=False,
         ),
     ] = None,
     fin: Annotated[
         str | None,
         typer.Option(
-            "--fin", metavar="ANNÉE", help="Dernière année (défaut : début + 2).", show_default=False
+            "--fin",
+            metavar="ANNÉE",
+            help="Dernière année du contrat (incluse) ; obligatoire.",
+            show_default=False,
         ),
     ] = None,
     ci: Annotated[

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ctai_cli import __version__
 from ctai_cli.francais import periode
+from ctai_cli.models.common import NON_PRECISE
 
 A_COMPLETER = "À COMPLÉTER"
 """The placeholder of every free text the coordinator has to write."""
@@ -44,9 +45,10 @@ CTAI_GIT_URL = "https://example.org/ctai.git"
 CTAI_REV = f"v{__version__}"
 CTAI_PIP = f"git+{CTAI_GIT_URL}@{CTAI_REV}"
 
-DEPARTEMENT_PROVISOIRE = "01"
-"""Used when no --departement is given: the field is required and has a closed list of
-values, so the placeholder is a real code, flagged « À COMPLÉTER » in a comment."""
+DEPARTEMENT_INCONNU = NON_PRECISE
+"""Written when no --departement is given: never a real code (it would file the contract under
+another département in ``ctai aggregate``); ``ctai validate`` flags it (CTAI-W250) and the
+line carries « À COMPLÉTER » for grep."""
 
 _DEPARTEMENT_AIDE = "deux chiffres de 01 à 95 (sauf 20), 2A, 2B, ou 971 à 976"
 
@@ -70,7 +72,8 @@ def _departement_pattern() -> str:
     """The pattern of ``contrat.yaml``'s ``departement``, from the model itself."""
     from ctai_cli.models import Contrat
 
-    return Contrat.model_json_schema()["properties"]["departement"]["pattern"]
+    prop = Contrat.model_json_schema()["properties"]["departement"]
+    return next(choix["pattern"] for choix in prop["anyOf"] if "pattern" in choix)
 
 
 def _annee_bornes() -> tuple[int, int]:
@@ -103,18 +106,24 @@ def options(
 
     departement_provisoire = departement is None
     if departement is None:
-        departement = DEPARTEMENT_PROVISOIRE
-    code = departement.strip().upper()
-    if re.fullmatch(r"[1-9]", code):
-        code = "0" + code  # --departement 1 means "01"
-    if not re.fullmatch(_departement_pattern(), code):
-        raise ScaffoldProblem(f"département « {departement} » invalide : attendu {_DEPARTEMENT_AIDE}")
+        code = DEPARTEMENT_INCONNU
+    else:
+        code = departement.strip().upper()
+        if re.fullmatch(r"[1-9]", code):
+            code = "0" + code  # --departement 1 means "01"
+        if not re.fullmatch(_departement_pattern(), code):
+            raise ScaffoldProblem(f"département « {departement} » invalide : attendu {_DEPARTEMENT_AIDE}")
 
     minimum, maximum = _annee_bornes()
-    if debut is None:
-        debut = annee_courante
-    if fin is None:
-        fin = min(debut + 2, maximum)
+    # The period (article 2) is never supposed: this year and two more would reach Article 2
+    # of the rendered contract as a fact, and the model has no unknown year to flag it.
+    if debut is None or fin is None:
+        manquent = [nom for nom, annee in (("--debut", debut), ("--fin", fin)) if annee is None]
+        raise ScaffoldProblem(
+            f"{' et '.join(manquent)} {'manque' if len(manquent) == 1 else 'manquent'} : donnez la "
+            f"période du contrat (article 2), par exemple --debut {annee_courante} --fin {annee_courante + 2} "
+            "(années de début et de fin, incluses) ; ctai ne la suppose pas"
+        )
     for nom, annee in (("--debut", debut), ("--fin", fin)):
         if not minimum <= annee <= maximum:
             raise ScaffoldProblem(
@@ -151,7 +160,7 @@ def contrat_yaml(o: Options) -> str:
         f"{periode(o.debut, o.fin)} : {o.territoire}"
     )
     departement_note = (
-        f"# {A_COMPLETER} : code provisoire, remplacez-le par celui de votre département"
+        f'# {A_COMPLETER} : le code de votre département, entre guillemets (ex. "40", "2A", "974")'
         if o.departement_provisoire
         else "# toujours entre guillemets"
     )
@@ -164,6 +173,7 @@ def contrat_yaml(o: Options) -> str:
         modeline=_modeline("contrat.schema.json", 0).rstrip("\n"),
         intitule=scalaire(intitule),
         territoire=scalaire(o.territoire),
+        departement=NON_PRECISE if o.departement_provisoire else f'"{o.departement}"',
         departement_note=departement_note,
         territoire_note=territoire_note,
     )

@@ -963,7 +963,9 @@ def test_the_same_contract_in_two_folders_is_refused(ctai, tmp_path: Path) -> No
 def test_two_skeletons_whose_territory_is_not_named_yet_are_not_one_contract(ctai, tmp_path: Path) -> None:
     """Two « ctai init » skeletons of one département: « À COMPLÉTER » names no territory."""
     for nom in ("a", "b"):
-        assert ctai("init", tmp_path / nom, "--departement", "40").code == 0
+        assert (
+            ctai("init", tmp_path / nom, "--departement", "40", "--debut", "2026", "--fin", "2028").code == 0
+        )
     code, data = _json(ctai, tmp_path / "a", tmp_path / "b")
     assert code == 0 and len(data["territoires"]) == 2
 

@@ -218,7 +218,11 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -
 
 
 def test_init_on_a_full_disk_writes_nothing(tmp_path: Path) -> None:
-    done = _limited_subprocess(["init", str(tmp_path / "depot"), "--ci", "github"], 3000, tmp_path)
+    done = _limited_subprocess(
+        ["init", str(tmp_path / "depot"), "--ci", "github", "--debut", "2026", "--fin", "2028"],
+        3000,
+        tmp_path,
+    )
     assert done.returncode == 2, done.stderr
     assert "rien n'a été écrit" in done.stderr and "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
@@ -256,7 +260,7 @@ def test_annexe_path_longer_than_the_system_allows(ctai, dax_copy: Path) -> None
 
 @pytest.mark.parametrize("name", ["a" * 300, "/".join(["b" * 200] * 30)])
 def test_init_in_a_path_longer_than_the_system_allows(ctai, tmp_path: Path, name: str) -> None:
-    run = ctai("init", tmp_path / name)
+    run = ctai("init", tmp_path / name, "--debut", "2026", "--fin", "2028")
     assert run.code == 2
     assert "chemin trop long" in run.err
 

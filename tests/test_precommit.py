@@ -83,7 +83,7 @@ def test_hook_manifest_is_valid() -> None:
 
 def test_generated_config_is_valid(ctai, tmp_path: Path) -> None:
     pre_commit = _pre_commit()
-    assert ctai("init", tmp_path, "--ci", "aucun").code == 0
+    assert ctai("init", tmp_path, "--ci", "aucun", "--debut", "2026", "--fin", "2028").code == 0
     done = _run([*pre_commit, "validate-config", str(tmp_path / ".pre-commit-config.yaml")], tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -115,7 +115,8 @@ def _env(home: Path) -> dict[str, str]:
 def contract_repo(ctai, tmp_path: Path) -> Path:
     """A repository made by ``ctai init``, its pre-commit hook pointed at the manifest's, committed."""
     repo = tmp_path / "contrat"
-    assert ctai("init", repo, "--territoire", "Dax", "--departement", "40", "--ci", "aucun").code == 0
+    args = ("--territoire", "Dax", "--departement", "40", "--debut", "2026", "--fin", "2028", "--ci", "aucun")
+    assert ctai("init", repo, *args).code == 0
     generated = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (remote,) = generated["repos"]
     assert remote["repo"] == scaffold.CTAI_GIT_URL and remote["rev"] == scaffold.CTAI_REV

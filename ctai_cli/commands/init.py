@@ -77,7 +77,7 @@ def _summary(dossier: Path, choix, files: dict[str, str], replaced: list[str]) -
     steps = [f'remplacez les « {A_COMPLETER} » : grep -rn "{A_COMPLETER}" {dossier}']
     if choix.departement_provisoire:
         steps.append(
-            f"le département est provisoire (« {choix.departement} ») : corrigez-le dans "
+            "le département n'est pas donné (« non précisé ») : écrivez son code dans "
             "contrat.yaml, ou relancez avec --departement XX --force"
         )
     steps.append(f"ctai validate {dossier}")

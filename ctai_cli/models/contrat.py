@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, WithJsonSchema
+from pydantic import Field, StringConstraints, WithJsonSchema
 
 from ctai_cli.models.common import (
     Annee,
@@ -18,6 +18,10 @@ from ctai_cli.models.common import (
     precisable,
     precise,
 )
+
+CodeDepartement = Annotated[
+    str, StringConstraints(pattern=r"^(?:0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5]|97[1-6])$")
+]
 
 
 class Representant(Modele):
@@ -189,9 +193,9 @@ class Article(Modele):
 class Contrat(Modele):
     intitule: Texte
     territoire: Texte
-    departement: str = Field(
-        pattern=r"^(?:0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5]|97[1-6])$",
-        description="Code du département (« 40 », « 2A », « 974 »).",
+    departement: precisable(CodeDepartement) = Field(
+        description="Code du département (« 40 », « 2A », « 974 ») ; « non précisé » tant qu'il n'est "
+        "pas connu (squelette de « ctai init » : jamais un code provisoire, qui serait compté ailleurs).",
     )
     statut: Literal["projet", "signe", "resilie", "termine"] = "projet"
     periode: Periode
