@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ctai_cli import __version__
+from ctai_cli import __version__, francais
 from ctai_cli.francais import periode
 from ctai_cli.models.common import NON_PRECISE
 
@@ -198,7 +198,13 @@ def readme_md(o: Options) -> str:
         if ci
         else ""
     )
-    return _modele("README.md.j2", o=o, ci_line=ci_line)
+    # « d'Issoire », « du Puy-en-Velay »: the documents' helper; the placeholder keeps « de ».
+    de_territoire = (
+        f"de {A_COMPLETER}"
+        if o.territoire_provisoire
+        else francais.de_territoire(o.territoire, None if o.departement_provisoire else o.departement)
+    )
+    return _modele("README.md.j2", o=o, ci_line=ci_line, de_territoire=de_territoire)
 
 
 def _modele(nom: str, **valeurs: object) -> str:

@@ -715,3 +715,30 @@ def test_gitlab_note_step_without_token_posts_nothing(tmp_path: Path, fake_gitla
     assert done.returncode == 0
     assert "CTAI_GITLAB_TOKEN" in done.stdout
     assert handler.requests == []
+
+
+# --- French of the README -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("territoire", "departement", "attendu"),
+    [
+        ("Issoire", "63", "(CTAI) d'Issoire sous forme"),
+        ("Le Puy-en-Velay", "43", "(CTAI) du Puy-en-Velay sous forme"),
+        ("Les Martres-de-Veyre", "63", "(CTAI) des Martres-de-Veyre sous forme"),
+        ("Puy-de-Dôme", "63", "(CTAI) du Puy-de-Dôme sous forme"),
+        ("Dax", None, "(CTAI) de Dax sous forme"),
+        (None, None, "(CTAI) de À COMPLÉTER sous forme"),
+    ],
+)
+def test_readme_names_the_territory_as_the_documents_do(
+    ctai, tmp_path: Path, territoire: str | None, departement: str | None, attendu: str
+) -> None:
+    """« (CTAI) de Issoire », « de Le Puy-en-Velay » (review 20, finding 7): the documents' helper."""
+    args = [tmp_path, "--ci", "aucun"]
+    args += ["--territoire", territoire] if territoire else []
+    args += ["--departement", departement] if departement else []
+    assert _init(ctai, *args).code == 0
+    readme = " ".join((tmp_path / "README.md").read_text(encoding="utf-8").split())
+    assert attendu in readme
+    assert " de Le " not in readme and " de Les " not in readme and " de Issoire" not in readme
