@@ -108,15 +108,91 @@ def somme(values: Iterable[Decimal | None]) -> Decimal | None:
 # --- co-financements ------------------------------------------------------------------
 
 
+# Why a co-financement term is unknown: (kind, subject) → French, singular and plural.
+RAISONS = {
+    "budget_absent": ("action {} sans budget dans l'annexe", "actions {} sans budget dans l'annexe"),
+    "absente_bilan": ("action {} absente du bilan", "actions {} absentes du bilan"),
+    "bilan_absent": ("bilan {} absent", "bilans {} absents"),
+    "non_declares": (
+        "action {} sans cofinancements déclarés au bilan",
+        "actions {} sans cofinancements déclarés au bilan",
+    ),
+    "financeur_absent": (
+        "action {} : financeur prévu, absent des cofinancements déclarés au bilan",
+        "actions {} : financeur prévu, absent des cofinancements déclarés au bilan",
+    ),
+    "annexe_absente": ("annexe {} absente", "annexes {} absentes"),
+    "annexe_partielle": (
+        "annexe {} partielle (d'autres actions existent)",
+        "annexes {} partielles (d'autres actions existent)",
+    ),
+}
+Raison = tuple[str, str]  # (a key of RAISONS, the action or year it is about)
+
+
+def _fusion(a: tuple[Raison, ...], b: tuple[Raison, ...]) -> tuple[Raison, ...]:
+    return tuple(dict.fromkeys(a + b))
+
+
+def raisons_texte(raisons: Iterable[Raison]) -> str:
+    """« actions a, b absentes du bilan ; annexe 2026 absente »: the reasons, grouped by kind."""
+    par_type: dict[str, list[str]] = {}
+    for kind, sujet in raisons:
+        par_type.setdefault(kind, []).append(sujet)
+
+    def noms(sujets: list[str]) -> str:  # the first three, then how many more
+        return (
+            ", ".join(sujets) if len(sujets) <= 3 else f"{', '.join(sujets[:3])} et {len(sujets) - 3} autres"
+        )
+
+    return " ; ".join(
+        RAISONS[kind][len(sujets) > 1].format(noms(sujets)) for kind, sujets in par_type.items()
+    )
+
+
 @dataclass(frozen=True)
 class PrevuRealise:
     """Prévu (annexe) against réalisé (bilan) for one funder, on one row or summed."""
 
     prevu: Somme = field(default_factory=Somme)
     realise: Somme = field(default_factory=Somme)
+    # Why the unknown terms of each side are unknown (printed with the partial sum).
+    raisons_prevu: tuple[Raison, ...] = ()
+    raisons_realise: tuple[Raison, ...] = ()
 
     def __add__(self, other: PrevuRealise) -> PrevuRealise:
-        return PrevuRealise(self.prevu + other.prevu, self.realise + other.realise)
+        return PrevuRealise(
+            self.prevu + other.prevu,
+            self.realise + other.realise,
+            _fusion(self.raisons_prevu, other.raisons_prevu),
+            _fusion(self.raisons_realise, other.raisons_realise),
+        )
+
+    def inconnu_texte(self, cote: str, fmt: Any = None) -> str | None:
+        """Why the prévu (``cote="prevu"``) or the réalisé is unknown, with the partial sum:
+        « somme partielle, 1 terme inconnu sur 2 : 5 000,00 € ; action coordination absente du
+        bilan »; None when it is known."""
+        from ctai_cli.formatting import euros
+        from ctai_cli.francais import nombre_de
+
+        fmt = fmt or euros
+        s, raisons = (
+            (self.prevu, self.raisons_prevu) if cote == "prevu" else (self.realise, self.raisons_realise)
+        )
+        if s.complet:
+            return None
+        parts = []
+        if s.partiel is not None:
+            inconnus = nombre_de(s.inconnus, "terme inconnu", "termes inconnus")
+            parts.append(f"somme partielle, {inconnus} sur {s.termes} : {fmt(s.partiel)}")
+        if raisons:
+            parts.append(raisons_texte(raisons))
+        return " ; ".join(parts) or "inconnu"
+
+    @property
+    def ecart_sans_objet(self) -> bool:
+        """Both known and nothing planned: the gap in % of the prévu does not exist (not unknown)."""
+        return self.prevu.valeur == ZERO and self.realise.valeur is not None
 
     @property
     def ecart(self) -> Decimal | None:
@@ -145,6 +221,13 @@ class PrevuRealise:
         }
         if partiel:
             out["partiel"] = partiel
+        raisons = {
+            name: raisons_texte(r)
+            for name, r in (("prevu", self.raisons_prevu), ("realise", self.raisons_realise))
+            if r
+        }
+        if raisons:
+            out["raisons"] = raisons
         return out
 
 
@@ -181,6 +264,8 @@ class Ligne:
     cofinancements_realises: dict[str, Decimal] | None = None
     # Amounts of the row come from a file or budget flagged « illustratif » (invented, no source).
     illustratif: bool = False
+    # True: the bilan has an entry for the action; False: the bilan leaves it out; None: no bilan.
+    au_bilan: bool | None = None
 
     @property
     def cle(self) -> str:
@@ -248,7 +333,24 @@ class Ligne:
             realise = None
         else:
             realise = ZERO
-        return PrevuRealise(Somme.de([prevu]), Somme.de([realise]))
+        return PrevuRealise(
+            Somme.de([prevu]),
+            Somme.de([realise]),
+            self._raisons_prevu() if prevu is None else (),
+            self._raisons_realise() if realise is None else (),
+        )
+
+    def _raisons_prevu(self) -> tuple[Raison, ...]:
+        return (("budget_absent", self.action),)
+
+    def _raisons_realise(self) -> tuple[Raison, ...]:
+        if self.au_bilan is None:
+            return (("bilan_absent", str(self.annee)),)
+        if not self.au_bilan:
+            return (("absente_bilan", self.action),)
+        if self.cofinancements_realises is None:
+            return (("non_declares", self.action),)
+        return (("financeur_absent", self.action),)
 
     @property
     def cofinancements(self) -> dict[str, PrevuRealise]:
@@ -260,7 +362,12 @@ class Ligne:
         prevus, realises = self.cofinancements_prevus, self.cofinancements_realises
         prevu = None if prevus is None else somme(prevus.values())
         realise = None if realises is None else somme(p.realise.valeur for p in self.cofinancements.values())
-        return PrevuRealise(Somme.de([prevu]), Somme.de([realise]))
+        return PrevuRealise(
+            Somme.de([prevu]),
+            Somme.de([realise]),
+            self._raisons_prevu() if prevu is None else (),
+            self._raisons_realise() if realise is None else (),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -502,12 +609,13 @@ class Totaux:
 
 
 def cofinancements(
-    lignes: Iterable[Ligne], annexes_absentes: int = 0
+    lignes: Iterable[Ligne], annexes_absentes: int = 0, raisons: tuple[Raison, ...] = ()
 ) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
-    """Per funder and in total, prévu against réalisé, over several rows (and missing annexes)."""
+    """Per funder and in total, prévu against réalisé, over several rows (and missing annexes,
+    ``raisons`` saying which)."""
     lignes = list(lignes)
     unknown = Somme.de([None] * annexes_absentes)
-    missing = PrevuRealise(unknown, unknown)
+    missing = PrevuRealise(unknown, unknown, raisons, raisons) if annexes_absentes else PrevuRealise()
     names = list(dict.fromkeys(name for ligne in lignes for name in ligne.financeurs()))
     par_financeur: dict[str, PrevuRealise] = {}
     for name in names:
@@ -582,8 +690,14 @@ class AnneeBudget:
         return self._cofinancements()[1]
 
     def _cofinancements(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
-        incomplete = not self.annexe or bool(self.totaux.annexes_partielles)
-        return cofinancements(self.lignes, 1 if incomplete else 0)
+        raison: tuple[Raison, ...] = (
+            (("annexe_absente", str(self.annee)),)
+            if not self.annexe
+            else (("annexe_partielle", str(self.annee)),)
+            if self.totaux.annexes_partielles
+            else ()
+        )
+        return cofinancements(self.lignes, len(raison), raison)
 
     @property
     def illustratif(self) -> bool:
@@ -656,7 +770,10 @@ class Rapprochement:
     def cofinancements_contrat(self) -> tuple[dict[str, PrevuRealise], PrevuRealise]:
         """Per funder and in total over the contract's years (a missing annexe: unknown)."""
         lignes, absentes = self._du_contrat()
-        return cofinancements(lignes, len(absentes) + len(self._partielles()))
+        raisons = tuple(("annexe_absente", str(y)) for y in absentes) + tuple(
+            ("annexe_partielle", str(y)) for y in self._partielles()
+        )
+        return cofinancements(lignes, len(raisons), raisons)
 
     @property
     def enveloppes(self) -> Somme | None:
@@ -786,6 +903,7 @@ def lignes_de(depot: Depot, year: int) -> list[Ligne]:
                     or (budget is not None and budget.illustratif)
                     or (bilan is not None and bilan.illustratif)
                 ),
+                au_bilan=None if bilan is None else entry is not None,
             )
         )
     return lignes

@@ -18,7 +18,7 @@ import zipfile
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from ctai_cli.budget import COLONNES, AnneeBudget, PrevuRealise, Rapprochement, Somme
+from ctai_cli.budget import COLONNES, AnneeBudget, PrevuRealise, Rapprochement, Somme, raisons_texte
 from ctai_cli.formatting import euros
 
 HEADERS = {
@@ -273,20 +273,20 @@ def _pair(
     cells: list[int] | None = None,
 ) -> None:
     """Prévu (D), réalisé (E), écart (F) of one funder: numbers on a row, formulas on a total."""
-    for col, somme, letter in ((4, pair.prevu, "D"), (5, pair.realise, "E")):
+    for col, somme, letter, raisons in (
+        (4, pair.prevu, "D", pair.raisons_prevu),
+        (5, pair.realise, "E", pair.raisons_realise),
+    ):
+        # « inconnu : action coordination absente du bilan » (the partial sum follows on a total).
+        note = "inconnu" + (f" : {raisons_texte(raisons)}" if raisons else "")
         if not formulas:
             if somme.valeur is None:
-                classeur.inconnu(
-                    sheet,
-                    row,
-                    col,
-                    "inconnu : " + ("budget absent de l'annexe" if col == 4 else "non renseigné au bilan"),
-                )
+                classeur.inconnu(sheet, row, col, note)
             else:
                 classeur.montant(sheet, row, col, somme.valeur)
             continue
         refs = ",".join(f"{letter}{r}" for r in cells or []) or "0"
-        classeur.total(sheet, row, col, somme, f"=SUM({refs})", "inconnu")
+        classeur.total(sheet, row, col, somme, f"=SUM({refs})", note)
     if pair.ecart is None:
         classeur.inconnu(sheet, row, 6, "inconnu : prévu ou réalisé inconnu")
     elif formulas:

@@ -39,3 +39,59 @@ def test_bilan_says_unknown_state_credits_and_keeps_the_axe_table(ctai, tmp_path
         # The annexe gives axe 1 = 0,00 €: the table is printed, not « Montants non renseignés ».
         assert "Montants non renseignés" not in out
         assert "0,00 €" in out.split("Cofinancements (hors")[0].split("Dépenses et crédits")[1]
+
+
+# Finding 5: a co-financement total over an unknown term prints « — » with the partial sum and
+# the reason; an écart against a prévu of 0 is « sans objet », not unknown.
+
+PARTIEL = "somme partielle, 1 terme inconnu sur 2 : 5 000,00 € ; action coordination absente du bilan"
+
+
+def test_bilan_cofinancement_total_unknown_with_partial_sum_and_reason(ctai, tmp_path: Path) -> None:
+    root = _copie(tmp_path, "cof_unknown")
+    for fmt in ("md", "html"):
+        done = ctai("bilan", "render", root, "--annee", "2026", "--format", fmt)
+        assert done.code == 0, done.err
+        out = _plain(done.out)
+        table = out.split("Cofinancements (hors")[1].split("Pilotage")[0]
+        assert f"— ({PARTIEL})" in table or f'— <span class="inconnu">({PARTIEL})</span>' in table
+
+
+def test_reconcile_cofinancement_total_unknown_with_partial_sum_and_reason(ctai, tmp_path: Path) -> None:
+    import openpyxl
+
+    root = _copie(tmp_path, "cof_unknown")
+    text = _plain(ctai("budget", "reconcile", root, "--annee", "2026").out)
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("Total Conseil départemental"))
+    assert lines[at].split()[-2:] == ["—", "—"]
+    assert lines[at + 1].strip() == f"réalisé inconnu : {PARTIEL}"
+    csv_out = ctai("budget", "reconcile", root, "--annee", "2026", "--format", "csv").out
+    row = next(r for r in csv_out.splitlines() if r.startswith("total_cofinancement,2026,,,,,Conseil"))
+    assert (
+        "réalisé inconnu (somme partielle, 1 terme inconnu sur 2 : 5000.00 ; action coordination absente du bilan)"
+        in row
+    )
+    xlsx = tmp_path / "r.xlsx"
+    assert ctai("budget", "reconcile", root, "--annee", "2026", "-o", xlsx).code == 0
+    sheet = openpyxl.load_workbook(xlsx)["2026"]
+    notes = [c.comment.text for r in sheet.iter_rows() for c in r if c.comment]
+    assert (
+        "inconnu : action coordination absente du bilan ; somme partielle des montants connus : 5000.00"
+        in notes
+    )
+
+
+def test_ecart_against_nothing_planned_is_sans_objet(ctai, tmp_path: Path) -> None:
+    root = _copie(tmp_path, "cof_unknown")
+    bilan = root / "bilans" / "2026.yaml"
+    # coordination in the bilan, declaring no co-funder: the Conseil départemental's 5 000 € is
+    # then the whole réalisé, against nothing planned.
+    bilan.write_text(
+        bilan.read_text(encoding="utf-8") + "  - action: coordination\n    cofinancements: []\n",
+        encoding="utf-8",
+    )
+    done = ctai("bilan", "render", root, "--annee", "2026")
+    assert done.code == 0, done.err
+    out = _plain(done.out)
+    assert "| Conseil départemental | 0,00 € | 5 000,00 € | sans objet |" in out

@@ -77,18 +77,26 @@ def _cofinancements_text(titre: str, lignes: list, par_financeur: dict, total: A
                 f"  {ligne.action[:28]:<28} {name[:28]:<28} {_fmt(pair.prevu.valeur):>14} "
                 f"{_fmt(pair.realise.valeur):>14} {_fmt(pair.ecart):>14}\n"
             )
+            _pair_notes(pair, out)
     for name, pair in par_financeur.items():
         out.write(
             f"  {'Total ' + name[:51]:<57} {_fmt(pair.prevu.valeur):>14} {_fmt(pair.realise.valeur):>14} "
             f"{_fmt(pair.ecart):>14}\n"
         )
+        _pair_notes(pair, out)
     out.write(
         f"  {'Total tous financeurs':<57} {_fmt(total.prevu.valeur):>14} {_fmt(total.realise.valeur):>14} "
         f"{_fmt(total.ecart):>14}\n"
     )
-    for label, somme in (("prévu", total.prevu), ("réalisé", total.realise)):
-        if somme.partiel is not None:
-            out.write(f"  somme partielle du {label} (montants connus seulement) : {_fmt(somme.partiel)}\n")
+    _pair_notes(total, out)
+
+
+def _pair_notes(pair: Any, out: TextIO) -> None:
+    """Under a co-financement row with an unknown side: the partial sum and why it is unknown."""
+    for cote, label in (("prevu", "prévu"), ("realise", "réalisé")):
+        note = pair.inconnu_texte(cote, _fmt)
+        if note:
+            out.write(f"    {label} inconnu : {note}\n")
 
 
 def _enveloppe_text(enveloppe: Any) -> str:
@@ -232,10 +240,9 @@ def _csv_rows(rapprochement: Any) -> list[dict[str, Any]]:
 
     def pair_row(nature: str, annee: int | None, action: str | None, name: str | None, pair: Any) -> dict:
         notes = [
-            f"{label} inconnu"
-            + (f" (somme partielle : {money_text(s.partiel)})" if s.partiel is not None else "")
-            for label, s in (("prévu", pair.prevu), ("réalisé", pair.realise))
-            if not s.complet
+            f"{label} inconnu ({pair.inconnu_texte(cote, money_text)})"
+            for cote, label in (("prevu", "prévu"), ("realise", "réalisé"))
+            if pair.inconnu_texte(cote, money_text)
         ]
         return {
             "nature": nature,
