@@ -742,3 +742,102 @@ def test_readme_names_the_territory_as_the_documents_do(
     readme = " ".join((tmp_path / "README.md").read_text(encoding="utf-8").split())
     assert attendu in readme
     assert " de Le " not in readme and " de Les " not in readme and " de Issoire" not in readme
+
+
+# --- the avenant diff is published even when validation fails (review 20, finding 3) -----
+
+FAKE_CTAI = """\
+import os, sys
+verb = sys.argv[1:3]
+if verb[0] == "validate":
+    print("contrat.yaml:1:1: erreur CTAI-E100 …")
+    sys.exit(int(os.environ["FAKE_VALIDATE"]))
+if verb == ["avenant", "diff"]:
+    code = int(os.environ["FAKE_DIFF"])
+    if code == 0:
+        print("## Modifications du contrat de Dax")
+    sys.exit(code)
+sys.exit(99)
+"""
+
+
+def _fake_ctai(tmp_path: Path, validate: int, diff: int) -> dict[str, str]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "ctai"
+    fake.write_text(f"#!{sys.executable}\n{FAKE_CTAI}", encoding="utf-8")
+    fake.chmod(0o755)
+    return {
+        **{k: v for k, v in os.environ.items() if k != "CTAI_GITLAB_TOKEN"},
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "FAKE_VALIDATE": str(validate),
+        "FAKE_DIFF": str(diff),
+        "BASE": "origin/main",
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+    }
+
+
+def test_github_diff_and_comment_steps_run_after_a_failed_validation() -> None:
+    data = yaml.safe_load(DOCS_CI["github"].read_text(encoding="utf-8"))
+    steps = {s.get("name"): s for s in data["jobs"]["contrat"]["steps"]}
+    valider = steps["Valider le contrat"]
+    assert "if" not in valider and "continue-on-error" not in valider  # its failure fails the job
+    resume = steps["Résumer les changements du contrat"]
+    # Not after a failed installation (no ctai to run), but after a failed validation.
+    assert resume["if"] == "${{ !cancelled() && steps.installer.outcome == 'success' }}"
+    assert steps["Installer ctai"]["id"] == "installer" and resume["id"] == "resume"
+    publier = steps["Publier le résumé en commentaire"]
+    condition = " ".join(publier["if"].split())
+    assert condition.startswith("${{ !cancelled() && steps.resume.outcome != 'skipped'")
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert "mis à jour à chaque nouveau commit, que la" in DOCS_CI["github"].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("diff", "attendu"), [(0, "## Modifications du contrat de Dax"), (3, "non produit")])
+def test_github_diff_step_always_leaves_a_summary(tmp_path: Path, diff: int, attendu: str) -> None:
+    if shutil.which("bash") is None:
+        pytest.skip("bash absent")
+    (script,) = [run for run in _github_runs() if "ctai avenant diff --base" in run]
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=_fake_ctai(tmp_path, validate=1, diff=diff),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == diff, done.stderr
+    # A failed summary replaces the old comment with a sentence saying so, never leaves it stale.
+    assert attendu in (tmp_path / "avenant-diff.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("validate", "diff", "code", "attendu"),
+    [
+        (1, 0, 1, "## Modifications du contrat de Dax"),
+        (2, 0, 2, "## Modifications du contrat de Dax"),
+        (0, 0, 0, "## Modifications du contrat de Dax"),
+        (0, 3, 3, "« ctai avenant diff » a échoué (code 3"),
+        (1, 3, 1, "« ctai avenant diff » a échoué (code 3"),
+    ],
+)
+def test_gitlab_job_summarises_then_exits_with_validations_code(
+    tmp_path: Path, validate: int, diff: int, code: int, attendu: str
+) -> None:
+    if shutil.which("bash") is None or shutil.which("python3") is None:
+        pytest.skip("bash ou python3 absent")
+    job = yaml.safe_load(DOCS_CI["gitlab"].read_text(encoding="utf-8"))["ctai"]
+    assert job["artifacts"] == {"when": "always", "paths": ["avenant-diff.md"]}
+    # GitLab runs the script's lines in one shell that stops at the first failing command.
+    script = "\n".join(job["script"])
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=_fake_ctai(tmp_path, validate=validate, diff=diff),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    assert attendu in (tmp_path / "avenant-diff.md").read_text(encoding="utf-8")
+    assert "résumé non publié" in done.stdout  # the note step ran (no token here)
