@@ -120,11 +120,12 @@ def test_a_csv_without_header_is_refused_without_echoing_the_first_person(ctai, 
     assert not output.exists()  # nothing written, nobody silently dropped
 
 
-def test_unknown_header_columns_are_named_only_with_avec_donnees(ctai, tmp_path: Path) -> None:
+def test_unknown_header_columns_far_from_any_are_named_only_with_avec_donnees(ctai, tmp_path: Path) -> None:
+    """A misspelt column name is named (review 19); one like no column may be a datum."""
     rows = write(tmp_path, "p.csv", "id,nationalitee,Martin\np1,AF,x\n")
     run = batch(ctai, rows)
-    assert run.code == 2 and "colonne(s) n° 2, 3" in run.err
-    assert "Martin" not in run.err and "nationalitee" not in run.err
+    assert run.code == 2 and "« nationalitee » (vouliez-vous dire « nationalite » ?)" in run.err
+    assert "colonne(s) inconnue(s) n° 3" in run.err and "Martin" not in run.err
     run = batch(ctai, rows, "--avec-donnees")
     assert run.code == 2 and "« nationalitee » (vouliez-vous dire « nationalite » ?)" in run.err
     assert "« Martin »" in run.err

@@ -197,3 +197,66 @@ def test_a_briton_with_the_withdrawal_agreement_card_is_not_a_newcomer_on_a_gues
     # Five years after the card, whatever came before, the stay is five years long.
     out = _check(ctai, *BRITANNIQUE, *titres, date_="2026-10-01")
     assert out["verdict"] == "non_eligible"
+
+
+ENTETE = "id,nationalite,date_naissance,titres_sejour,demandeur_asile,intention_installation\n"
+
+
+def _lot(ctai, path: Path, *args: str):
+    return ctai("eligibility", "check", "--batch", str(path), "--date", "2024-11-01", *args)
+
+
+def test_a_semicolon_csv_is_refused_naming_the_separator(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text("\ufeff" + ENTETE.replace(",", ";") + "d1;MA;1990-03-15;;non;oui\n", encoding="utf-8")
+    run = _lot(ctai, path)
+    assert run.code == 2
+    assert "séparateur « ; »" in run.err and "séparé par des virgules" in run.err
+    assert "aucune colonne connue" not in run.err
+
+
+def test_a_windows_1252_csv_is_told_to_be_saved_as_csv_utf8(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes((ENTETE + "d1,MA,1990-03-15,,non,oui\nd2,MA,,,,\n").encode() + "é\n".encode("cp1252"))
+    run = _lot(ctai, path)
+    assert run.code == 2 and "enregistrez-le au format « CSV UTF-8" in run.err
+
+
+def test_header_problems_are_named_in_text_output(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(ENTETE.replace("nationalite", "Nationalité").rstrip("\n") + ",,\n", encoding="utf-8")
+    run = _lot(ctai, path)
+    assert run.code == 2
+    assert "« Nationalité » (vouliez-vous dire « nationalite » ?)" in run.err
+    assert "colonne(s) sans nom n° 7, 8" in run.err
+
+
+def test_blank_and_short_rows(ctai, tmp_path: Path) -> None:
+    """A row of commas only (Excel) is an empty line; a row shorter than the header, a cut export."""
+    path = tmp_path / "p.csv"
+    path.write_text(ENTETE + ",,,,,\n , ,,,,\nd1,MA,1990-03-15\nd2,FR,,,,\n", encoding="utf-8")
+    run = _lot(ctai, path)
+    assert run.out.splitlines() == [
+        "-\tligne 4\terreur CTAI-E102 : moins de cellules que de colonnes dans l'en-tête (ligne coupée ?)",
+        "d2\tligne 5\tNON ÉLIGIBLE",
+    ]
+    assert "lignes : 2," in run.err
+    # The same through the csv module (a quoted cell makes the file not plain).
+    path.write_text(ENTETE + ',,,,,\n"d0",FR,,,,\nd1,MA,1990-03-15\n', encoding="utf-8")
+    run = _lot(ctai, path)
+    assert run.out.splitlines() == [
+        "d0\tligne 3\tNON ÉLIGIBLE",
+        "-\tligne 4\terreur CTAI-E102 : moins de cellules que de colonnes dans l'en-tête (ligne coupée ?)",
+    ]
+
+
+def test_row_errors_name_the_expected_date_format_and_allowed_values(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "id,date_naissance,protection_type,protection_autorite\nd1,15/03/1990,,\nd2,,refugie,préfecture\n",
+        encoding="utf-8",
+    )
+    run = _lot(ctai, path)
+    assert "date invalide : « date_naissance » (format attendu AAAA-MM-JJ, ex. 2024-10-17)" in run.out
+    assert "« protection.autorite » (valeurs possibles : OFPRA, CNDA, prefecture)" in run.out
+    assert "15/03/1990" not in run.out and "préfecture" not in run.out

@@ -118,6 +118,16 @@ def _type_proche(value: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
+def _pas_utf8(rows: Path) -> str:
+    """A batch file in another encoding (Windows-1252 from Excel): say how to save it."""
+    comment = (
+        "enregistrez-le au format « CSV UTF-8 (délimité par des virgules) »"
+        if rows.suffix.lower() == ".csv"
+        else "enregistrez-le en UTF-8"
+    )
+    return f"« {rows} » n'est pas encodé en UTF-8 : {comment}"
+
+
 def batch(
     rows: Path,
     date_text: str | None,
@@ -150,7 +160,7 @@ def batch(
     except EnteteInvalide as exc:
         raise UsageProblem(f"« {rows} » : {exc}") from None
     except UnicodeDecodeError:
-        raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
+        raise UsageProblem(_pas_utf8(rows)) from None
     try:
         # A bar only when the verdicts do not go to the terminal the bar would share.
         barre = output is not None or not sys.stdout.isatty()
@@ -169,7 +179,7 @@ def batch(
                 avancement=avance,
             )
     except UnicodeDecodeError:
-        raise UsageProblem(f"« {rows} » n'est pas encodé en UTF-8") from None
+        raise UsageProblem(_pas_utf8(rows)) from None
     from ctai_cli.eligibility.batch import RESUME_TEXTE
 
     counts = ", ".join(f"{RESUME_TEXTE.get(k, k)} : {v}" for k, v in resume.to_dict().items())

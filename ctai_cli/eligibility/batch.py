@@ -16,6 +16,7 @@ import csv
 import functools
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -388,6 +389,15 @@ def _entete(reader: Any, source: _Source, avec_donnees: bool) -> list[str]:
     if header is None or source.trop_longue:
         raise EnteteInvalide(f"fichier CSV sans en-tête lisible ; {attendu}")
     names = [name.strip() for name in header]
+    if len(names) == 1 and any(part.strip() in _KNOWN for part in names[0].split(";")):
+        # Excel in French writes « ; » between cells; inside a cell, « ; » separates nationalities
+        # or titres: a file cut on both could not be read without guessing.
+        raise EnteteInvalide(
+            "séparateur « ; » : les colonnes sont séparées par des points-virgules (export Excel en "
+            "français) ; enregistrez le fichier en CSV séparé par des virgules (« CSV UTF-8 (délimité par "
+            "des virgules) ») : le point-virgule sert, dans une cellule, à séparer plusieurs nationalités "
+            "ou titres de séjour"
+        )
     inconnues = [(n, name) for n, name in enumerate(names, start=1) if name not in _KNOWN]
     if len(inconnues) == len(names):
         raise EnteteInvalide(
@@ -395,24 +405,51 @@ def _entete(reader: Any, source: _Source, avec_donnees: bool) -> list[str]:
             f"en-tête ?) ; {attendu}"
         )
     if inconnues:
-        if avec_donnees:
-            from ctai_cli.schema_errors import suggest
+        # A column name spelt almost like one of the format's (a case, an accent) is a column name:
+        # shown, with it. Any other may be a datum slipped into the header (a name): its number only,
+        # unless --avec-donnees.
+        import difflib
 
-            detail = " ; ".join(
-                f"« {name} » ({suggest(name, list(CSV_COLUMNS), 'colonnes possibles')})"
-                for _, name in inconnues
+        from ctai_cli.diagnostics import apercu
+
+        sans_nom = [str(n) for n, name in inconnues if not name]
+        nommees, cachees = [], []
+        for n, name in inconnues:
+            if not name:
+                continue
+            proche = difflib.get_close_matches(_sans_accents(name), CSV_COLUMNS, n=1, cutoff=0.8)
+            if proche:
+                nommees.append(f"« {apercu(name, 60)} » (vouliez-vous dire « {proche[0]} » ?)")
+            elif avec_donnees:
+                nommees.append(f"« {apercu(name, 60)} » (aucune colonne proche)")
+            else:
+                cachees.append(str(n))
+        details = []
+        if nommees:
+            details.append(f"colonne(s) inconnue(s) dans l'en-tête : {' ; '.join(nommees)}")
+        if cachees:
+            details.append(
+                f"colonne(s) inconnue(s) n° {', '.join(cachees)} (noms loin de toute colonne : affichés avec "
+                "--avec-donnees)"
             )
-        else:
-            detail = (
-                "colonne(s) n° "
-                + ", ".join(str(n) for n, _ in inconnues)
-                + " (noms non affichés sans --avec-donnees)"
+        if sans_nom:
+            details.append(
+                f"colonne(s) sans nom n° {', '.join(sans_nom)} (cellules vides de l'en-tête, souvent laissées "
+                "par Excel : supprimez ces colonnes)"
             )
-        raise EnteteInvalide(f"colonne(s) inconnue(s) dans l'en-tête : {detail} ; {attendu}")
+        raise EnteteInvalide(f"{' ; '.join(details)} ; {attendu}")
     doubles = sorted({name for name in names if names.count(name) > 1})
     if doubles:
         raise EnteteInvalide(f"colonne(s) en double dans l'en-tête : {', '.join(doubles)}")
     return names
+
+
+def _sans_accents(name: str) -> str:
+    """« Nationalité » → « nationalite »: what a column name typed in a spreadsheet becomes."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", name.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(" ", "_")
 
 
 def verifier_entete(path: Path, avec_donnees: bool = False) -> None:
@@ -507,16 +544,24 @@ def _rangees(reader: Any, source: _Source, width: int, decalage: int = 0) -> Ite
             source.trop_longue = False
             yield reader.line_num + decalage, _ligne_trop_longue()
             continue
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) > width:
-            yield reader.line_num + decalage, _trop_de_cellules()
+        if not any(cell.strip() for cell in row):
+            continue  # an empty line, or only commas (Excel writes them)
+        if len(row) != width:
+            yield (
+                reader.line_num + decalage,
+                _trop_de_cellules() if len(row) > width else _trop_peu_de_cellules(),
+            )
             continue
         yield reader.line_num + decalage, row
 
 
 def _trop_de_cellules() -> RowError:
     return RowError("CTAI-E102", "ligne", "plus de cellules que de colonnes dans l'en-tête")
+
+
+def _trop_peu_de_cellules() -> RowError:
+    """A row shorter than the header: a broken export (a cut line), not facts left unknown."""
+    return RowError("CTAI-E102", "ligne", "moins de cellules que de colonnes dans l'en-tête (ligne coupée ?)")
 
 
 # --- plain CSV, read in blocks ------------------------------------------------------
@@ -621,6 +666,12 @@ def _erreur_validation(exc: ValidationError, avec_donnees: bool) -> RowError:
             f"clé inconnue{where} (nom affiché avec --avec-donnees)",
         )
     error = RowError(code, ".".join(loc) or "json")
+    if first["type"] == "ctai_date":
+        error.message = f"{error.message} (format attendu AAAA-MM-JJ, ex. 2024-10-17)"
+    elif first["type"] == "literal_error":  # the allowed values are the format's, not data
+        permises = re.findall(r"'([^']*)'", str((first.get("ctx") or {}).get("expected", "")))
+        if permises:
+            error.message = f"{error.message} (valeurs possibles : {', '.join(permises)})"
     if avec_donnees and first["type"].startswith("ctai_"):
         error.message = f"{error.message} : {first['msg']}"  # our own French messages quote the value
     return error
@@ -775,10 +826,14 @@ def _bloc(options: _Options, numero: int, text: str) -> tuple[dict[str, int], st
         rows.pop()
     for number, row in enumerate(rows, numero):
         cells = row.split(",")
-        if len(cells) == 1 and not cells[0].strip():
-            continue  # an empty line, as the csv module reads it
-        if len(cells) > width:
-            key, line = evaluer_ligne(options, number, _trop_de_cellules())
+        if len(cells) == width and row[:1] not in ", \t":  # (not "": "" is in any text)
+            key, line = evaluer_ligne(options, number, cells)
+        elif not row.strip(", \t"):
+            continue  # an empty line, or only commas (Excel writes them)
+        elif len(cells) != width:
+            key, line = evaluer_ligne(
+                options, number, _trop_de_cellules() if len(cells) > width else _trop_peu_de_cellules()
+            )
         else:
             key, line = evaluer_ligne(options, number, cells)
         counts[key] = counts.get(key, 0) + 1
