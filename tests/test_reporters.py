@@ -105,3 +105,44 @@ def test_text_is_the_same_on_a_terminal_and_off_it(broken: Path) -> None:
     lines = piped.stdout.splitlines()
     assert len(lines) >= 5 and "CTAI-E200" in lines[0] and lines[-1].startswith("2 erreurs")
     assert max(map(len, lines)) > 60  # longer than the terminal: not wrapped there either
+
+
+def test_sarif_uris_are_valid_uri_references(ctai, dax_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    """artifactLocation.uri is a URI reference (RFC 3986, SARIF 2.1.0 §3.4.4): percent-encoded,
+    relative to %SRCROOT% (the current directory) for a file inside it, else an absolute file://
+    URI without uriBaseId."""
+    from urllib.parse import unquote, urlsplit
+
+    root = tmp_path / "dépôt" / "sp ace" / "é x#1"
+    root.parent.mkdir(parents=True)
+    dax_copy.rename(root)
+    (root / "bilans" / "2025.yaml").write_text(
+        "annee: 2025\npilotage:\n  copils_tenus: 1\n", encoding="utf-8"
+    )
+    allowed = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+$")
+
+    monkeypatch.chdir(tmp_path / "dépôt")
+    sarif = json.loads(ctai("validate", "sp ace/é x#1", "--format", "sarif", "--date", QUIET_DATE).out)
+    (run,) = sarif["runs"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == (tmp_path / "dépôt").as_uri() + "/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert locations
+    for location in locations:
+        uri = location["uri"]
+        assert allowed.match(uri), uri
+        assert location["uriBaseId"] == "%SRCROOT%"
+        assert urlsplit(uri).scheme == "" and not uri.startswith("/")
+        assert unquote(uri).startswith("sp ace/é x#1/")
+        assert (tmp_path / "dépôt" / unquote(uri)).is_file()
+    assert any(loc["uri"] == "sp%20ace/%C3%A9%20x%231/bilans/2025.yaml" for loc in locations)
+
+    # The same folder given by an absolute path from elsewhere: outside the current directory.
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    sarif = json.loads(ctai("validate", str(root), "--format", "sarif", "--date", QUIET_DATE).out)
+    for result in sarif["runs"][0]["results"]:
+        location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert "uriBaseId" not in location
+        assert location["uri"].startswith("file:///") and allowed.match(location["uri"][len("file:") :])
+        assert Path(unquote(urlsplit(location["uri"]).path)).is_file()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path, PurePosixPath
 from typing import TextIO
+from urllib.parse import quote
 
 from ctai_cli import __version__
 from ctai_cli.catalog import CATALOG
@@ -11,6 +14,32 @@ from ctai_cli.diagnostics import Severity
 from ctai_cli.validate import ValidationResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# The base of relative URIs: the current directory, the repository's root in CI (SARIF 2.1.0
+# §3.4.4 and §3.14.14; GitHub code scanning maps such a URI to the file of the checkout).
+SRCROOT = "%SRCROOT%"
+
+
+def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
+    """The ``artifactLocation`` of a diagnostic's path: a relative URI reference, percent-encoded
+    (« sp ace/é x/a.yaml » → « sp%20ace/%C3%A9%20x/a.yaml »), against ``%SRCROOT%`` (the current
+    directory) when the file is inside it; else an absolute ``file://`` URI, which SARIF forbids
+    to carry a ``uriBaseId``."""
+    cwd = cwd or os.getcwd()
+    absolute = os.path.abspath(os.path.join(cwd, path))
+    try:
+        relative = os.path.relpath(absolute, cwd)
+    except ValueError:  # another drive (Windows)
+        relative = os.pardir
+    if relative != os.pardir and not relative.startswith(os.pardir + os.sep) and relative != os.curdir:
+        posix = PurePosixPath(*Path(relative).parts).as_posix()
+        return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": Path(absolute).as_uri()}
+
+
+def _dossier_uri(path: str) -> str:
+    """A directory's absolute ``file://`` URI, ending with « / » (SARIF §3.14.14)."""
+    uri = Path(path).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def report(result: ValidationResult, stream: TextIO) -> None:
@@ -30,8 +59,9 @@ def report(result: ValidationResult, stream: TextIO) -> None:
         for code in codes
     ]
     results = []
+    cwd = os.getcwd()
     for d in result.diagnostics:
-        physical: dict = {"artifactLocation": {"uri": d.path}}
+        physical: dict = {"artifactLocation": artifact_location(d.path, cwd)}
         if d.line:
             physical["region"] = {"startLine": d.line, "startColumn": max(d.col, 1)}
         text = d.message + (f" ({d.hint})" if d.hint else "")
@@ -50,6 +80,7 @@ def report(result: ValidationResult, stream: TextIO) -> None:
         "runs": [
             {
                 "tool": {"driver": {"name": "ctai", "version": __version__, "rules": rules}},
+                "originalUriBaseIds": {SRCROOT: {"uri": _dossier_uri(cwd)}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
