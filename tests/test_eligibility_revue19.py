@@ -260,3 +260,21 @@ def test_row_errors_name_the_expected_date_format_and_allowed_values(ctai, tmp_p
     assert "date invalide : « date_naissance » (format attendu AAAA-MM-JJ, ex. 2024-10-17)" in run.out
     assert "« protection.autorite » (valeurs possibles : OFPRA, CNDA, prefecture)" in run.out
     assert "15/03/1990" not in run.out and "préfecture" not in run.out
+
+
+DAX = Path(__file__).resolve().parent.parent / "examples" / "dax-2024-2026"
+REFUGIE = ["--nationalite", "AF", "--naissance", "1990-01-01", "--protection", "refugie:OFPRA:2023-05-10"]
+
+
+def test_contract_notes_say_the_period_and_the_previous_contract(ctai) -> None:
+    out = _check(ctai, *REFUGIE, "--contrat", str(DAX), date_="2028-03-01")
+    assert out["actions"] == []
+    assert out["notes"] == ["2028 hors de la période du contrat 2024-2026 : actions non listées"]
+    out = _check(ctai, *REFUGIE, "--contrat", str(DAX), date_="2023-06-01")
+    assert out["actions"]
+    assert any("actions du contrat précédent" in note for note in out["notes"])
+    run = ctai("eligibility", "check", *REFUGIE, "--contrat", str(DAX), "--date", "2023-06-01")
+    assert "Note : 2023 hors de la période du contrat 2024-2026 : actions du contrat précédent" in run.out
+    # Within the period, a year without annexe says so in JSON as in text.
+    out = _check(ctai, *REFUGIE, "--contrat", str(DAX), date_="2026-06-01")
+    assert out["notes"] == ["aucune annexe valide pour 2026 (actions/2026.yaml) : actions non listées"]

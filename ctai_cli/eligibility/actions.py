@@ -21,11 +21,27 @@ def actions_ouvertes(depot: Any, verdict: Any, personne: Any, jour: date) -> tup
     missing ``suivi_agir`` that decides an action is added to ``verdict.faits_manquants``."""
     notes: list[str] = []
     annexe = depot.annexe(jour.year)
+    periode = depot.contrat_model.periode if depot.contrat_model is not None else None
+    hors_periode = (
+        f"{jour.year} hors de la période du contrat {periode.debut}-{periode.fin}"
+        if periode is not None and not periode.debut <= jour.year <= periode.fin
+        else None
+    )
     if annexe is None:
-        notes.append(
-            f"aucune annexe valide pour {jour.year} (actions/{jour.year}.yaml) : actions non listées"
-        )
+        if hors_periode is not None:
+            notes.append(f"{hors_periode} : actions non listées")
+        else:
+            notes.append(
+                f"aucune annexe valide pour {jour.year} (actions/{jour.year}.yaml) : actions non listées"
+            )
         return [], notes
+    if annexe.cadre == "contrat_precedent":
+        notes.append(
+            f"{hors_periode or str(jour.year)} : actions du contrat précédent (actions/{jour.year}.yaml, "
+            "cadre : contrat_precedent), listées pour mémoire"
+        )
+    elif hors_periode is not None:
+        notes.append(hors_periode)
     public = verdict.public if verdict.eligible else None
     suivi = personne.suivi_agir
     if suivi is None and public is not None and public != "BPI":
