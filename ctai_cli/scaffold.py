@@ -5,9 +5,12 @@
 relative to the new repository; :func:`conflicts` lists the targets that are already
 there, so that nothing is written unless nothing would be replaced (or ``force``).
 
-The files pass ``ctai validate`` as they are, without warnings while no bilan is due:
-free text that only the coordinator knows is the placeholder :data:`A_COMPLETER`,
-which is a valid text, so that ``grep -rn "À COMPLÉTER"`` lists what remains to do.
+The files pass ``ctai validate`` as they are, without errors: free text that only the
+coordinator knows is the placeholder :data:`A_COMPLETER` (a valid text, CTAI-W252), so that
+``grep -rn "À COMPLÉTER"`` lists what remains to do; facts of the contract that have no free
+text (``mobilise_bop104``, the département, the State's credits…) are « non précisé »
+(CTAI-W250), never Dax's values, which stay in comments. The period is never supposed:
+``--debut`` and ``--fin`` are required.
 
 Editors: every YAML file starts with ``# yaml-language-server: $schema=…`` pointing at
 ``schemas/`` *inside the new repository*, where the JSON Schemas are written too. ctai

@@ -53,14 +53,18 @@ def _validate_json(ctai, path: Path, *extra: str) -> dict:
     return report
 
 
-# The skeleton's values that only the signed contract gives (articles 3, 5, 6, 7 and 8): written
-# « non précisé » (CTAI-W250), never Dax's « true », « 2 » or « 1er juin ».
+# The skeleton's values that only the signed contract gives (articles 1, 3, 5, 6, 7 and 8), the
+# annexe (the State's credits) and the porteur's type: written « non précisé » (CTAI-W250),
+# never Dax's « true », « 2 », « 1er juin », « commune » or « 0 ».
 A_PRECISER = [
     "« gouvernance.copil_min_par_an » : non précisé",
     "« gouvernance.bilan » : non précisé",
     "« report_reliquats » : non précisé",
     "« agir.convention_locale » : non précisé",
     "« refugies_info » : non précisé",
+    *(f"« axes[{i}].mobilise_bop104 » : non précisé" for i in range(6)),
+    "« actions[0].budget.etat_bop104 » : non précisé",
+    "« porteurs[0].type » : non précisé",
 ]
 DEPARTEMENT_A_PRECISER = "« departement » : non précisé"
 
@@ -113,7 +117,7 @@ def test_init_then_validate_without_any_diagnostic(ctai, tmp_path: Path) -> None
     assert contrat["statut"] == "projet"
     year = YEAR
     assert contrat["periode"] == {"debut": year, "fin": year + 2}
-    assert contrat["publics"] == ["EPA", "BPI", "BPT"]
+    assert contrat["publics"] == ["EPA", "BPI"]  # the national programme's; BPT only if the contract says
     assert (contrat["imputation"]["programme"], contrat["imputation"]["action"]) == (104, 12)
     assert contrat["annexes"] == [
         {"numero": 1, "titre": f"Fiches-actions {year}", "fichier": f"actions/{year}.yaml"}
@@ -841,3 +845,40 @@ def test_gitlab_job_summarises_then_exits_with_validations_code(
     assert done.returncode == code, done.stdout + done.stderr
     assert attendu in (tmp_path / "avenant-diff.md").read_text(encoding="utf-8")
     assert "résumé non publié" in done.stdout  # the note step ran (no token here)
+
+
+# --- no Dax fact as the new contract's (review 20, finding 2) ------------------------------
+
+
+def test_no_fact_of_dax_is_written_as_the_new_contracts(ctai, tmp_path: Path) -> None:
+    assert _init(ctai, tmp_path, "--territoire", "Issoire", "--departement", "63", "--ci", "aucun").code == 0
+    contrat = yaml.safe_load((tmp_path / "contrat.yaml").read_text(encoding="utf-8"))
+    assert [a["mobilise_bop104"] for a in contrat["axes"]] == ["non précisé"] * 6
+    assert "invites" not in contrat["gouvernance"]
+    collectivite = next(p for p in contrat["parties"] if p["role"] == "collectivite")
+    assert "type" not in collectivite
+    assert contrat["publics"] == ["EPA", "BPI"]
+    (action,) = yaml.safe_load((tmp_path / "actions" / f"{YEAR}.yaml").read_text(encoding="utf-8"))["actions"]
+    assert "nouvelle" not in action and action["budget"]["etat_bop104"] == "non précisé"
+    assert "BPT" not in action["publics"]
+    (porteur,) = yaml.safe_load((tmp_path / "porteurs.yaml").read_text(encoding="utf-8"))["porteurs"]
+    assert porteur["type"] == "non précisé"
+    # Dax's values stay as commented examples, said to be Dax's.
+    text = (tmp_path / "contrat.yaml").read_text(encoding="utf-8")
+    for dax in ("Opérateur AGIR, Porteurs de projets du CTAI", "[EPA, BPI, BPT]", "false pour les axes"):
+        (line,) = [line for line in text.splitlines() if dax in line]
+        assert line.lstrip().startswith("#"), line
+    assert "à Dax" in text.split("Opérateur AGIR, Porteurs")[0].rsplit("\n", 2)[-2]
+
+    # Once every « À COMPLÉTER » is replaced, the documents print nothing of Dax's.
+    for path in tmp_path.rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("À COMPLÉTER", "Texte"), encoding="utf-8")
+    assert _validate_json(ctai, tmp_path)["code"] == 0
+    document = ctai("contrat", "render", tmp_path)
+    assert document.code == 0, document.err
+    assert "conviés" not in document.out and "Opérateur AGIR" not in document.out
+    assert "BPT" not in document.out
+    fiche = ctai("fiche", "render", tmp_path, "--annee", str(YEAR))
+    assert fiche.code == 0, fiche.err
+    assert "(nouvelle action)" not in fiche.out
+    assert "crédits de l'État (BOP 104) **non précisés**" in fiche.out
