@@ -95,3 +95,26 @@ def test_ecart_against_nothing_planned_is_sans_objet(ctai, tmp_path: Path) -> No
     assert done.code == 0, done.err
     out = _plain(done.out)
     assert "| Conseil départemental | 0,00 € | 5 000,00 € | sans objet |" in out
+
+
+# Finding 8: the model text reads when a value is « non précisé ».
+
+
+def test_contract_model_text_reads_with_unknown_values(ctai, tmp_path: Path) -> None:
+    root = _copie(tmp_path, "pdd")
+    for fmt in ("md", "html"):
+        done = ctai("contrat", "render", root, "--format", fmt)
+        assert done.code == 0, done.err
+        out = _plain(done.out).replace("\\[", "[").replace("\\]", "]")
+        assert "du ressort du non précisé" not in out
+        assert "Le tribunal compétent n'est pas précisé." in out
+        assert "non précisé, représenté" not in out and "par non précisé" not in out
+        assert (
+            "[partie non précisée], représentée par [représentant non précisé], ci-après « la collectivité »"
+            in out
+        )
+        assert "(services non précisés)" in out
+        assert "copiloté par non précisé" not in out and "ses copilotes ne sont pas précisés" in out
+        assert "Les modalités de versement ne sont pas précisées." in out
+        assert "l'opérateur AGIR, dont le nom n'est pas précisé." in out
+        assert "[qualité non précisée]" in out and "[nom non précisé]" in out

@@ -362,7 +362,7 @@ class DocumentContrat:
         """Article 3: what the collectivités undertake, agreed with how many they are."""
         genres = [genre(p) for p in self.collectivites] or ["f"]
         nombre = len(genres)
-        services = [s for p in self.etats for s in p.services]
+        services = [s for p in self.etats for s in p.services if not est_non_precise(s)]
         avec = "Avec les services de l'État" + (
             f" ({', '.join(dict.fromkeys(services))})" if services else ""
         )
@@ -389,17 +389,30 @@ def designation(partie: Partie) -> str:
 
 
 def ligne_partie(partie: Partie, *, services: bool = True) -> str:
-    """« Rennes Métropole, représentée par Nathalie Appéré, présidente de Rennes Métropole »."""
-    texte = partie.nom
+    """« Rennes Métropole, représentée par Nathalie Appéré, présidente de Rennes Métropole »;
+    a value the files leave « non précisé » is said in brackets (« [partie non précisée],
+    représentée par [représentant non précisé] »)."""
+    texte = "[partie non précisée]" if est_non_precise(partie.nom) else partie.nom
     if partie.representant is not None:
         r = partie.representant
         # « représenté » follows the name it is attached to, not the designation given after it
         genre_nom = fr.genre_partie(partie.role, partie.type, None, partie.nom)
-        texte += f", représenté{fr.accord(genre_nom)} par {r.nom}, {r.qualite}"
+        nom, qualite = est_non_precise(r.nom), est_non_precise(r.qualite)
+        qui = (
+            "[représentant non précisé]"
+            if nom and qualite
+            else f"[nom non précisé], {r.qualite}"
+            if nom
+            else f"{r.nom} (qualité non précisée)"
+            if qualite
+            else f"{r.nom}, {r.qualite}"
+        )
+        texte += f", représenté{fr.accord(genre_nom)} par {qui}"
     if partie.designation:
         texte += f", ci-après « {partie.designation} »"
     if services and partie.services:
-        texte += f" (services : {', '.join(partie.services)})"
+        connus = [s for s in partie.services if not est_non_precise(s)]
+        texte += f" (services : {', '.join(connus)})" if connus else " (services non précisés)"
     return texte
 
 

@@ -164,8 +164,17 @@ def f_periode(valeur: object, trait: str = "-") -> str:
     return periode(valeur.debut, valeur.fin, trait)  # type: ignore[attr-defined]
 
 
+def f_sinon(valeur: object, texte: str) -> object:
+    """``r.qualite | sinon("qualité non précisée")``: a value, or « [qualité non précisée] » when
+    the files say « non précisé » (a model sentence around it then still reads)."""
+    if valeur is None:
+        return NON_RENSEIGNE
+    return f"[{texte}]" if est_non_precise(valeur) else valeur
+
+
 FILTERS = {
     "partie": f_partie,
+    "sinon": f_sinon,
     "partie_sans_services": f_partie_sans_services,
     "de_territoire": f_de_territoire,
     "periode": f_periode,
