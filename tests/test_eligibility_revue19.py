@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 UKRAINIENNE = ["--nationalite", "UA", "--naissance", "1985-05-01", "--non", "demandeur_asile"]
 APS_VALIDE = "aps_protection_temporaire:2024-04-01:2025-03-04"
 APS_EXPIREE = "aps_protection_temporaire:2024-04-01:2024-10-01"
@@ -278,3 +280,41 @@ def test_contract_notes_say_the_period_and_the_previous_contract(ctai) -> None:
     # Within the period, a year without annexe says so in JSON as in text.
     out = _check(ctai, *REFUGIE, "--contrat", str(DAX), date_="2026-06-01")
     assert out["notes"] == ["aucune annexe valide pour 2026 (actions/2026.yaml) : actions non listées"]
+
+
+def test_a_duplicate_id_gets_a_warning(ctai, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(ENTETE + "d1,FR,,,,\nd2,FR,,,,\n,FR,,,,\n,FR,,,,\nd1,MA,,,,\n", encoding="utf-8")
+    for fmt in ("text", "json"):
+        run = _lot(ctai, path, "--format", fmt)
+        assert run.code == 0
+        assert "Attention : 1 identifiant sur plusieurs lignes (d1)" in run.err, fmt
+    path.write_text(ENTETE + "d1,FR,,,,\nd2,FR,,,,\n", encoding="utf-8")
+    assert "Attention" not in _lot(ctai, path).err
+
+
+@pytest.mark.parametrize(("fmt", "avec_donnees"), [("text", False), ("json", False), ("json", True)])
+def test_duplicate_ids_are_found_across_packets_and_workers(
+    tmp_path: Path, fmt: str, avec_donnees: bool
+) -> None:
+    import io
+    from datetime import date
+
+    from ctai_cli.eligibility.batch import PAQUET, traiter
+
+    path = tmp_path / "p.jsonl"
+    ids = [f"p{i}" for i in range(2 * PAQUET + 10)] + ["p3", "p2000", 'a"b', 'a"b']
+    path.write_text("".join(json.dumps({"id": i, "nationalite": "FR"}) + "\n" for i in ids), encoding="utf-8")
+    for processus in (1, 2):
+        resume = traiter(
+            path,
+            date(2024, 11, 1),
+            io.StringIO(),
+            fmt=fmt,
+            depart="premier_titre",
+            avec_donnees=avec_donnees,
+            processus=processus,
+        )
+        # As the output writes them (JSON strings in JSON).
+        attendus = ['"p3"', '"p2000"', '"a\\"b"'] if fmt == "json" else ["p3", "p2000", 'a"b']
+        assert list(resume.doublons) == attendus

@@ -184,6 +184,19 @@ def batch(
 
     counts = ", ".join(f"{RESUME_TEXTE.get(k, k)} : {v}" for k, v in resume.to_dict().items())
     print(f"Résumé ({jour.isoformat()}) — {counts}", file=sys.stderr)
+    if resume.doublons:
+        from ctai_cli.francais import nombre_de
+        from ctai_cli.terminal import sur
+
+        doublons = list(resume.doublons)
+        if fmt == "json":
+            doublons = [json.loads(d) for d in doublons]
+        montres = ", ".join(doublons[:10]) + (" …" if len(doublons) > 10 else "")
+        print(
+            f"Attention : {nombre_de(len(doublons), 'identifiant')} sur plusieurs lignes ({sur(montres)}) : "
+            "la même personne comptée deux fois, ou deux dossiers sous un même id ?",
+            file=sys.stderr,
+        )
     return exitcodes.FINDINGS if resume.par_resultat["erreur"] else exitcodes.OK
 
 

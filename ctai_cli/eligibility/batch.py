@@ -681,6 +681,8 @@ def _erreur_validation(exc: ValidationError, avec_donnees: bool) -> RowError:
 class Resume:
     lignes: int = 0
     par_resultat: Counter = field(default_factory=Counter)
+    doublons: dict[str, None] = field(default_factory=dict)
+    """The ids found on more than one row, in order (as the output writes them)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"lignes": self.lignes, **{k: self.par_resultat[k] for k in sorted(self.par_resultat)}}
@@ -864,9 +866,16 @@ def _ouvrier() -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def _traiter_paquet(paquet: Any) -> tuple[dict[str, int], str]:
+def _traiter_paquet(paquet: Any) -> tuple[dict[str, int], str, str]:
     assert _OPTIONS is not None
-    return _paquet(_OPTIONS, paquet)
+    return _avec_ids(_OPTIONS, _paquet(_OPTIONS, paquet))
+
+
+def _avec_ids(options: _Options, fait: tuple[dict[str, int], str]) -> tuple[dict[str, int], str, str]:
+    """A packet's counts and output, and the ids of its output lines, one a line: read in the worker
+    (one regular expression a packet), so that the parent only splits them (duplicate ids)."""
+    ids = _IDS_JSON if options.fmt == "json" else _IDS_TEXTE
+    return fait[0], fait[1], "\n".join(ids.findall(fait[1]))
 
 
 def processus_par_defaut(path: Path) -> int:
@@ -887,7 +896,7 @@ def _paquets(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any
 
 def _en_parallele(
     options: _Options, lots: Iterator[Any], processus: int
-) -> Iterator[tuple[dict[str, int], str]]:
+) -> Iterator[tuple[dict[str, int], str, str]]:
     """Evaluate on ``processus`` forked workers, in the order of the file, with bounded memory."""
     import multiprocessing
     from collections import deque
@@ -905,6 +914,24 @@ def _en_parallele(
                 yield pending.popleft().get()
     finally:
         _OPTIONS = None
+
+
+_IDS_TEXTE = re.compile(r"^([^\t\n]*)\t", re.M)
+_IDS_JSON = re.compile(r'\{"ligne": \d+, "id": ("[^"\\\n]*(?:\\.[^"\\\n]*)*")')
+"""The ids of the output lines of a packet (a row without id writes « - » or null: not matched in
+JSON, skipped in text), read back by the worker (_avec_ids)."""
+
+
+def _doublons(ids: list[str], vus: set[str], doublons: dict[str, None]) -> None:
+    """Add to ``doublons`` the ids of a packet already seen, or seen twice in it."""
+    nouveaux = set(ids)
+    if len(nouveaux) != len(ids) or not vus.isdisjoint(nouveaux):
+        deja: set[str] = set()
+        for row_id in ids:
+            if (row_id in vus or row_id in deja) and row_id != "-":
+                doublons[row_id] = None
+            deja.add(row_id)
+    vus.update(nouveaux)
 
 
 def traiter(
@@ -939,13 +966,16 @@ def traiter(
     if processus > 1:
         results = _en_parallele(options, lots, processus)
     else:
-        results = (_paquet(options, paquet) for paquet in lots)
+        results = (_avec_ids(options, _paquet(options, paquet)) for paquet in lots)
     resume = Resume()
     signales = 0
-    for counts, text in results:
+    ids_vus: set[str] = set()
+    for counts, text, ids in results:
         resume.par_resultat.update(counts)
         resume.lignes += sum(counts.values())
         out.write(text)
+        if ids:
+            _doublons(ids.split("\n"), ids_vus, resume.doublons)
         if avancement is not None:
             while resume.lignes - signales >= 2000:
                 avancement(2000)
