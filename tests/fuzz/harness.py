@@ -418,7 +418,7 @@ def _odd_options(rng: random.Random) -> list[str]:
             ["eligibility", "check", "--nationalite", value, "--date", "2024-01-01"],
             ["eligibility", "check", "--titres", f"salarie:{value}", "--date", "2024-01-01"],
             ["budget", "reconcile", str(DAX), "--annee", value],
-            ["init", value or "x", "--departement", value],
+            ["init", value or "x", "--departement", value, "--debut", "2026", "--fin", "2028"],
         ]
     )
 
