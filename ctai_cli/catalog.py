@@ -58,7 +58,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "CTAI-E003",
         E,
         "Fichier trop volumineux",
-        "le fichier fait {taille} octets, au-delà de la limite de {limite} octets",
+        "le fichier fait {taille}, au-delà de la limite de {limite}",
         "Un fichier de contrat, d'annexe ou de bilan fait quelques dizaines de "
         "kilo-octets. Au-delà de la limite, ctai refuse de le lire pour ne pas "
         "bloquer l'intégration continue sur un fichier déposé par erreur.",
@@ -241,8 +241,10 @@ _ENTRIES: tuple[Entry, ...] = (
         "Les montants sont en euros, exacts au centime : un entier (1200) ou un texte "
         'entre guillemets avec au plus deux décimales et un point ("1200.50"). Un '
         "nombre à virgule YAML (1200.5) est refusé : c'est un flottant binaire, "
-        "inexact, et non un montant. Les montants ne sont jamais négatifs.",
-        None,  # each message already says what to write
+        "inexact, et non un montant. Les montants ne sont jamais négatifs. Un montant "
+        "inconnu s'écrit en omettant sa clé (jamais 0) ; « non précisé » n'est accepté que "
+        "là où le format le dit (etat_bop104 d'un budget, par exemple).",
+        None,  # the hint, what to write, comes with each error (models.common.parse_montant)
     ),
     Entry(
         "CTAI-E104",

@@ -28,6 +28,15 @@ def milliers(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
+def taille(octets: int) -> str:
+    """A file size in French binary units: « 512 octets », « 1,5 Kio », « 23,4 Mio », « 2 Mio »."""
+    for unite, facteur in (("Gio", 2**30), ("Mio", 2**20), ("Kio", 2**10)):
+        if octets >= facteur:
+            valeur = f"{octets / facteur:.1f}".removesuffix(".0").replace(".", ",")
+            return f"{valeur} {unite}"
+    return f"{octets} octet{'s' if octets > 1 else ''}"
+
+
 _CENT = Decimal("0.01")
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic, apercu
 from ctai_cli.francais import accord, nombre_de
+from ctai_cli.models.common import NON_PRECISE
 from ctai_cli.yamlread import Document
 
 _TYPE_NAMES = {
@@ -113,6 +114,19 @@ def suggest(word: str, choices: list[str], what: str | None = "clés possibles")
     return ""
 
 
+def _montant_inconnu(model: type[BaseModel], loc: tuple[Any, ...], field: str) -> str:
+    """The hint for « non précisé » on an amount that does not accept it: an optional amount is
+    unknown when its key is left out; a required one has to be given."""
+    parent = model_at(model, loc[:-1])
+    info = parent.model_fields.get(str(loc[-1])) if parent is not None else None
+    if info is not None and not info.is_required():
+        return (
+            f"un montant inconnu s'écrit en supprimant la ligne « {field}: … » (une clé absente est un "
+            "montant inconnu, jamais 0 ; ajoutez-la quand une source le donne)"
+        )
+    return f"« {field} » est obligatoire ici : écrivez le montant que donne la source (voir « ctai explain format »)"
+
+
 def _field_label(loc: tuple[Any, ...]) -> str:
     names = [str(p) for p in loc if isinstance(p, str)]
     return names[-1] if names else "document"
@@ -138,13 +152,16 @@ def diagnostics_from_error(
             continue
         if kind == "missing":
             # The mapping that lacks the key: the key that holds it (« imputation: »), the list
-            # item itself, or the whole file for a top-level field (not its first key).
-            line, col = document.key_position(loc[:-1]) if loc[:-1] else (0, 0)
+            # item itself, or for a top-level field the file's mapping (where its first key is).
+            line, col = document.key_position(loc[:-1]) if loc[:-1] else document.position(())
             yield make("CTAI-E101", path, line, col, champ=field)
             continue
         line, col = document.position(loc)
         if kind == "ctai_montant":
-            yield make("CTAI-E103", path, line, col, detail=error["msg"])
+            conseil = ctx.get("conseil") or None
+            if raw == NON_PRECISE:
+                conseil = _montant_inconnu(model, loc, field)
+            yield make("CTAI-E103", path, line, col, detail=error["msg"], hint=conseil)
         elif kind == "ctai_date":
             yield make("CTAI-E104", path, line, col, detail=error["msg"])
         elif kind == "ctai_pays":

@@ -27,7 +27,7 @@ import yaml
 
 from ctai_cli.catalog import make
 from ctai_cli.diagnostics import Diagnostic
-from ctai_cli.formatting import milliers
+from ctai_cli.formatting import milliers, taille
 
 MAX_FILE_SIZE = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -395,6 +395,10 @@ def _position_of_index(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
+# A line made of a plain key and its « : » (the key of a list item too): « ····axe: 6 ».
+_CLE_DECALEE = re.compile(r"[ ]*(?:- +)?([^\s#:'\"\[\]{}][^:#]*?):(?= |$)")
+
+
 def _syntax_diagnostic(path: str, text: str, exc: yaml.YAMLError) -> Diagnostic:
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = _position_of_index(text, exc.position)
@@ -414,6 +418,19 @@ def _syntax_diagnostic(path: str, text: str, exc: yaml.YAMLError) -> Diagnostic:
         if "mapping values are not allowed" in problem and col > _MAX_SIMPLE_KEY:
             detail = f"« : » après une clé de plus de {milliers(_MAX_SIMPLE_KEY)} caractères, la longueur maximale en YAML"
             return make("CTAI-E005", path, line, col, detail=detail)
+        cle = _CLE_DECALEE.match(current)
+        if "mapping values are not allowed" in problem and cle and cle.end() == col:
+            # The « : » refused is the one right after the line's own key: the value does not hold
+            # a « : », the key is not where YAML expects a key (indented too far, or under a
+            # text it then continues).
+            return make(
+                "CTAI-E005",
+                path,
+                line,
+                len(indent) + 1,
+                detail=f"indentation incohérente (la clé « {cle.group(1)} » n'est alignée sur aucune clé au-dessus)",
+                hint="alignez-la sur les autres clés du même bloc (même nombre d'espaces en début de ligne)",
+            )
     if "expected a single document" in context:
         return make("CTAI-E010", path, line, col)
     return make("CTAI-E005", path, line, col, detail=french_problem(problem))
@@ -487,6 +504,14 @@ _OS_REASONS = {
 }
 
 
+def _tailles(octets: int) -> dict[str, str]:
+    """CTAI-E003's sizes: « 23,4 Mio » and « 2 Mio »; in bytes when rounding would make them equal."""
+    dite, limite = taille(octets), taille(MAX_FILE_SIZE)
+    if dite == limite:
+        dite, limite = f"{milliers(octets)} octets", f"{milliers(MAX_FILE_SIZE)} octets"
+    return {"taille": dite, "limite": limite}
+
+
 def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
     """Read and decode a regular file, enforcing the size limit and UTF-8.
 
@@ -510,12 +535,12 @@ def read_bytes(fs_path: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
             )
             return None, [make("CTAI-E001", path, raison=raison)]
         if info.st_size > MAX_FILE_SIZE:
-            return None, [make("CTAI-E003", path, taille=info.st_size, limite=MAX_FILE_SIZE)]
+            return None, [make("CTAI-E003", path, **_tailles(info.st_size))]
         with os.fdopen(fd, "rb", closefd=True) as handle:
             fd = -1
             raw = handle.read(MAX_FILE_SIZE + 1)
         if len(raw) > MAX_FILE_SIZE:  # grew while being read
-            return None, [make("CTAI-E003", path, taille=len(raw), limite=MAX_FILE_SIZE)]
+            return None, [make("CTAI-E003", path, **_tailles(len(raw)))]
     except OSError as exc:
         return None, [make("CTAI-E001", path, raison=os_reason(exc))]
     finally:

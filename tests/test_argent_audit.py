@@ -289,8 +289,8 @@ def test_without_deadline_money_left_undecided_is_a_question_once_the_year_is_ov
     assert w225.startswith(
         "action « accueil » : reliquat de 399,60\xa0€ toujours en attente de décision après l'année 2026"
     )
-    assert "échéance du bilan non précisée" in w225
+    assert "le contrat ne fixe pas l'échéance du bilan : quelle date de remise retenir ?" in w225
     assert w247 == (
         "action « ateliers » : dépenses non déclarées pour 21\u202f134,65\xa0€ disponibles en 2026 "
-        "(« depenses_realisees » absent) après l'année 2026, échéance du bilan non précisée : qui en décide, et quand ?"
+        "(« depenses_realisees » absent) après l'année 2026 ; le contrat ne fixe pas l'échéance du bilan : quelle date de remise retenir ?"
     )

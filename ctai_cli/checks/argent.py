@@ -39,7 +39,7 @@ def apres_le_bilan(contrat: Contrat, annee: int, reference: date) -> str | None:
     if not exigible:
         return None
     if due is None:
-        return f"après l'année {annee}, échéance du bilan non précisée : qui en décide, et quand ?"
+        return f"après l'année {annee} ; le contrat ne fixe pas l'échéance du bilan : quelle date de remise retenir ?"
     return f"après l'échéance du bilan ({date_longue(due)})"
 
 

@@ -62,9 +62,14 @@ _MONTANT_JSON = {
 }
 
 
-def _montant_error(detail: str, **ctx: Any) -> PydanticCustomError:
+_ECRIRE_MONTANT = 'écrivez un nombre d\'euros : 1200 ou, avec des centimes, "1200.50" entre guillemets'
+
+
+def _montant_error(detail: str, conseil: str = _ECRIRE_MONTANT, **ctx: Any) -> PydanticCustomError:
+    """A refused amount: ``detail`` says what is wrong, ``conseil`` (the hint) what to write."""
     if "valeur" in ctx:
         ctx["valeur"] = apercu(ctx["valeur"])
+    ctx["conseil"] = conseil
     return PydanticCustomError("ctai_montant", detail, ctx)
 
 
@@ -81,10 +86,9 @@ def parse_montant(value: Any) -> Decimal:
             f"{Decimal(repr(value)):.2f}" if value == value and abs(value) != float("inf") else "0.00"
         )
         raise _montant_error(
-            "montant {valeur} écrit comme un nombre à virgule flottante, inexact : "
-            'écrivez-le entre guillemets ("{suggestion}") ou en entier',
+            "montant {valeur} écrit comme un nombre à virgule flottante, inexact",
+            f'écrivez-le entre guillemets : "{suggestion}" (ou en entier, sans décimale)',
             valeur=repr(value),
-            suggestion=suggestion,
         )
     elif isinstance(value, str):
         text = value.strip()
@@ -98,25 +102,33 @@ def parse_montant(value: Any) -> Decimal:
     ):
         raise _montant_error(
             "montant démesuré ({chiffres} chiffres avant la virgule) : au plus 999 999 999 999,99 €",
+            "vérifiez le nombre de chiffres",
             chiffres=len(text.split(".")[0].lstrip("0")),
         )
     if text.startswith("-"):
-        raise _montant_error("montant négatif « {valeur} » : les montants sont positifs", valeur=text)
+        raise _montant_error(
+            "montant négatif « {valeur} » : les montants sont positifs",
+            "écrivez le montant sans le signe « - »",
+            valeur=text,
+        )
     if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
         raise _montant_error(
             "montant « {valeur} » avec plus de deux décimales : les montants sont exacts au centime",
+            "gardez au plus deux décimales (les centimes)",
             valeur=text,
         )
     if re.fullmatch(r"[0-9 \u00a0\u202f]+(?:,[0-9]{1,2})?", text):
         cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".")
         raise _montant_error(
-            'montant « {valeur} » au format français : écrivez "{suggestion}" (point décimal, sans espace)',
+            "montant « {valeur} » au format français (virgule ou espaces)",
+            f'écrivez "{cleaned}" entre guillemets (point décimal, sans espace)',
             valeur=text,
-            suggestion=cleaned,
         )
-    raise _montant_error(
-        'montant « {valeur} » invalide : attendu un nombre d\'euros comme 1200 ou "1200.50"', valeur=text
-    )
+    if text == NON_PRECISE:
+        # Only where « non précisé » is not accepted (see ``precisable``): the caller, who knows
+        # whether the key may be left out, gives the hint.
+        raise _montant_error("montant « non précisé » refusé pour ce champ", "", valeur=text)
+    raise _montant_error('montant « {valeur} » invalide : attendu un nombre d\'euros comme 1200 ou "1200.50"', valeur=text)
 
 
 Montant = Annotated[
