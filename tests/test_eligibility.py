@@ -467,3 +467,17 @@ def test_an_agir_opening_non_precise_is_a_question_and_printed_as_such(
     assert (
         fiche.out.count("Articulation avec AGIR") == 10
     )  # the 9 others stated open, copied from OUVERTE_AGIR
+
+
+def test_a_future_date_after_the_known_end_of_temporary_protection_says_it_may_change(ctai) -> None:
+    """The end date is the last one decided: for a date still to come, « non » says so (never a fact
+    of that day); a past date does not."""
+    args = ["eligibility", "check", "--nationalite", "UA", "--naissance", "1985-05-01", "--titres",
+            "aps_protection_temporaire:2024-04-01:2040-09-04", "--non", "demandeur_asile",
+            "--oui", "intention_installation"]  # fmt: skip
+    futur = ctai(*args, "--date", "2040-01-01")
+    (bpt,) = [line for line in futur.out.splitlines() if line.startswith("  ✗ bpt")]
+    assert "d'après les textes connus au " in bpt and "prorogation" in bpt
+    passe = ctai(*[a.replace("2024-04-01", "2021-01-01") for a in args], "--date", "2021-06-01")
+    (bpt,) = [line for line in passe.out.splitlines() if line.startswith("  ✗ bpt")]
+    assert "textes connus" not in bpt

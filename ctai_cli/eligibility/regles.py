@@ -709,13 +709,18 @@ class _Evaluation:
         fin = self.param("bpt.fin_regime")
         residence = self.param("bpt.date_residence_ukraine")
         if jour < debut.valeur or jour > fin.valeur:
-            return self.raison(
-                "bpt",
-                "non",
+            texte = (
                 f"régime de protection temporaire non en vigueur à cette date (du {date_longue(debut.valeur)} au "
-                f"{date_longue(fin.valeur)})",
-                fin.reference,
+                f"{date_longue(fin.valeur)})"
             )
+            aujourd_hui = date.today()
+            if jour > fin.valeur and jour > aujourd_hui:
+                # A date still to come: the end date is the last one decided so far, not a fact of that day.
+                texte += (
+                    f", d'après les textes connus au {date_longue(aujourd_hui)} : une prorogation décidée "
+                    "d'ici là changerait ce résultat"
+                )
+            return self.raison("bpt", "non", texte, fin.reference)
         if p.residence_ukraine_24_02_2022 is False:
             return self.raison(
                 "bpt",
