@@ -533,9 +533,10 @@ def fiche_render_command(
     args: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Dossier du contrat (défaut : dossier courant), puis les identifiants des actions "
+            help="Dossier du contrat (défaut : dossier courant ; le premier argument est pris pour "
+            "le dossier quand il contient contrat.yaml), puis les identifiants des actions "
             "(défaut : toutes les actions de l'année).",
-            metavar="[DOSSIER] ACTION",
+            metavar="[DOSSIER] [ACTION ...]",
             show_default=False,
             autocompletion=completer.actions,
         ),

@@ -75,6 +75,9 @@ def test_examples_form_a_valid_contract(tmp_path: Path, capsys: pytest.CaptureFi
 
     errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
     assert errors == [], json.dumps(errors, ensure_ascii=False, indent=2)
+    # The one warning the document announces after the bilan's example, and no other.
+    assert [d["code"] for d in report["diagnostics"]] == ["CTAI-W244"]
+    assert "avec un seul avertissement, attendu : CTAI-W244" in DOC.read_text(encoding="utf-8")
     assert code == 0, out
     assert report["summary"]["errors"] == 0
     # Every example file was read (none ignored as misnamed).

@@ -118,3 +118,39 @@ def test_contract_model_text_reads_with_unknown_values(ctai, tmp_path: Path) -> 
         assert "Les modalités de versement ne sont pas précisées." in out
         assert "l'opérateur AGIR, dont le nom n'est pas précisé." in out
         assert "[qualité non précisée]" in out and "[nom non précisé]" in out
+
+
+# Finding 10: docs and behaviour agree.
+
+
+def test_fiche_render_help_agrees_with_readme(ctai) -> None:
+    usage = "ctai fiche render [OPTIONS] [DOSSIER] [ACTION ...]\n"
+    assert ("Utilisation : " + usage) in ctai("fiche", "render", "--help").out
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "ctai fiche render [DOSSIER] [ACTION ...]" in readme
+
+
+def test_bilan_of_a_year_outside_the_period_says_so(ctai) -> None:
+    done = ctai("bilan", "render", CASES / "pdd", "--annee", "2030")
+    assert done.code == 2
+    assert "2030 est hors de la période du contrat (2026-2028)" in done.err
+    # Within the period, the plain message.
+    done = ctai("bilan", "render", CASES / "pdd", "--annee", "2027")
+    assert done.code == 2 and "hors de la période" not in done.err and "pas de bilan 2027" in done.err
+
+
+def test_format_doc_says_where_non_precise_is_accepted() -> None:
+    """Every field that accepts « non précisé » without being a text is listed in §2.10."""
+    import re
+
+    doc = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    section = doc.split("### 2.10")[1].split("### 2.11")[0]
+    source = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (Path(__file__).parent.parent / "ctai_cli" / "models").glob("*.py")
+    )
+    champs = set(re.findall(r"^\s+(\w+): precisable\(", source, re.MULTILINE))
+    assert champs, "no precisable field found"
+    absents = sorted(c for c in champs if f"`{c}`" not in section and f".{c}`" not in section)
+    assert absents == [], absents
+    assert "en **omettant la clé**" in section

@@ -76,7 +76,8 @@ def ligne_usage(ctx: Any) -> str:
         nom = _metavar(param)
         if not param.required and not nom.startswith("["):
             nom = f"[{nom}]"
-        morceaux.append(f"{nom}..." if param.nargs == -1 else nom)
+        # A metavar that already says it repeats (« [ACTION ...] ») gets no second « ... ».
+        morceaux.append(f"{nom}..." if param.nargs == -1 and "..." not in nom else nom)
     if isinstance(commande, TyperGroup):
         morceaux.append("COMMANDE [ARGUMENTS]...")
     return "Utilisation : " + " ".join(morceaux)

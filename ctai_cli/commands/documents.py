@@ -74,6 +74,15 @@ def bilan(
     depot = open_valid_depot(path)
     if annee not in depot.bilans:
         known = ", ".join(str(y) for y in sorted(depot.bilans)) or "aucun"
+        periode = depot.contrat_model.periode if depot.contrat_model is not None else None
+        # The year before the period may hold the previous contract's bilan (cadre: contrat_precedent).
+        if periode is not None and not periode.debut - 1 <= annee <= periode.fin:
+            from ctai_cli.francais import periode as texte_periode
+
+            raise UsageProblem(
+                f"{annee} est hors de la période du contrat ({texte_periode(periode.debut, periode.fin)}) : "
+                f"pas de bilan {annee} ; bilans présents : {known}"
+            )
         raise UsageProblem(f"pas de bilan {annee} (bilans/{annee}.yaml) ; bilans présents : {known}")
     doc = document_bilan(depot, annee)
     if fmt != "md":
