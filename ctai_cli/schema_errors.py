@@ -114,6 +114,9 @@ def suggest(word: str, choices: list[str], what: str | None = "clés possibles")
     return ""
 
 
+_MILLIERS = re.compile(r"[0-9][0-9 \u00a0\u202f]*")  # « 800 000 »: what YAML left of « 800 000,00 »
+
+
 def _montant_inconnu(model: type[BaseModel], loc: tuple[Any, ...], field: str) -> str:
     """The hint for « non précisé » on an amount that does not accept it: an optional amount is
     unknown when its key is left out; a required one has to be given."""
@@ -136,7 +139,23 @@ def diagnostics_from_error(
     exc: ValidationError, model: type[BaseModel], document: Document
 ) -> Iterator[Diagnostic]:
     path = document.path
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # In a flow mapping « {montant: 800 000,00} » the comma ends the amount: YAML reads a key
+    # « 00 ». Mapping → that key, to say it once, at the amount.
+    coupes = {
+        tuple(e["loc"][:-1]): str(e["loc"][-1])
+        for e in errors
+        if e["type"] == "extra_forbidden" and re.fullmatch(r"[0-9]{1,2}", str(e["loc"][-1]))
+    }
+    dits = {
+        tuple(e["loc"][:-1])
+        for e in errors
+        if e["type"] == "ctai_montant"
+        and tuple(e["loc"][:-1]) in coupes
+        and isinstance(e.get("input"), str)
+        and _MILLIERS.fullmatch(e["input"].strip())
+    }
+    for error in errors:
         loc = tuple(error["loc"])
         kind = error["type"]
         raw = error.get("input")
@@ -144,6 +163,20 @@ def diagnostics_from_error(
         value = apercu(raw) if isinstance(raw, str | list | dict) else raw
         ctx = error.get("ctx") or {}
         field = _field_label(loc)
+        if kind == "extra_forbidden" and coupes.get(loc[:-1]) == str(loc[-1]):
+            if loc[:-1] in dits:  # said with the amount it was cut from
+                continue
+            line, col = document.key_position(loc)
+            yield make(
+                "CTAI-E100",
+                path,
+                line,
+                col,
+                cle=loc[-1],
+                suggestion="entre accolades {…}, une virgule sépare deux clés : une virgule décimale y coupe "
+                'le montant ; écrivez-le entre guillemets avec un point ("1500.50")',
+            )
+            continue
         if kind == "extra_forbidden":
             parent = model_at(model, loc[:-1])
             choices = list(parent.model_fields) if parent else []
@@ -159,9 +192,18 @@ def diagnostics_from_error(
         line, col = document.position(loc)
         if kind == "ctai_montant":
             conseil = ctx.get("conseil") or None
+            detail = error["msg"]
             if raw == NON_PRECISE:
                 conseil = _montant_inconnu(model, loc, field)
-            yield make("CTAI-E103", path, line, col, detail=error["msg"], hint=conseil)
+            centimes = coupes.get(loc[:-1])
+            if centimes is not None and loc[:-1] in dits and isinstance(raw, str):
+                chiffres = re.sub(r"[ \u00a0\u202f]", "", raw)
+                detail = (
+                    f"montant « {apercu(raw.strip())},{centimes} » coupé en deux : entre accolades {{…}}, "
+                    "la virgule sépare les clés"
+                )
+                conseil = f'écrivez "{chiffres}.{centimes}" entre guillemets (point décimal, sans espace)'
+            yield make("CTAI-E103", path, line, col, detail=detail, hint=conseil)
         elif kind == "ctai_date":
             yield make("CTAI-E104", path, line, col, detail=error["msg"])
         elif kind == "ctai_pays":
