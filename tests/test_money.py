@@ -43,7 +43,9 @@ def test_accepted(value: object, expected: str) -> None:
 def test_refused(value: object, reason: str) -> None:
     with pytest.raises(PydanticCustomError) as info:
         parse_montant(value)
-    assert reason in str(info.value)
+    # The message says what is wrong, the hint (« conseil ») what to write.
+    assert reason in f"{info.value} {(info.value.context or {}).get('conseil', '')}"
+    assert (info.value.context or {}).get("conseil")
 
 
 def test_sums_are_exact() -> None:
