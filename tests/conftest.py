@@ -22,6 +22,20 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _gc_as_before():
+    """validate, aggregate and the batch tune the garbage collector for a one-shot process
+    (gc.freeze, higher thresholds). Run in-process by a test, that would outlive it: hypothesis 6.100
+    then warns from register_random (an error here), and later tests would run another collector
+    than the user's. Put it back after each test."""
+    import gc
+
+    seuils = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*seuils)
+
+
 @pytest.fixture
 def dax_copy(tmp_path: Path) -> Path:
     target = tmp_path / "dax"
