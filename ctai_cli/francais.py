@@ -56,6 +56,15 @@ def nombre_de(nombre: int, singulier: str, pluriel_: str | None = None) -> str:
 # A contract's statut (contrat.yaml « statut ») as printed.
 STATUTS = {"projet": "projet", "signe": "signé", "resilie": "résilié", "termine": "terminé"}
 
+# An eligibility verdict as the text outputs print it (the single check and the batch; JSON keeps
+# the codes).
+VERDICTS = {
+    "eligible": "ÉLIGIBLE",
+    "non_eligible": "NON ÉLIGIBLE",
+    "indetermine": "INDÉTERMINÉ",
+    "non_couvert": "NON COUVERT",
+}
+
 
 def periode(debut: int, fin: int, trait: str = "-") -> str:
     """A contract's period as its title writes it: ``(2024, 2026)`` → ``2024-2026``; one year

@@ -283,20 +283,15 @@ def check(
 
 
 _SYMBOLS = {"oui": "✓", "non": "✗", "inconnu": "?"}
-_VERDICTS = {
-    "eligible": "ÉLIGIBLE",
-    "non_eligible": "NON ÉLIGIBLE",
-    "indetermine": "INDÉTERMINÉ",
-    "non_couvert": "NON COUVERT",
-}
 
 
 def _print_text(verdict: Any, personne: Any) -> None:
     from ctai_cli.formatting import date_longue
+    from ctai_cli.francais import VERDICTS
 
     qui = f" ({personne.id})" if personne.id else ""
     public = f" : {verdict.public}" if verdict.public else ""
-    print(f"Au {date_longue(verdict.date)}{qui} : {_VERDICTS[verdict.verdict]}{public}")
+    print(f"Au {date_longue(verdict.date)}{qui} : {VERDICTS[verdict.verdict]}{public}")
     print()
     for raison in verdict.raisons:
         print(f"  {_SYMBOLS[raison.resultat]} {raison.id} : {raison.explication}")

@@ -46,6 +46,7 @@ from ctai_cli.eligibility.personne import (
 )
 from ctai_cli.eligibility.regles import DepartEpa, Verdict, evaluer, types_connus
 from ctai_cli.formatting import milliers
+from ctai_cli.francais import VERDICTS
 from ctai_cli.terminal import sur
 
 LIGNE_MAX = 262_144
@@ -776,19 +777,12 @@ def _fin_de_ligne(
         # The same text as the encoder's for the whole record, from "public" on.
         queue = {"public": public, "eligible": eligible, "verdict": verdict, "faits_manquants": list(faits)}
         return _JSON(queue)[1:] + "\n"
-    detail = VERDICTS_TEXTE.get(verdict, verdict) + (f" : {public}" if public else "")
+    detail = VERDICTS.get(verdict, verdict) + (f" : {public}" if public else "")
     if faits:
         detail += " — manque : " + ", ".join(faits)
     return detail + "\n"
 
 
-VERDICTS_TEXTE = {
-    "eligible": "ÉLIGIBLE",
-    "non_eligible": "NON ÉLIGIBLE",
-    "indetermine": "INDÉTERMINÉ",
-    "non_couvert": "NON COUVERT",
-}
-"""The verdicts as the text output writes them (the single check's words; JSON keeps the codes)."""
 RESUME_TEXTE = {"non_eligible": "non éligible", "indetermine": "indéterminé", "non_couvert": "non couvert"}
 """The keys of the summary as the summary line writes them (publics keep their names)."""
 
