@@ -146,3 +146,24 @@ def test_sarif_uris_are_valid_uri_references(ctai, dax_copy: Path, tmp_path: Pat
         assert "uriBaseId" not in location
         assert location["uri"].startswith("file:///") and allowed.match(location["uri"][len("file:") :])
         assert Path(unquote(urlsplit(location["uri"]).path)).is_file()
+
+
+def test_sarif_uri_of_a_name_that_is_not_utf8(dax_copy: Path) -> None:
+    """A file name that is not UTF-8 (bytes on POSIX) is percent-encoded from its bytes; it crashed
+    the SARIF report (exit 3) while the text report worked."""
+    if sys.platform in ("darwin", "win32"):
+        pytest.skip("file names that are not UTF-8 are refused there")
+    (dax_copy / "actions" / os.fsdecode(b"2027-\xff.yaml")).write_text("annee: 2027\n", encoding="utf-8")
+    # A subprocess: its standard output writes such a name back as it came (surrogateescape).
+    done = subprocess.run(
+        [sys.executable, "-m", "ctai_cli", "validate", ".", "--format", "sarif", "--date", QUIET_DATE],
+        capture_output=True,
+        cwd=dax_copy,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(done.stdout.decode("utf-8", "surrogateescape"))["runs"][0]["results"]
+    ]
+    assert "actions/2027-%FF.yaml" in uris

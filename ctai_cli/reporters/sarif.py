@@ -32,7 +32,8 @@ def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
         relative = os.pardir
     if relative != os.pardir and not relative.startswith(os.pardir + os.sep) and relative != os.curdir:
         posix = PurePosixPath(*Path(relative).parts).as_posix()
-        return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+        # The name's bytes (a name that is not UTF-8 holds surrogates), as Path.as_uri does.
+        return {"uri": quote(os.fsencode(posix), safe="/"), "uriBaseId": SRCROOT}
     return {"uri": Path(absolute).as_uri()}
 
 
