@@ -903,3 +903,17 @@ def test_a_mistyped_form_path_is_a_usage_error(ctai, dax_copy: Path, forms: Path
     assert _codes(run.out) == [("CTAI-E400", link.as_posix())]
     assert "lien symbolique cassé : sa cible est introuvable" in run.out
     assert "corrigez la cible du lien" in run.out
+
+
+def test_a_value_past_the_examined_columns_is_not_lost_in_silence(ctai, dax_copy: Path, forms: Path) -> None:
+    """Cells past column AX or row 5 000 are not looked at (bounded work): a value typed there
+    (AZ8) gets a warning at the sheet; it was dropped without a word (final review, finding 4)."""
+    from openpyxl import load_workbook
+
+    form = forms / "bilan-2024-ch-dax.xlsx"
+    wb = load_workbook(form)
+    wb["pas-hopital"].cell(8, 52).value = "Conseil départemental : 3000 €"
+    wb.save(form)
+    run = ctai("bilan", "import", form, "--contrat", dax_copy)
+    assert ("CTAI-W407", f"{form.as_posix()}:pas-hopital") in _codes(run.out), run.out
+    assert "au-delà de la ligne 5\u202f000 ou de la colonne AX" in run.out

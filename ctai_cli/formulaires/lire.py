@@ -291,6 +291,21 @@ def _hors_saisie(sheet: Any, ou: str, du_formulaire: Callable[[int, int], bool])
                 detail=f"et {len(hors) - MAX_HORS} autres cellules remplies hors des cellules à remplir",
             )
         )
+    if sheet.max_row > MAX_LIGNES or sheet.max_column > MAX_COLONNES:
+        # Past the bounds, cells are not looked at (bounded work): say so rather than keep silent.
+        from openpyxl.utils import get_column_letter
+
+        from ctai_cli.formatting import milliers
+
+        out.append(
+            _diag(
+                "CTAI-W407",
+                ou,
+                detail=f"la feuille va au-delà de la ligne {milliers(MAX_LIGNES)} ou de la colonne "
+                f"{get_column_letter(MAX_COLONNES)}, dont les cellules ne sont pas examinées : vérifiez "
+                "qu'aucune valeur n'y a été saisie",
+            )
+        )
     return out
 
 
