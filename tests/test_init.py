@@ -94,6 +94,13 @@ def test_init_then_validate_without_any_diagnostic(ctai, tmp_path: Path) -> None
     for shown in ("contrat.yaml", "porteurs.yaml", f"actions/{date.today().year}.yaml", "README.md"):
         assert shown in done.out
     assert "ctai validate" in done.out and "provisoire" not in done.out
+    # The publics are a value the model requires: grep finds them to complete (final review)
+    publics = next(
+        line
+        for line in (target / "contrat.yaml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("publics:")
+    )
+    assert "À COMPLÉTER" in publics.partition("#")[2]
     # The contract's bilan deadline is « non précisé »: the README does not state Dax's
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert "juin" not in readme and "échéance que fixe le contrat" in readme
