@@ -146,7 +146,9 @@ def empreinte(root: Path) -> str | None:
                 return None
             if stat.S_ISDIR(mode):
                 genre = "d"
-                if entry.name != ".git":  # git's own files: no check reads them (E216 refuses them)
+                if (
+                    entry.name.casefold() != ".git"
+                ):  # git's own files: no check reads them (E216 refuses them)
                     pile.append(chemin)
             elif stat.S_ISREG(mode):
                 genre = "f"

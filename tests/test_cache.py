@@ -260,6 +260,13 @@ def test_git_files_are_not_contract_files(ctai, dax_copy: Path, tmp_path: Path) 
     assert empreinte(dax_copy) == avant
     cached = ctai("validate", dax_copy, "--date", DATE, "--cache-dir", cache, "--format", "json")
     assert (cached.code, cached.out) == (plain.code, plain.out) == (first.code, first.out)
+    # .GIT as a case-insensitive disk would read it: refused the same way, left out the same way
+    contrat.write_text(text.replace("fichier: bilans/2023.yaml", "fichier: x/.GIT/a.pdf"), "utf-8")
+    assert "hors du dossier .git" in ctai("validate", dax_copy, "--date", DATE).out
+    (dax_copy / "x" / ".GIT").mkdir(parents=True)
+    avant = empreinte(dax_copy)
+    (dax_copy / "x" / ".GIT" / "a.pdf").write_bytes(b"%PDF-1.7\n")
+    assert empreinte(dax_copy) == avant
 
 
 def test_a_folder_name_that_is_not_utf8_is_cached(tmp_path: Path) -> None:

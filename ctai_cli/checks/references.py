@@ -131,7 +131,9 @@ def annexes_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]
     for i, annexe in enumerate(contrat.annexes):
         target = PurePosixPath(annexe.fichier)
         # Under .git is not the contract's content (git's own files, not versioned ones).
-        sous_git = ".git" in target.parts
+        sous_git = any(
+            part.casefold() == ".git" for part in target.parts
+        )  # .GIT too (case-insensitive disks)
         inside = not target.is_absolute() and ".." not in target.parts and not sous_git
         # os.path.isfile: a path longer than the system allows is "absent", not a crash.
         if inside and os.path.isfile(depot.root / target):
