@@ -228,6 +228,13 @@ def _graphiques(agregat: Agregat) -> dict[str, Any]:
             )
         ],
         totaux=[total(t) for t in territoires],
+        textes=[
+            {
+                **{k: texte(s) for k, s in t.beneficiaires.par_public.items()},
+                NON_VENTILE: texte(t.beneficiaires.non_ventile),
+            }
+            for t in territoires
+        ],
         description="; ".join(detail(t, labels[i]) for i, t in enumerate(territoires)),
     )
     if benef is not None:

@@ -911,9 +911,14 @@ def test_people_without_a_public_are_not_dropped(ctai, tmp_path: Path) -> None:
     assert "<tr><td>non ventilé</td><td>3</td>" in html
     svg = _svg_beneficiaires(html)
     drawn = [
-        int(n.replace("\u202f", "")) for n in re.findall(r"<title>[^<:]+ : ([\d\u202f]+)</title></rect>", svg)
+        int(n.replace("\u202f", ""))
+        for n in re.findall(r"<title>[^<:]+ : (?:au moins )?([\d\u202f]+)</title></rect>", svg)
     ]
     assert sum(drawn) == 479 and ">479</text>" in svg
+    # A partial public's segment says so when hovered (it said « EPA : 55 »).
+    assert (
+        "<title>EPA : au moins 55</title></rect>" in svg and "<title>non ventilé : 3</title>" in svg.lower()
+    )
 
 
 def test_chart_says_unknown_never_0_and_names_each_contract(ctai, tmp_path: Path) -> None:

@@ -179,11 +179,14 @@ def barres_empilees(
     infobulles: Sequence[str] | None = None,
     description: str | None = None,
     totaux: Sequence[str] | None = None,
+    textes: Sequence[dict[str, str]] | None = None,
 ) -> str | None:
     """Stacked bars of counts per group (e.g. beneficiaries by public); unknown counts draw
     nothing and the row reads « en partie inconnu ». ``totaux``: the text at the end of each
     bar, when the caller knows better than the sum of the drawn parts (« au moins 52 »,
-    « inconnu »: never a 0 for an unknown). None when nothing is counted."""
+    « inconnu »: never a 0 for an unknown). ``textes``: per bar, a group's value as its segment's
+    tooltip says it, when the drawn count is only the known part (« au moins 55 »). None when
+    nothing is counted."""
     known = [sum(v for v in counts.values() if v) for _, counts in lignes]
     if not any(known):
         return None
@@ -206,7 +209,8 @@ def barres_empilees(
             w = span * n / largest
             body.append(
                 f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{LIGNE - 8}" fill="{couleurs[groupe]}">'
-                f"<title>{escape(groupe)} : {f_nombre(n)}</title></rect>"
+                f"<title>{escape(groupe)} : {escape(textes[k].get(groupe, f_nombre(n)) if textes else f_nombre(n))}"
+                "</title></rect>"
             )
             x += w
         partiel = any(counts.get(g) is None for g in groupes if g in counts)
