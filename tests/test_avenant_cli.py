@@ -149,9 +149,21 @@ def test_git_problems_are_usage_errors(ctai, tmp_path: Path, pull_request) -> No
     assert run.code == 2 and "git" in run.err
 
 
+@pytest.fixture
+def deux_budgets(tmp_path: Path) -> tuple[Path, Path]:
+    """A branch changing two 2025 budgets: sentences that state their value (« passe de A à B »)."""
+    repo, contract = make_repo(tmp_path)
+    git(repo, "checkout", "-q", "-b", "budget-2025")
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, "    etat_bop104: 8000\n", "    etat_bop104: 11000\n")
+    edit(annexe, "    etat_bop104: 16000\n", "    etat_bop104: 17000\n")
+    commit(repo, "Annexe 2025 : club-emploi +3 000 €, savoir-habiter +1 000 €")
+    return repo, contract
+
+
 @pytest.mark.parametrize("committed", [False, True])
-def test_avenant_new_twice_writes_no_duplicate(ctai, pull_request, committed: bool) -> None:
-    repo, contract = pull_request
+def test_avenant_new_twice_writes_no_duplicate(ctai, deux_budgets, committed: bool) -> None:
+    repo, contract = deux_budgets
     assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
     if committed:
         commit(repo, "Avenant 1")
@@ -174,13 +186,13 @@ def test_avenant_new_twice_writes_no_duplicate(ctai, pull_request, committed: bo
         "« club-emploi » » vers une autre valeur ; relisez les deux avenants"
     ) in run.out
     text = (contract / "avenants" / "2.yaml").read_text(encoding="utf-8")
-    assert "atelier-numerique" not in text
+    assert "savoir-habiter" not in text
     assert "passe de 8\u202f000,00\u00a0€ à 12\u202f000,00\u00a0€" in text
     assert ctai("validate", contract, "--base", "main", "--date", QUIET_DATE).code == 0
 
 
-def test_validate_base_warns_about_a_duplicate_avenant(ctai, pull_request) -> None:
-    _, contract = pull_request
+def test_validate_base_warns_about_a_duplicate_avenant(ctai, deux_budgets) -> None:
+    _, contract = deux_budgets
     assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
     first = (contract / "avenants" / "1.yaml").read_text(encoding="utf-8")
     (contract / "avenants" / "2.yaml").write_text(first.replace("numero: 1", "numero: 2"), encoding="utf-8")
@@ -223,3 +235,73 @@ def test_e230_lists_changes_with_french_spacing_and_signs(ctai, tmp_path: Path) 
     [line] = [x for x in run.out.splitlines() if "CTAI-E230" in x]
     assert "(−1\u202f000,00\u00a0€) ; le budget État" in line, line
     assert "€);" not in line and "-1\u202f000" not in line
+
+
+CLUB_PUBLICS = "    publics: [EPA, BPI, BPT]\n    partenaires: [France Travail]\n"
+CLUB_GARDE = "dont le mode de garde de l'enfant"
+
+
+@pytest.mark.parametrize(
+    ("avant", "v1", "v2", "phrase"),
+    [
+        (
+            CLUB_GARDE,
+            "dont le mode de garde (V1)",
+            "dont le mode de garde (V2)",
+            "Annexe 1 (2025) : la description de l'action « club-emploi » est modifiée.",
+        ),
+        (
+            CLUB_PUBLICS,
+            CLUB_PUBLICS.replace("EPA, BPI, BPT", "BPT, EPA, BPI"),
+            CLUB_PUBLICS.replace("EPA, BPI, BPT", "BPI, BPT, EPA"),
+            "Annexe 1 (2025) : les publics de l'action « club-emploi » : ordre modifié.",
+        ),
+    ],
+    ids=["description", "ordre"],
+)
+def test_a_change_read_alike_is_not_already_carried(ctai, tmp_path: Path, avant, v1, v2, phrase) -> None:
+    """The same words for two different changes of a field (« est modifiée », « ordre modifié »):
+    the second change gets its avenant, and validate --base does not call it a duplicate."""
+    repo, contract = make_repo(tmp_path)
+    git(repo, "tag", "base")  # the signed contract, before both changes
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, avant, v1)
+    run = ctai("avenant", "new", contract, "--base", "base", "--date", "2025-03-01")
+    assert run.code == 0, run.err
+    assert f"  - {phrase}\n" in run.out
+    edit(contract / "avenants" / "1.yaml", "signe: false", "signe: true")
+    commit(repo, "Avenant 1, signé")
+    edit(annexe, v1, v2)
+    run = ctai("avenant", "new", contract, "--base", "base", "--date", "2025-04-01")
+    assert run.code == 0, run.err
+    assert run.out.startswith("Avenant n° 2 préparé : ")
+    assert f"  - {phrase}\n" in run.out
+    assert "déjà portée" not in run.out
+    assert phrase in (contract / "avenants" / "2.yaml").read_text(encoding="utf-8")
+    run = ctai("validate", contract, "--base", "base", "--date", QUIET_DATE, "--format", "json")
+    assert run.code == 0, run.out
+    assert not [d for d in json.loads(run.out)["diagnostics"] if d["code"] in CODES]
+
+
+def test_an_action_added_then_changed_is_written_again(ctai, pull_request) -> None:
+    """« ajout de l'action … (axe, porteur, budget) » does not say the action's other fields: after
+    a change of its description, the addition is written again; the budget's « passe de A à B »,
+    unchanged, stays carried by avenant 1."""
+    repo, contract = pull_request
+    assert ctai("avenant", "new", contract, "--date", "2025-03-01").code == 0
+    edit(contract / "avenants" / "1.yaml", "signe: false", "signe: true")
+    commit(repo, "Avenant 1, signé")
+    annexe = contract / "actions" / "2025.yaml"
+    edit(
+        annexe, "    titre: Atelier numérique\n", "    titre: Atelier numérique\n    description: En ligne.\n"
+    )
+    run = ctai("avenant", "new", contract, "--date", "2025-04-01")
+    assert run.code == 0, run.err
+    assert run.out.startswith("Avenant n° 2 préparé : ")
+    assert "  - Annexe 1 (2025) : ajout de l'action « atelier-numerique », intitulée" in run.out
+    assert "(1 modification déjà portée par l'avenant n° 1 (avenants/1.yaml), non reprise)" in run.out
+    text = (contract / "avenants" / "2.yaml").read_text(encoding="utf-8")
+    assert "club-emploi" not in text
+    run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE, "--format", "json")
+    assert run.code == 0, run.out
+    assert not [d for d in json.loads(run.out)["diagnostics"] if d["code"] in CODES]

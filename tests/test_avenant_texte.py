@@ -120,3 +120,48 @@ def test_versement_recipient_by_name(tmp_path: Path) -> None:
     )
     [sentence] = phrases(comparer_revisions(contract), termes_seulement=True)
     assert "CCAS de Dax" in sentence and "ccas-dax" not in sentence, sentence
+
+
+@pytest.mark.parametrize(
+    ("modification", "enonce"),
+    [
+        (
+            "Annexe 1 (2025) : le budget État de l'action « x » passe de 8 000,00 € à 9 000,00 € (+1 000,00 €).",
+            True,
+        ),
+        ("Contrat : la date de signature passe du 1 mars 2024 au 2 mars 2024.", True),
+        ("Contrat : le préambule est renseigné : « Court. ».", True),
+        ("Contrat : le lieu de signature n'est plus renseigné (auparavant : « Dax »).", True),
+        ("Contrat : l'enveloppe de l'État pour 2025 est fixée à 300 000,00 €.", True),
+        ("Contrat : l'enveloppe de l'État pour 2025 est supprimée (auparavant : 300 000,00 €).", True),
+        (
+            "Annexe 1 (2025) : le budget État de l'action « x » est fixé à 5 000,00 € (auparavant : sans budget dans l'annexe).",
+            True,
+        ),
+        (
+            "Annexe 1 (2025) : l'annexe ne donne plus de budget pour l'action « x » (auparavant : budget État de 5,00 €).",
+            True,
+        ),
+        (
+            "Annexe 1 (2025) : suppression de l'action « x », intitulée « X » (axe 1, porteur P, 5 000,00 €).",
+            True,
+        ),
+        ("Contrat : ajout du public BPT.", True),
+        ("Contrat : l'axe 2 est renommé « B » (auparavant : « A »).", True),
+        # The same words for different changes: never carried by another avenant's sentence.
+        ("Annexe 1 (2025) : la description de l'action « x » est modifiée.", False),
+        ("Contrat : les publics : ordre modifié.", False),
+        ("Annexe 1 (2025) : les partenaires de l'action « x » : ajout de « A ».", False),
+        ("Annexe 1 (2025) : ajout de l'action « x », intitulée « X » (axe 1, porteur P, 5 000,00 €).", False),
+        ("Annexe 1 (2025) : ajout de l'objectif « o » à l'action « x » (« O », cible : 3 personnes).", False),
+        ("Contrat : ajout de l'axe 6 « Santé ».", False),
+        ("Annexe 1 (2025) : le titre de l'action « x » passe de « Un titre long… » à « B ».", False),
+        # A value quoted inside cannot make the sentence look stated.
+        ("Annexe 1 (2025) : ajout de l'action « x », intitulée « Le tarif passe de 1 à 2 » (axe 1).", False),
+        ("le budget passe de 1 à 2", False),  # no « Annexe … : » part: not an avenant's sentence
+    ],
+)
+def test_which_modifications_state_their_value(modification: str, enonce: bool) -> None:
+    """Only a sentence stating the value it leaves may be said carried by another avenant (« ctai
+    avenant new », CTAI-E232)."""
+    assert _PHRASES.enonce_sa_valeur(modification) is enonce

@@ -72,11 +72,15 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
 
 
 def _doublons(depot: Depot, diff: DiffContrat) -> list[Diagnostic]:
-    """CTAI-E232: an avenant added or changed since the base repeats another avenant's modifications."""
+    """CTAI-E232: an avenant added or changed since the base repeats another avenant's modifications.
+
+    Only the modifications that state the value they leave count: « la description … est
+    modifiée » twice may be two changes (:func:`~ctai_cli.avenants.phrases.enonce_sa_valeur`)."""
     from ctai_cli.avenants.nouveau import _normal
+    from ctai_cli.avenants.phrases import enonce_sa_valeur
 
     textes = {
-        n: [_normal(t) for t in f.model.modifications]
+        n: [_normal(t) for t in f.model.modifications if enonce_sa_valeur(t)]
         for n, f in depot.avenants.items()
         if f.model is not None
     }

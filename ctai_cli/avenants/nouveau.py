@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ctai_cli.avenants.diff import DiffContrat, sections
+from ctai_cli.avenants.phrases import enonce_sa_valeur
 from ctai_cli.repository import Depot
 
 MODELINE = "# yaml-language-server: $schema={schema}\n"
@@ -43,13 +44,18 @@ def modifications_portees(depot: Depot, diff: DiffContrat) -> dict[str, int]:
 def a_rediger(
     diff: DiffContrat, portees: dict[str, int]
 ) -> tuple[list[tuple[str, list[str]]], dict[int, int]]:
-    """The changes of terms no avenant carries yet, by section; and how many each avenant carries."""
+    """The changes of terms no avenant carries yet, by section; and how many each avenant carries.
+
+    Only a sentence stating the value it leaves is carried by the same words in an avenant
+    (:func:`~ctai_cli.avenants.phrases.enonce_sa_valeur`): « la description … est modifiée » may
+    be another change of the same field, so it is written again."""
     restantes: list[tuple[str, list[str]]] = []
     deja: dict[int, int] = {}
     for titre, sentences in sections(diff, termes_seulement=True):
         kept = []
         for s in sentences:
-            numero = portees.get(_normal(f"{titre} : {s}"))
+            texte = _normal(f"{titre} : {s}")
+            numero = portees.get(texte) if enonce_sa_valeur(texte) else None
             if numero is None:
                 kept.append(s)
             else:

@@ -471,3 +471,36 @@ def phrases(diff: DiffContrat, *, termes_seulement: bool = False) -> list[str]:
         for titre, sentences in sections(diff, termes_seulement=termes_seulement)
         for s in sentences
     ]
+
+
+# --------------------------------------------------------------------------- carried or not
+
+# A sentence that does not state its resulting value: two different changes of the same field
+# read the same (a long text « est modifiée », a list « : ajout de … » or « ordre modifié » whose
+# order is not said, an element « ajout de … » whose other fields may change afterwards, a value
+# cut short « … »). Checked first: a value quoted inside the sentence cannot make it look stated.
+_SANS_VALEUR = re.compile(
+    r"…|^ajout de |(?:^|\s):\s(?:ajout|retrait) de |:\sordre modifié$|\s(?:est|sont) modifié(?:e|s|es)?$"
+)
+# The sentences that state the value they leave (phrases above): « passe de A à B », « passe du …
+# au … », « est renseigné : V », « n'est plus renseigné (auparavant : …) », a removal, a public
+# added or removed, an axe renamed, an envelope or a State budget fixed or removed.
+_AVEC_VALEUR = re.compile(
+    r"\s(?:passe|passent)\s(?:de\s.+\sà|du\s.+\sau)\s"
+    r"|\s(?:est|sont)\s(?:renseigné(?:e|s|es)?\s:\s|fixée?\sà\s)"
+    r"|\s(?:n'est|ne\ssont)\splus\srenseigné(?:e|s|es)?\s\(auparavant\s:\s"
+    r"|^suppression\sd|^(?:ajout|retrait)\sdu\spublic\s"
+    r"|^l'axe\s\d+\sest\srenommé\s«|^l'enveloppe\sde\sl'État\spour\s\d+\sest\ssupprimée\s"
+    r"|^l'annexe\sne\sdonne\splus\sde\sbudget\spour\sl'action\s«"
+)
+
+
+def enonce_sa_valeur(modification: str) -> bool:
+    """Whether an avenant's modification (« Annexe 1 (2025) : … ») states the value it leaves, so
+    that the same words mean the same change: only such a sentence may be said already carried by
+    another avenant (``ctai avenant new``, CTAI-E232). The others are written again."""
+    texte = " ".join(modification.split()).rstrip(".")
+    _, sep, corps = texte.partition(" : ")
+    if not sep:
+        return False
+    return _SANS_VALEUR.search(corps) is None and _AVEC_VALEUR.search(corps) is not None
