@@ -18,7 +18,7 @@ import pytest
 from ctai_cli.avenants.diff import comparer, en_markdown, en_texte, phrases
 from ctai_cli.repository import open_depot
 from tests.conftest import DAX, QUIET_DATE
-from tests.gitutil import commit, edit, git_env, make_repo  # noqa: F401
+from tests.gitutil import NEW_ACTION, commit, edit, git_env, make_repo  # noqa: F401
 
 pytestmark = pytest.mark.slow  # runs git
 
@@ -180,3 +180,39 @@ def test_envelope_origin_between_bop104_and_non_precise(tmp_path: Path, avant: s
         f"Contrat : l'origine des crédits de l'enveloppe 2025 passe de {words[avant]} à {words[apres]}."
     ]
     assert diff.fichiers_termes_modifies == ("contrat.yaml",)
+
+
+def test_partial_annexe_delta_is_known_only_for_the_same_listed_actions(ctai, tmp_path: Path) -> None:
+    """A partial annexe lists some actions of its source: one more action transcribed changes
+    the listed part, not the real total, so the delta is unknown; a listed action's budget
+    changed, the same actions listed on both sides, the delta is known."""
+    repo, contract = make_repo(tmp_path)
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, "annee: 2025\n", "annee: 2025\npartielle: seule l'action club-emploi est transcrite\n")
+    commit(repo, "Annexe 2025 partielle")
+    annexe.write_text(annexe.read_text(encoding="utf-8") + NEW_ACTION, encoding="utf-8")
+    run = ctai("avenant", "diff", contract, "--base", "HEAD", "--format", "json")
+    assert run.code == 0, run.err
+    budget = json.loads(run.out)["budget"]
+    assert [(r["annee"], r["axe"], r["delta"]) for r in budget["par_axe"]] == [(2025, 4, None)]
+    annee = budget["par_annee"]
+    assert [(r["annee"], r["delta"]) for r in annee] == [(2025, None)]
+    assert annee[0]["inconnu"]["avant"]["partiel"] == "150000.00"
+    assert annee[0]["inconnu"]["apres"]["partiel"] == "155000.00"
+    assert budget["total"]["delta"] is None
+    text = ctai("avenant", "diff", contract, "--base", "HEAD").out
+    assert "+5\u202f000,00\xa0€" not in text
+    assert re.search(
+        r"2025\s+total\s+inconnu \(partiel : 150\u202f000,00\xa0€\)\s+inconnu \(partiel : 155\u202f000,00\xa0€\)"
+        r"\s+inconnu\n",
+        text,
+    ), text
+    assert re.search(
+        r"Total du contrat : inconnu \(partiel : .*\) → inconnu \(partiel : .*\) \(inconnu\)", text
+    )
+    # The same actions listed, one budget changed: the partial term cancels out.
+    annexe.write_text(annexe.read_text(encoding="utf-8").replace(NEW_ACTION, ""), encoding="utf-8")
+    edit(annexe, "etat_bop104: 8000", "etat_bop104: 11000")
+    budget = json.loads(ctai("avenant", "diff", contract, "--base", "HEAD", "--format", "json").out)["budget"]
+    assert [(r["annee"], r["delta"]) for r in budget["par_annee"]] == [(2025, "3000.00")]
+    assert budget["total"]["delta"] == "3000.00"

@@ -295,9 +295,14 @@ def _raison(totaux: Totaux, invalides: tuple[int, ...] = ()) -> str | None:
 
 
 def _cles(lignes: list[Ligne], absentes: Iterable[int], partielles: Iterable[int]) -> frozenset[Any]:
-    """The unknown terms, by identity: a missing or partial annexe, each action without a known budget."""
+    """The unknown terms, by identity: a missing or partial annexe, each action without a known budget.
+
+    A partial annexe's unknown term is the source's actions it does not list: the same on both
+    sides only when the very same actions are listed (of the year, or of the axe for an axe's
+    row). Transcribing one more action changes the listed part, not the real total: no delta."""
     seen: Counter[str] = Counter()
-    out: set[Any] = {("annexe", y) for y in absentes} | {("partielle", y) for y in partielles}
+    out: set[Any] = {("annexe", y) for y in absentes}
+    out |= {("partielle", y, frozenset(x.action for x in lignes if x.annee == y)) for y in partielles}
     for ligne in lignes:
         seen[ligne.cle] += 1
         if ligne.alloue is None:
