@@ -732,8 +732,11 @@ _ENTRIES: tuple[Entry, ...] = (
         "Avenant en double",
         "l'avenant {numero} reprend {nombre} déjà portée{s} par l'avenant {autre} ({exemple})",
         "Un avenant ajouté ou modifié depuis la révision de base (ctai validate --base) répète des "
-        "modifications qu'un autre avenant porte déjà, mot pour mot : signés tous les deux, ils "
-        "conviendraient deux fois de la même modification. C'est souvent un second « ctai avenant "
+        "modifications qu'un autre avenant porte déjà, mot pour mot, parmi celles qui disent leur "
+        "valeur (« passe de A à B », « est fixé à … », une suppression) : signés tous les deux, ils "
+        "conviendraient deux fois de la même modification. Une phrase qui ne dit pas sa valeur (« la "
+        "description … est modifiée », « ajout de l'action … », un ordre modifié) peut revenir dans "
+        "un autre avenant sans être une répétition : elle ne compte pas. C'est souvent un second « ctai avenant "
         "new » lancé avant que le premier avenant soit intégré, ou un projet abandonné resté dans "
         "le dossier. C'est une erreur : ctai ne sait pas lequel des deux avenants fait foi, et un "
         "avenant n'a pas à redire ce qu'un autre dit déjà.",
