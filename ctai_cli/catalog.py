@@ -742,6 +742,23 @@ _ENTRIES: tuple[Entry, ...] = (
         "avenant n'a pas à redire ce qu'un autre dit déjà.",
         "retirez les modifications répétées de l'avenant {numero}, ou supprimez l'avenant abandonné",
     ),
+    Entry(
+        "CTAI-W233",
+        W,
+        "Modification absente des avenants",
+        "la modification « {modification} » n'est dans aucun avenant ajouté depuis {base} : "
+        "l'avenant signé ne la dirait pas",
+        "Avec « ctai validate --base REV », dès qu'un avenant est ajouté ou modifié depuis la "
+        "révision de base, l'erreur CTAI-E230 ne s'applique plus : chaque modification des termes "
+        "depuis la base qui dit sa valeur (« passe de A à B », « est fixé à … », une suppression) "
+        "est alors cherchée, mot pour mot, dans les avenants ajoutés ou modifiés depuis la base. "
+        "Absente, c'est souvent une modification faite après « ctai avenant new » : l'avenant "
+        "signé ne la dirait pas, et le contrat changerait sans avenant (article 10). Ce n'est qu'un "
+        "avertissement : la phrase a pu être reformulée dans l'avenant. Une phrase qui ne dit pas "
+        "sa valeur (« la description … est modifiée », « ajout de l'action … ») n'est pas cherchée.",
+        "ajoutez-la à l'avenant (ou lancez « ctai avenant new » pour un nouvel avenant), ou "
+        "vérifiez que l'avenant la dit en d'autres termes",
+    ),
     # --- document templates (ctai bilan/fiche/contrat render) -------------
     Entry(
         "CTAI-E300",

@@ -13,7 +13,7 @@ from tests.gitutil import NEW_ACTION, commit, edit, git, git_env, make_repo  # n
 pytestmark = pytest.mark.slow  # runs git
 
 # Codes only these tests produce (counted by the catalog coverage test).
-CODES = ("CTAI-E230", "CTAI-E231", "CTAI-E232")
+CODES = ("CTAI-E230", "CTAI-E231", "CTAI-E232", "CTAI-W233")
 
 
 @pytest.fixture
@@ -305,3 +305,93 @@ def test_an_action_added_then_changed_is_written_again(ctai, pull_request) -> No
     run = ctai("validate", contract, "--base", "main", "--date", QUIET_DATE, "--format", "json")
     assert run.code == 0, run.out
     assert not [d for d in json.loads(run.out)["diagnostics"] if d["code"] in CODES]
+
+
+SAVOIR_HABITER = (
+    "Annexe 1 (2025) : le budget État de l'action « savoir-habiter » passe de 16\u202f000,00\u00a0€ "
+    "à 17\u202f000,00\u00a0€ (+1\u202f000,00\u00a0€)"
+)
+
+
+def _w233(ctai, contract: Path) -> list[tuple[str, str]]:
+    run = ctai("validate", contract, "--base", "base", "--date", QUIET_DATE, "--format", "json")
+    assert run.code == 0, run.out  # a warning only
+    return [
+        (d["path"].rsplit("/", 2)[-2] + "/" + d["path"].rsplit("/", 1)[-1], d["message"])
+        for d in json.loads(run.out)["diagnostics"]
+        if d["code"] in CODES
+    ]
+
+
+def test_a_change_made_after_avenant_new_is_in_no_avenant(ctai, tmp_path: Path) -> None:
+    """Once an avenant is added, E230 is satisfied: a later change that it does not write warns (W233);
+    written into the avenant by hand, it no longer does."""
+    repo, contract = make_repo(tmp_path)
+    git(repo, "tag", "base")
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, "    etat_bop104: 8000\n", "    etat_bop104: 11000\n")
+    assert ctai("avenant", "new", contract, "--base", "base", "--date", "2025-03-01").code == 0
+    assert _w233(ctai, contract) == []
+    edit(annexe, "    etat_bop104: 16000\n", "    etat_bop104: 17000\n")
+    [(chemin, message)] = _w233(ctai, contract)
+    assert chemin == "actions/2025.yaml"
+    base = git(repo, "rev-parse", "--short", "base")
+    assert message == (
+        f"la modification « {SAVOIR_HABITER} » n'est dans aucun avenant ajouté depuis {base} : "
+        "l'avenant signé ne la dirait pas"
+    )
+    text = ctai("validate", contract, "--base", "base", "--date", QUIET_DATE).out
+    assert f"actions/2025.yaml:1:1: avertissement CTAI-W233 la modification « {SAVOIR_HABITER} »" in text
+    # Committed or not, the avenant is read the same way.
+    commit(repo, "Avenant 1 et budget de savoir-habiter")
+    assert [c for c, _ in _w233(ctai, contract)] == ["actions/2025.yaml"]
+    avenant = contract / "avenants" / "1.yaml"
+    text = avenant.read_text(encoding="utf-8")
+    avenant.write_text(
+        text.rstrip("\n") + "\n  - " + json.dumps(SAVOIR_HABITER + ".", ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    assert _w233(ctai, contract) == []
+
+
+def test_a_second_avenant_new_carries_the_later_change(ctai, tmp_path: Path) -> None:
+    repo, contract = make_repo(tmp_path)
+    git(repo, "tag", "base")
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, "    etat_bop104: 8000\n", "    etat_bop104: 11000\n")
+    assert ctai("avenant", "new", contract, "--base", "base", "--date", "2025-03-01").code == 0
+    edit(annexe, "    etat_bop104: 16000\n", "    etat_bop104: 17000\n")
+    assert len(_w233(ctai, contract)) == 1
+    run = ctai("avenant", "new", contract, "--base", "base", "--date", "2025-03-02")
+    assert run.code == 0, run.err
+    assert f"  - {SAVOIR_HABITER}.\n" in run.out
+    assert _w233(ctai, contract) == []
+    # Changed again after avenant 1: « passe de 8 000 à 12 000 » is in neither avenant.
+    edit(annexe, "    etat_bop104: 11000\n", "    etat_bop104: 12000\n")
+    [(_, message)] = _w233(ctai, contract)
+    assert "« club-emploi » passe de 8\u202f000,00\u00a0€ à 12\u202f000,00\u00a0€" in message
+
+
+@pytest.mark.parametrize(
+    ("avant", "apres"),
+    [
+        (CLUB_GARDE, "dont le mode de garde (modifié)"),
+        (CLUB_PUBLICS, CLUB_PUBLICS.replace("EPA, BPI, BPT", "BPT, EPA, BPI")),
+        (None, NEW_ACTION),
+    ],
+    ids=["description", "ordre", "ajout"],
+)
+def test_a_sentence_without_its_value_is_never_checked(ctai, tmp_path: Path, avant, apres) -> None:
+    """« est modifiée », « ordre modifié », « ajout de l'action … » cannot be matched: no W233."""
+    repo, contract = make_repo(tmp_path)
+    git(repo, "tag", "base")
+    annexe = contract / "actions" / "2025.yaml"
+    edit(annexe, "    etat_bop104: 8000\n", "    etat_bop104: 11000\n")
+    assert ctai("avenant", "new", contract, "--base", "base", "--date", "2025-03-01").code == 0
+    if avant is None:
+        annexe.write_text(annexe.read_text(encoding="utf-8") + apres, encoding="utf-8")
+    else:
+        edit(annexe, avant, apres)
+    diff = ctai("avenant", "diff", contract, "--base", "base").out
+    assert "Annexe 1 (2025)" in diff
+    assert _w233(ctai, contract) == []

@@ -19,7 +19,7 @@ from ctai_cli.repository import Depot
 
 
 def controler(chemin: Path, base: str) -> list[Diagnostic]:
-    """Diagnostics E230/E231 for the contract folder ``chemin`` against revision ``base``.
+    """Diagnostics E230/E231/E232/W233 for the contract folder ``chemin`` against revision ``base``.
 
     Raises :class:`ctai_cli.avenants.GitProblem` when git cannot answer.
     """
@@ -54,6 +54,8 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
                         detail=detail or "contenu modifié",
                     )
                 )
+        if diff.avenants.ajoutes or diff.avenants.modifies:
+            out += _non_portees(depot_head, diff, signed, rev_base.court)
         out += _doublons(depot_head, diff)
         for numero in diff.avenants.modifies + diff.avenants.retires:
             fichier = depot_base.avenants.get(numero)
@@ -68,6 +70,25 @@ def controler(chemin: Path, base: str) -> list[Diagnostic]:
                         action="supprimé" if numero in diff.avenants.retires else "modifié",
                     )
                 )
+    return out
+
+
+def _non_portees(depot: Depot, diff: DiffContrat, signed: list[str], base: str) -> list[Diagnostic]:
+    """CTAI-W233: a change of terms since the base, stating its value, that no avenant added or
+    changed since the base writes: the avenant signed would not say it (a change made after
+    « ctai avenant new »). The sentences and the avenants are those of ``ctai avenant new``; a
+    sentence not stating its value cannot be matched and is not checked."""
+    from ctai_cli.avenants.nouveau import a_rediger, modifications_portees
+    from ctai_cli.avenants.phrases import enonce_sa_valeur
+
+    restantes, _ = a_rediger(diff, modifications_portees(depot, diff))
+    out = []
+    for titre, sentences in restantes:
+        relative = next((r for r in signed if _concerne(titre, r)), "contrat.yaml")
+        for s in sentences:
+            texte = f"{titre} : {s}"
+            if enonce_sa_valeur(texte):
+                out.append(make("CTAI-W233", depot.rel(relative), 1, 1, modification=texte, base=base))
     return out
 
 
