@@ -8,20 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_eligibility_droit import check, raison
+
 UKRAINIENNE = ["--nationalite", "UA", "--naissance", "1985-05-01", "--non", "demandeur_asile"]
 APS_VALIDE = "aps_protection_temporaire:2024-04-01:2025-03-04"
 APS_EXPIREE = "aps_protection_temporaire:2024-04-01:2024-10-01"
 
 
 def _check(ctai, *args: str, date_: str = "2024-11-01") -> dict:
-    run = ctai("eligibility", "check", *args, "--date", date_, "--format", "json")
-    assert run.code == 0, run.out + run.err
-    return json.loads(run.out)
+    return check(ctai, *args, date_=date_)
 
 
-def _raison(out: dict, rule: str) -> dict:
-    (found,) = [r for r in out["raisons"] if r["id"] == rule]
-    return found
+_raison = raison
 
 
 def test_a_valid_aps_bpt_proves_the_temporary_protection(ctai) -> None:
