@@ -129,7 +129,7 @@ def _territoire_texte(t: Territoire, out: TextIO) -> None:
     out.write(f"  enveloppes BOP 104 : {somme_texte(t.enveloppes)}\n")
     if t.dotations:
         out.write(
-            "  dotations, financeur et programme non précisés (hors BOP 104) : "
+            "  dotations, financeur et programme non précisés (comptées à part du BOP 104) : "
             + " ; ".join(f"{annee} : {_euros(montant)}" for annee, montant in t.dotations)
             + "\n"
         )

@@ -1078,3 +1078,15 @@ def test_same_territory_and_period_in_two_departements_are_told_apart(ctai, tmp_
     svg = _svg_beneficiaires(run.out)
     labels = re.findall(r'text-anchor="end"><title>([^<]+)</title>', svg)
     assert labels == ["Alpha-sur-Adour 2025 (40)", "Alpha-sur-Adour 2025 (64)"]
+
+
+def test_markdown_list_of_a_contract_with_dotations_stays_one_list(ctai) -> None:
+    """Rennes 2020's dotation of unknown origin: its item was glued to the end of the axes' item
+    and a blank line split the list; and it is not said to be outside BOP 104 (its programme is
+    unknown), only counted apart."""
+    md = ctai("aggregate", EXAMPLES / "rennes-2020", "--date", DATE, "-f", "md").out
+    lines = md.splitlines()
+    axes = next(i for i, line in enumerate(lines) if line.startswith("- Axes (fiches-actions) : "))
+    assert lines[axes + 1].startswith("- Dotations, financeur et programme non précisés (comptées à part")
+    assert lines[axes + 2].startswith("- Enveloppes BOP 104 : ")
+    assert "hors BOP 104) : 2020" not in md
