@@ -69,7 +69,7 @@ LIBELLES_DISPOSITION = {
 ETATS_BILAN = {
     "remis": "remis",
     "remis_en_retard": "remis en retard",
-    "remis_date_inconnue": "remis (date de remise non renseignée)",
+    "remis_date_inconnue": "présent, date de remise non renseignée",
     "manquant": "manquant",
     "a_venir": "à venir",
     "echeance_inconnue": "échéance impossible",

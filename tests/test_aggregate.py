@@ -1090,3 +1090,10 @@ def test_markdown_list_of_a_contract_with_dotations_stays_one_list(ctai) -> None
     assert lines[axes + 1].startswith("- Dotations, financeur et programme non précisés (comptées à part")
     assert lines[axes + 2].startswith("- Enveloppes BOP 104 : ")
     assert "hors BOP 104) : 2020" not in md
+
+
+def test_a_bilan_without_a_submission_date_is_present_not_submitted(ctai) -> None:
+    """The Dax 2024 bilan has no date_remise: the file is there, its submission is not attested."""
+    texte = ctai("aggregate", EXAMPLES / "dax-2024-2026", "--date", DATE).out
+    assert "2024 : présent, date de remise non renseignée (échéance 1er juin 2025)" in texte
+    assert "remis (date de remise non renseignée)" not in texte
