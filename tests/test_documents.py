@@ -56,12 +56,28 @@ def test_bilan_2023_has_the_annexe_2_figures(ctai) -> None:
         "| Personnes concernées par les ateliers | — | 50 personnes | — |",
         "| 15 ménages |",
         "- Comités de pilotage tenus en 2023 : **5**",
-        "au plus tard le 1er juin 2024",
     ):
         assert needle in out, needle
     # The 2023 annexe gives no budget: unknown, never zero.
     assert "0,00 €" not in out
     assert "Montants non renseignés" in out
+
+
+def test_a_bilan_of_the_previous_contract_gets_none_of_the_current_contracts_rules(ctai) -> None:
+    """Review 27 A: the 2023 bilan (« cadre: contrat_precedent ») was given the 2024-2026
+    contract's minimum of comités and its deadline (« au plus tard le 1er juin 2024 »)."""
+    outs = [ctai("bilan", "render", DAX, "--annee", "2023", "-f", fmt).out for fmt in ("md", "html")]
+    outs.append(ctai("contrat", "render", DAX).out.split("## Annexe 2", 1)[1])
+    for out in outs:
+        assert "au plus tard le" not in out
+        assert "au moins 2" not in out
+        assert "DDETSPP des Landes, " not in out
+        assert "contrat précédent : minimum non repris ici" in out
+        assert "contrat précédent : destinataire et échéance non repris ici" in out
+    # The current contract's own bilan keeps them.
+    out = ctai("bilan", "render", DAX, "--annee", "2024").out
+    assert "au plus tard le 1er juin 2025" in out and "au moins 2 par an prévus" in out
+    assert "contrat précédent" not in out
 
 
 def test_a_beneficiaries_total_over_uncounted_actions_is_labelled_partial(ctai, dax_copy: Path) -> None:

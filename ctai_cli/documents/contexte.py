@@ -166,6 +166,9 @@ class DocumentBilan:
     graphiques: dict[str, str] = field(default_factory=dict)  # name → inline SVG (HTML only)
     illustratif: list[str] = field(default_factory=list)  # the banner's lines (see illustrations)
     partielle: str | None = None  # the annexe lists only part of the year's actions: why
+    # A bilan of the previous contract (« cadre: contrat_precedent »): the current contract's
+    # deadline, recipient and minimum of comités do not apply to it and are never printed.
+    precedent: bool = False
 
     @property
     def actions(self) -> list[ActionBilan]:
@@ -515,6 +518,7 @@ def document_bilan(depot: Depot, annee: int) -> DocumentBilan:
         copils_min=contrat.gouvernance.minimum_copils,
         partielle=annexe.partielle if annexe is not None else None,
         illustratif=illustrations(contrat, [(annexe, annexe.actions)] if annexe else [], [bilan]),
+        precedent=bilan.cadre == "contrat_precedent",
     )
 
 
