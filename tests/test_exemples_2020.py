@@ -63,6 +63,8 @@ def _valeurs(folder: Path) -> list[str]:
             out.append(date_longue(value))
         elif isinstance(value, str):
             out.append(" ".join(value.split()))
+            if value == "non précisé":  # printed agreed with its label (« Imputation : non précisée »)
+                out.extend(["non précisée", "non précisés", "non précisées"])
         elif isinstance(value, int) and not isinstance(value, bool):
             out.extend([str(value), " ".join(euros(value).split())])
 
@@ -172,10 +174,11 @@ def test_the_known_facts_are_printed_when_the_signed_text_is_not(ctai, tmp_path:
     for fait in (
         "- Période : 2020 à 2022",
         "- Publics : BPI",
-        "  - Axe 4 : garantir l'accès au logement (crédits du programme 104 : non précisé)",
+        "  - Axe 4 : garantir l'accès au logement (crédits du programme 104 : non précisés)",
         f"- Dotation (financeur et programme non précisés) : 2020 : {euros(300000)}",
-        "- Porteurs : non précisé",
-        "- Échéance du bilan annuel : non précisé",
+        "- Porteurs : non précisés",
+        "- Échéance du bilan annuel : non précisée",
+        "- Imputation : non précisée",
     ):
         assert fait in text
     assert "Crédits de l'État" not in text  # the 300 000 € are not said to be the State's

@@ -583,7 +583,7 @@ def montants_par_annee(contrat: Contrat, *, bop104: bool) -> list[str]:
 def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[str]]]:
     """What contrat.yaml and porteurs.yaml say of the contract, for a document whose signed text is
     not available: each line a label and the values as the files write them (« non précisé »
-    included), nothing else."""
+    included, agreed with its label: « Imputation : non précisée »), nothing else."""
 
     contrat = depot.contrat_model
     assert contrat is not None
@@ -596,13 +596,13 @@ def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[st
             "Axes",
             [
                 f"Axe {a.numero} : {a.titre} (crédits du programme 104 : "
-                f"{NON_PRECISE if est_non_precise(a.mobilise_bop104) else 'oui' if a.mobilise_bop104 else 'non'})"
+                f"{'non précisés' if est_non_precise(a.mobilise_bop104) else 'oui' if a.mobilise_bop104 else 'non'})"
                 for a in contrat.axes
             ],
         ),
     ]
     if est_non_precise(contrat.imputation):
-        lignes.append(("Imputation", [NON_PRECISE]))
+        lignes.append(("Imputation", ["non précisée"]))
     else:
         i = contrat.imputation
         sous_action = f", sous-action {i.sous_action}" if i.sous_action else ""
@@ -615,14 +615,14 @@ def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[st
             lignes.append((libelle, montants))
     porteurs = depot.porteurs.model if depot.porteurs is not None else None
     if porteurs is not None:
-        noms = [NON_PRECISE] if est_non_precise(porteurs.porteurs) else [p.nom for p in porteurs.porteurs]
+        noms = ["non précisés"] if est_non_precise(porteurs.porteurs) else [p.nom for p in porteurs.porteurs]
         lignes.append(("Porteurs", noms))
     g = contrat.gouvernance
     minimum = g.minimum_copils
     lignes.append(
         ("Comités de pilotage par an, au moins", [NON_PRECISE if minimum is None else str(minimum)])
     )
-    lignes.append(("Échéance du bilan annuel", [echeance or NON_PRECISE]))
+    lignes.append(("Échéance du bilan annuel", [echeance or "non précisée"]))
     return lignes
 
 
