@@ -80,6 +80,26 @@ def test_a_bilan_of_the_previous_contract_gets_none_of_the_current_contracts_rul
     assert "contrat précédent" not in out
 
 
+def test_an_annexe_without_any_budget_is_told_from_one_without_all(ctai, dax_copy: Path) -> None:
+    """Review 27 B: the 2023 annexe gives no budget at all; the bilan said « pas tous »."""
+    for fmt in ("md", "html"):
+        out = ctai("bilan", "render", dax_copy, "--annee", "2023", "-f", fmt).out
+        assert "l'annexe de 2023 ne donne aucun budget" in out
+        assert "pas tous les budgets" not in out
+    contrat = ctai("contrat", "render", dax_copy).out.split("## Annexe 2", 1)[1]
+    assert "l'annexe de 2023 ne donne aucun budget" in contrat and "pas tous" not in contrat
+    # One action with a budget: the annexe gives some, not all.
+    annexe = dax_copy / "actions" / "2023.yaml"
+    text = annexe.read_text(encoding="utf-8")
+    old = "    titre: Soutien à la PAS de l'hôpital de Dax\n    publics: [EPA, BPI, BPT]\n"
+    assert old in text
+    annexe.write_text(text.replace(old, old + "    budget:\n      etat_bop104: 1000\n"), encoding="utf-8")
+    for fmt in ("md", "html"):
+        run = ctai("bilan", "render", dax_copy, "--annee", "2023", "-f", fmt)
+        assert "l'annexe de 2023 ne donne pas tous les budgets" in run.out, run.err
+        assert "aucun budget" not in run.out
+
+
 def test_a_beneficiaries_total_over_uncounted_actions_is_labelled_partial(ctai, dax_copy: Path) -> None:
     """Unknown is never zero: two actions of 2023 have no count, so the table's sum is partial."""
     for fmt in ("md", "html"):

@@ -187,6 +187,11 @@ class DocumentBilan:
         return sum(known) if known else None
 
     @property
+    def sans_budget(self) -> bool:
+        """No action of the year's annexe gives a budget (« aucun budget », not « pas tous »)."""
+        return all(a.action.budget is None for a in self.actions)
+
+    @property
     def destinataire(self) -> str | None:
         """To whom the bilan goes (article 8), when the contract says it."""
         echeance = self.contrat.gouvernance.echeance
