@@ -100,6 +100,24 @@ def test_an_annexe_without_any_budget_is_told_from_one_without_all(ctai, dax_cop
         assert "aucun budget" not in run.out
 
 
+def test_an_ecart_against_nothing_available_is_sans_objet_not_unknown(ctai) -> None:
+    """Review 27 C: axes 1 and 2 of 2024 have 0,00 € available and 0,00 € spent, all known; their
+    écart was « — », which the legend calls an unknown amount (and a blank cell in budget reconcile)."""
+    md = ctai("bilan", "render", DAX, "--annee", "2024").out
+    assert "| 0,00\u00a0€ | 0,00\u00a0€ | 0,00\u00a0€ | 0,00\u00a0€ | 0,00\u00a0€ | sans objet |" in md
+    assert "| 0,00\u00a0€ | 0,00\u00a0€ | 0,00\u00a0€ | 0,00\u00a0€ | 0,00\u00a0€ | — |" not in md
+    assert "(« sans objet » quand rien n'était disponible)" in md
+    html = ctai("bilan", "render", DAX, "--annee", "2024", "-f", "html").out
+    assert '<td class="n">0,00\u00a0€</td><td class="n">sans objet</td></tr>' in html
+    # Unknown amounts stay « — » (2023: no budget given).
+    assert "sans objet |" not in ctai("bilan", "render", DAX, "--annee", "2023").out
+    text = ctai("budget", "reconcile", DAX).out
+    lines = [line for line in text.splitlines() if line.startswith(("copilotage ", "parcours-integration "))]
+    known = [line for line in lines if "0,00\u00a0€" in line]  # 2024's; 2023's are unknown (« — »)
+    assert len(known) == 2 and all(line.endswith("0,00\u00a0€ sans objet") for line in known), lines
+    assert not any("sans objet" in line for line in lines if line not in known)
+
+
 def test_a_beneficiaries_total_over_uncounted_actions_is_labelled_partial(ctai, dax_copy: Path) -> None:
     """Unknown is never zero: two actions of 2023 have no count, so the table's sum is partial."""
     for fmt in ("md", "html"):

@@ -52,6 +52,13 @@ def _pct(value: Decimal | None) -> str:
     return "" if value is None else f"{value:+.2f} %".replace(".", ",").replace("-", "−")
 
 
+def _ecart_cell(totaux: Any) -> str:
+    """The écart in %: « sans objet » when nothing was available and the spending is known."""
+    if totaux.disponible == 0 and totaux.depense is not None:
+        return "sans objet"
+    return _pct(totaux.ecart_pct)
+
+
 # --- text -------------------------------------------------------------------------------
 
 
@@ -142,7 +149,7 @@ def _text(rapprochement: Any, out: TextIO) -> None:
                 _row(
                     ligne.action,
                     [getattr(ligne, c) for c in COLONNES],
-                    f" {_pct(ligne.ecart_pct):>10}  {disposition}".rstrip(),
+                    f" {_ecart_cell(ligne):>10}  {disposition}".rstrip(),
                 )
             )
             if ligne.reports:
@@ -153,7 +160,7 @@ def _text(rapprochement: Any, out: TextIO) -> None:
             _row(
                 f"Total {annee.annee}",
                 [getattr(t, c) for c in COLONNES],
-                f" {_pct(t.ecart_pct):>10}" + ("" if t.complet else "  incomplet"),
+                f" {_ecart_cell(t):>10}" + ("" if t.complet else "  incomplet"),
             )
         )
         _notes(t, out)
@@ -186,7 +193,7 @@ def _text(rapprochement: Any, out: TextIO) -> None:
         _row(
             "Total contrat",
             [getattr(contrat, c) for c in COLONNES],
-            f" {_pct(contrat.ecart_pct):>10}" + ("" if contrat.complet else "  incomplet"),
+            f" {_ecart_cell(contrat):>10}" + ("" if contrat.complet else "  incomplet"),
         )
     )
     _notes(contrat, out)
