@@ -307,6 +307,7 @@ def _ajouter_totaux(totaux: Iterable[Totaux]) -> Totaux:
         annexes_absentes=tuple(y for t in totaux for y in t.annexes_absentes),
         annexes_partielles=tuple(y for t in totaux for y in t.annexes_partielles),
         budget_non_precise=sum(t.budget_non_precise for t in totaux),
+        bilans_absents=tuple(sorted({y for t in totaux for y in t.bilans_absents})),
         reports_internes=sum((t.reports_internes for t in totaux), Decimal(0)),
         reliquats_internes=sum((t.reliquats_internes for t in totaux), Decimal(0)),
     )
@@ -385,7 +386,14 @@ class Agregat:
                 if annees:
                     s = "s" if len(annees) > 1 else ""
                     parts.append(f"annexe{s} {', '.join(map(str, annees))} {etat}{s} ({label})")
-        reste = replace(totaux, annexes_absentes=(), annexes_partielles=()).inconnus_texte or ""
+        for t, label in zip(self.territoires, etiquettes(self.territoires), strict=True):
+            if t.totaux.bilans_absents:  # the spending of those years is unknown for that reason
+                s = "s" if len(t.totaux.bilans_absents) > 1 else ""
+                parts.append(f"bilan{s} {', '.join(map(str, t.totaux.bilans_absents))} absent{s} ({label})")
+        reste = (
+            replace(totaux, annexes_absentes=(), annexes_partielles=(), bilans_absents=()).inconnus_texte
+            or ""
+        )
         reste = reste.removeprefix("inconnu : ")
         return "inconnu : " + ", ".join(p for p in [*parts, reste] if p)
 

@@ -440,6 +440,9 @@ class Totaux:
     # Years whose annexe says it lists only part of the actions (« partielle »): an unknown term each.
     annexes_partielles: tuple[int, ...] = ()
     budget_non_precise: int = 0  # a budget whose etat_bop104 is « non précisé »
+    # Years of the rows whose bilan file is absent: their spending is unknown for that reason
+    # (« bilan 2025 absent »), not counted in ``sans_depense`` (actions a bilan leaves silent).
+    bilans_absents: tuple[int, ...] = ()
     reports_internes: Decimal = ZERO
     reliquats_internes: Decimal = ZERO
 
@@ -464,13 +467,14 @@ class Totaux:
             sommes,
             lignes=len(lignes),
             sans_budget=sum(1 for ligne in lignes if ligne.alloue is None and ligne.reports is None),
-            sans_depense=sum(1 for ligne in lignes if ligne.depense is None),
+            sans_depense=sum(1 for ligne in lignes if ligne.depense is None and ligne.au_bilan is not None),
             sans_versement=sum(1 for ligne in lignes if ligne.alloue is not None and ligne.verse is None),
             annexes_absentes=absentes,
             annexes_partielles=partielles,
             budget_non_precise=sum(
                 1 for ligne in lignes if ligne.alloue is None and ligne.reports is not None
             ),
+            bilans_absents=tuple(sorted({ligne.annee for ligne in lignes if ligne.au_bilan is None})),
             reports_internes=sum(
                 (
                     r.montant
@@ -561,6 +565,10 @@ class Totaux:
         ):
             if count:
                 parts.append(f"{count} action{'s' if count > 1 else ''} sur {self.lignes} {what}")
+        if self.bilans_absents:
+            years = ", ".join(map(str, self.bilans_absents))
+            pluriel = "s" if len(self.bilans_absents) > 1 else ""
+            parts.append(f"bilan{pluriel} {years} absent{pluriel}")
         return "inconnu : " + ", ".join(parts)
 
     def internes_texte(self, fmt: Any) -> str | None:
@@ -600,6 +608,7 @@ class Totaux:
                 "actions_sans_budget": self.sans_budget,
                 "actions_budget_non_precise": self.budget_non_precise,
                 "actions_sans_depense": self.sans_depense,
+                "bilans_absents": list(self.bilans_absents),
                 "actions_sans_versement": self.sans_versement,
                 "annexes_absentes": list(self.annexes_absentes),
                 "annexes_partielles": list(self.annexes_partielles),

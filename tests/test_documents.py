@@ -118,6 +118,24 @@ def test_an_ecart_against_nothing_available_is_sans_objet_not_unknown(ctai) -> N
     assert not any("sans objet" in line for line in lines if line not in known)
 
 
+def test_spending_unknown_for_want_of_the_years_bilan_says_so(ctai) -> None:
+    """Review 27 D: with no bilans/2025.yaml, budget reconcile said « 1 action sur 1 sans dépenses
+    au bilan » for 2025 (and the contract and the aggregate « 1 action sur 13 »)."""
+    text = ctai("budget", "reconcile", DAX).out
+    annee_2025 = text.split("\nAnnée 2025", 1)[1].split("\nAnnée 2026", 1)[0]
+    assert "  inconnu : bilan 2025 absent\n" in annee_2025
+    contrat = text.split("\nContrat (", 1)[1]
+    assert "  inconnu : annexe 2026 absente, bilan 2025 absent\n" in contrat
+    assert "sans dépenses au bilan" not in annee_2025 + contrat.split("Cofinancements", 1)[0]
+    # A bilan that is there but silent on spending keeps its reason (2023).
+    assert "8 actions sur 8 sans dépenses au bilan" in text
+    agregat = ctai(
+        "aggregate", *(ROOT / "examples" / n for n in ("dax-2024-2026", "dax-2020")), "-f", "md"
+    ).out
+    assert "bilan 2025 absent (Dax 2024–2026)" in agregat
+    assert "1 action sur 13 sans dépenses au bilan" not in agregat
+
+
 def test_a_beneficiaries_total_over_uncounted_actions_is_labelled_partial(ctai, dax_copy: Path) -> None:
     """Unknown is never zero: two actions of 2023 have no count, so the table's sum is partial."""
     for fmt in ("md", "html"):
