@@ -74,9 +74,12 @@ def test_a_bilan_of_the_previous_contract_gets_none_of_the_current_contracts_rul
         assert "DDETSPP des Landes, " not in out
         assert "contrat précédent : minimum non repris ici" in out
         assert "contrat précédent : destinataire et échéance non repris ici" in out
+        assert "Copilotage : contrat précédent : copilotes non repris ici." in out
+        assert "Directeur du CCAS" not in out.split("Copilotage", 1)[1].split("\n", 1)[0]
     # The current contract's own bilan keeps them.
     out = ctai("bilan", "render", DAX, "--annee", "2024").out
     assert "au plus tard le 1er juin 2025" in out and "au moins 2 par an prévus" in out
+    assert "Copilotage : Directeur du CCAS de Dax" in out
     assert "contrat précédent" not in out
 
 
