@@ -15,6 +15,23 @@ DAX = ROOT / "examples" / "dax-2024-2026"
 QUIET_DATE = "2025-01-01"
 
 
+def lire_terminal(leader: int) -> bytes:
+    """All a process wrote on a pseudo-terminal, read from its ``leader`` side until the process
+    closes the other side (the follower, which the caller has closed on its own side already)."""
+    import os
+
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower side is closed: the process is done with it
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @dataclass
 class Run:
     code: int

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, lire_terminal
 from tests.gitutil import commit, edit, git, git_env  # noqa: F401
 
 CORPUS = ROOT / "tests" / "aggregat"
@@ -205,15 +205,7 @@ def test_progress_on_a_terminal() -> None:
         )
         os.close(follower)
         follower = -1
-        err = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            err += chunk
+        err = lire_terminal(leader)
     finally:
         if follower != -1:
             os.close(follower)

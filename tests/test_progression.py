@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DAX, QUIET_DATE
+from tests.conftest import DAX, QUIET_DATE, lire_terminal
 
 CTAI = Path(sys.executable).parent / "ctai"
 
@@ -31,18 +31,10 @@ def _stderr_on_a_terminal(args: list[str], cwd: Path | None = None) -> tuple[int
         [str(CTAI), *args], stdout=subprocess.PIPE, stderr=follower, env=_env(), cwd=cwd
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the follower side is closed: the process is done with it
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    terminal = lire_terminal(leader)
     out, _ = process.communicate(timeout=300)
     os.close(leader)
-    return process.returncode, out.decode(), b"".join(chunks).decode(errors="replace")
+    return process.returncode, out.decode(), terminal.decode(errors="replace")
 
 
 def _piped(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUIET_DATE
+from tests.conftest import QUIET_DATE, lire_terminal
 
 
 @pytest.fixture
@@ -86,18 +86,9 @@ def test_text_is_the_same_on_a_terminal_and_off_it(broken: Path) -> None:
     leader, follower = os.openpty()
     process = subprocess.Popen(command, stdout=follower, stderr=subprocess.DEVNULL, env=env)
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the follower side is closed: the process is done with it
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    terminal = lire_terminal(leader).decode().replace("\r\n", "\n")
     assert process.wait(timeout=120) == piped.returncode == 1
     os.close(leader)
-    terminal = b"".join(chunks).decode().replace("\r\n", "\n")
     assert "\x1b[" in terminal  # coloured…
     assert "\x1b" not in piped.stdout  # …only on a terminal
     plain = re.sub(r"\x1b\[[0-9;]*m", "", terminal)
