@@ -601,13 +601,13 @@ def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[st
             "Axes",
             [
                 f"Axe {a.numero} : {a.titre} (crédits du programme 104 : "
-                f"{'non précisés' if est_non_precise(a.mobilise_bop104) else 'oui' if a.mobilise_bop104 else 'non'})"
+                f"{fr.non_precise('m', 2) if est_non_precise(a.mobilise_bop104) else 'oui' if a.mobilise_bop104 else 'non'})"
                 for a in contrat.axes
             ],
         ),
     ]
     if est_non_precise(contrat.imputation):
-        lignes.append(("Imputation", ["non précisée"]))
+        lignes.append(("Imputation", [fr.non_precise("f")]))
     else:
         i = contrat.imputation
         sous_action = f", sous-action {i.sous_action}" if i.sous_action else ""
@@ -620,14 +620,18 @@ def fiche_contrat(depot: Depot, echeance: str | None) -> list[tuple[str, list[st
             lignes.append((libelle, montants))
     porteurs = depot.porteurs.model if depot.porteurs is not None else None
     if porteurs is not None:
-        noms = ["non précisés"] if est_non_precise(porteurs.porteurs) else [p.nom for p in porteurs.porteurs]
+        noms = (
+            [fr.non_precise("m", 2)]
+            if est_non_precise(porteurs.porteurs)
+            else [p.nom for p in porteurs.porteurs]
+        )
         lignes.append(("Porteurs", noms))
     g = contrat.gouvernance
     minimum = g.minimum_copils
     lignes.append(
         ("Comités de pilotage par an, au moins", [NON_PRECISE if minimum is None else str(minimum)])
     )
-    lignes.append(("Échéance du bilan annuel", [echeance or "non précisée"]))
+    lignes.append(("Échéance du bilan annuel", [echeance or fr.non_precise("f")]))
     return lignes
 
 
