@@ -257,8 +257,9 @@ class Commande(_Francais, TyperCommand):
             ctx.allow_extra_args = permis
         if ctx.args and not permis and not ctx.resilient_parsing:
             en_trop = " ".join(ctx.args)
-            mot = "argument" if len(ctx.args) == 1 else "arguments"
-            raise ErreurUsage(f"{mot} en trop : {en_trop}", ctx)
+            from ctai_cli.francais import pluriel
+
+            raise ErreurUsage(f"{pluriel(len(ctx.args), 'argument')} en trop : {en_trop}", ctx)
         return reste
 
 
