@@ -48,6 +48,7 @@ from typing import Any
 
 from ctai_cli import __version__
 from ctai_cli.diagnostics import Diagnostic, Severity
+from ctai_cli.fsutil import dossier_git
 
 try:  # CPython 3.11's own SHA-256 loads in 0.3 ms; hashlib links OpenSSL first (3 to 9 ms here)
     from _sha256 import sha256
@@ -146,9 +147,7 @@ def empreinte(root: Path) -> str | None:
                 return None
             if stat.S_ISDIR(mode):
                 genre = "d"
-                if (
-                    entry.name.casefold() != ".git"
-                ):  # git's own files: no check reads them (E216 refuses them)
+                if not dossier_git(entry.name):  # git's own files: no check reads them (E216 refuses them)
                     pile.append(chemin)
             elif stat.S_ISREG(mode):
                 genre = "f"

@@ -24,6 +24,13 @@ from pathlib import Path
 from typing import IO
 
 
+def dossier_git(nom: str) -> bool:
+    """A path part that names git's own folder (« .git », « .GIT » on a case-insensitive disk): not
+    the contract's content. The annexes check (E216) and the cache's empreinte both use it, so
+    that what one refuses the other leaves out."""
+    return nom.casefold() == ".git"
+
+
 class WriteProblem(Exception):
     """A file could not be written; the message is French and says why."""
 

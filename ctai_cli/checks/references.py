@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ctai_cli.diagnostics import Diagnostic
 from ctai_cli.formatting import euros
+from ctai_cli.fsutil import dossier_git
 from ctai_cli.models.common import est_non_precise
 from ctai_cli.schema_errors import suggest
 
@@ -131,9 +132,7 @@ def annexes_du_contrat(depot: Depot, contexte: Contexte) -> Iterator[Diagnostic]
     for i, annexe in enumerate(contrat.annexes):
         target = PurePosixPath(annexe.fichier)
         # Under .git is not the contract's content (git's own files, not versioned ones).
-        sous_git = any(
-            part.casefold() == ".git" for part in target.parts
-        )  # .GIT too (case-insensitive disks)
+        sous_git = any(dossier_git(part) for part in target.parts)
         inside = not target.is_absolute() and ".." not in target.parts and not sous_git
         # os.path.isfile: a path longer than the system allows is "absent", not a crash.
         if inside and os.path.isfile(depot.root / target):
