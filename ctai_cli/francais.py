@@ -174,11 +174,15 @@ def departement(code: str) -> Departement | None:
     return departements().get(code)
 
 
+def sans_accents(texte: str) -> str:
+    """``texte`` in lower case without its accents: « Nationalité » → « nationalite »."""
+    decomposed = unicodedata.normalize("NFD", texte.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _plie(texte: str) -> str:
     """Compare names without case, accents or hyphens (« puy de dome » is « Puy-de-Dôme »)."""
-    decomposed = unicodedata.normalize("NFD", texte.casefold())
-    sans_accent = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(sans_accent.replace("-", " ").replace("’", "'").split())
+    return " ".join(sans_accents(texte).replace("-", " ").replace("’", "'").split())
 
 
 def de_territoire(territoire: str, code_departement: str | None = None) -> str:

@@ -109,9 +109,10 @@ def _type_proche(value: str, known: list[str]) -> str | None:
     types a few letters apart may have different legal effects (certificat_residence is not a
     carte_resident), so no looser guess."""
     import difflib
-    import unicodedata
 
-    plain = "".join(c for c in unicodedata.normalize("NFD", value.lower()) if not unicodedata.combining(c))
+    from ctai_cli.francais import sans_accents
+
+    plain = sans_accents(value)
     if plain in known:
         return plain
     close = difflib.get_close_matches(plain, known, n=1, cutoff=0.85)

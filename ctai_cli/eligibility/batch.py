@@ -46,7 +46,7 @@ from ctai_cli.eligibility.personne import (
 )
 from ctai_cli.eligibility.regles import DepartEpa, Verdict, evaluer, types_connus
 from ctai_cli.formatting import milliers
-from ctai_cli.francais import VERDICTS
+from ctai_cli.francais import VERDICTS, sans_accents
 from ctai_cli.terminal import sur
 
 LIGNE_MAX = 262_144
@@ -447,10 +447,7 @@ def _entete(reader: Any, source: _Source, avec_donnees: bool) -> list[str]:
 
 def _sans_accents(name: str) -> str:
     """« Nationalité » → « nationalite »: what a column name typed in a spreadsheet becomes."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", name.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(" ", "_")
+    return sans_accents(name).replace(" ", "_")
 
 
 def verifier_entete(path: Path, avec_donnees: bool = False) -> None:
